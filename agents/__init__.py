@@ -1,0 +1,1 @@
+"""The actors (mesa agents) and their decision policies."""

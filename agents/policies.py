@@ -1,0 +1,96 @@
+"""Decision policies: how an actor turns option utilities into a choice.
+
+A policy sees, for its actor, the utility and openness of each option in every run,
+and one uniform draw per run; it returns the chosen option (an index into the
+actor's menu) per run. Plug in another policy by passing it to the model.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+
+class Policy(Protocol):
+    """What the model asks of a decision-maker."""
+
+    def choose(
+        self,
+        turn: int,
+        utility: np.ndarray,
+        open_: np.ndarray,
+        draws: np.ndarray,
+        temperature: float,
+    ) -> np.ndarray:
+        """Pick one option per run.
+
+        Args:
+            turn: The turn being decided.
+            utility: Shape (n, options) for this actor.
+            open_: Which options are open, shape (n, options).
+            draws: Uniform draws in [0, 1), shape (n,).
+            temperature: The actor's logit temperature.
+
+        Returns:
+            Chosen option per run, shape (n,), indexes into this actor's menu.
+        """
+        ...
+
+
+def choice_probabilities(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.ndarray:
+    """Logit (softmax) choice probabilities over the open options, shape (n, options)."""
+    scaled = np.where(open_, utility / temperature, -np.inf)
+    scaled -= scaled.max(axis=1, keepdims=True)
+    weights = np.exp(scaled)
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+class LogitPolicy:
+    """The AI: picks options with probability proportional to exp(utility / temperature)."""
+
+    def choose(
+        self,
+        turn: int,
+        utility: np.ndarray,
+        open_: np.ndarray,
+        draws: np.ndarray,
+        temperature: float,
+    ) -> np.ndarray:
+        """Sample by inverting the cumulative distribution with the given draws."""
+        cdf = np.cumsum(choice_probabilities(utility, open_, temperature), axis=1)
+        cdf /= cdf[:, -1:]  # the last open option's cdf is exactly 1, above any draw
+        return (cdf <= draws[:, None]).sum(axis=1)
+
+
+class ScriptedPolicy:
+    """Plays given choices: a human's moves, or a fixed script for tests.
+
+    Turns without a scripted move fall back to ``fallback`` (the AI by default).
+    A scripted option that is closed in a run is replaced by the fallback's choice.
+    """
+
+    def __init__(self, moves: dict[int, int] | None = None, fallback: Policy | None = None) -> None:
+        """Create the policy.
+
+        Args:
+            moves: Turn -> option index in the actor's menu.
+            fallback: Policy for unscripted turns.
+        """
+        self.moves: dict[int, int] = dict(moves or {})
+        self.fallback: Policy = fallback or LogitPolicy()
+
+    def choose(
+        self,
+        turn: int,
+        utility: np.ndarray,
+        open_: np.ndarray,
+        draws: np.ndarray,
+        temperature: float,
+    ) -> np.ndarray:
+        """Return the scripted move where it is open, else the fallback's."""
+        auto = self.fallback.choose(turn, utility, open_, draws, temperature)
+        if turn not in self.moves:
+            return auto
+        move = self.moves[turn]
+        return np.where(open_[:, move], move, auto)

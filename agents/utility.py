@@ -1,0 +1,172 @@
+"""The decision model's inputs: features of the situation and utility terms per option.
+
+Each action kind's utility terms (security, economy, autonomy, approval, alliance)
+are linear in a few features; the coefficients are data (``utility:`` in
+``sim/data/parameters.yaml``). This module defines the features, in one table:
+each is a function of the state seen by the acting actor ``a`` about its option's
+target actor ``t`` or mechanism ``m``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actors import ALLIES, JPN, PRC, ROK, USA
+from sim.compiled import Compiled
+from sim.mechanisms import H, Hooks
+from sim.state import State
+
+#: Each actor's Asian partner whose trust decides a wedge (Washington: both).
+_PARTNER = {ROK: (JPN,), JPN: (ROK,), USA: (ROK, JPN), PRC: (ROK, JPN)}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the features read: the state, the mechanisms' hooks and derived views.
+
+    Attributes:
+        state: The state after this turn's events.
+        hooks: Mechanism effects this turn.
+        partner_trust: Trust in the Asian partner, shape (n, actors).
+        opinion_allies: Mean opinion of the other allies, shape (n, actors).
+        security_value: Per mechanism, its coordination + deterrence coefficients.
+    """
+
+    state: State
+    hooks: Hooks
+    partner_trust: np.ndarray
+    opinion_allies: np.ndarray
+    security_value: np.ndarray
+
+
+def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
+    """Derive the shared views the features need."""
+    n_a = state.trust.shape[1]
+    partner_trust = np.stack(
+        [state.trust[:, a, list(_PARTNER[a])].mean(axis=1) for a in range(n_a)], axis=1
+    )
+    opinion_allies = np.stack(
+        [state.opinion[:, a, [b for b in ALLIES if b != a]].mean(axis=1) for a in range(n_a)],
+        axis=1,
+    )
+    security_value = compiled.effects[:, H["coordination"]] + compiled.effects[:, H["deterrence"]]
+    return Situation(state, hooks, partner_trust, opinion_allies, security_value)
+
+
+Group = tuple[np.ndarray, np.ndarray, np.ndarray]  # actor, target, mechanism per option
+FeatureFn = Callable[[Situation, Group, Compiled], np.ndarray]
+
+
+def _per_actor(values: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return values[:, a]
+
+
+def _pair(matrix: np.ndarray, a: np.ndarray, t: np.ndarray) -> np.ndarray:
+    return matrix[:, a, t]
+
+
+def _member_mean(x: Situation, g: Group, c: Compiled, matrix: np.ndarray) -> np.ndarray:
+    a, _, m = g
+    others = c.co_members[m, a, :]  # (options, actors): fellow members
+    return (matrix[:, a, :] * others[None]).sum(axis=2) / np.maximum(others.sum(axis=1), 1.0)[None]
+
+
+def _grievance(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    a, t, _ = g
+    s = x.state
+    seoul_tokyo = ((a == ROK) & (t == JPN)) | ((a == JPN) & (t == ROK))
+    toward_beijing = t == PRC
+    return s.dispute[:, None] * seoul_tokyo + s.pressure[:, a] * toward_beijing
+
+
+def _hook(name: str) -> FeatureFn:
+    return lambda x, g, c: x.hooks.actor[:, H[name], g[0]]
+
+
+FEATURES: dict[str, FeatureFn] = {
+    "one": lambda x, g, c: np.ones((x.state.n, len(g[0]))),
+    "crisis": lambda x, g, c: np.repeat(x.state.crisis[:, None], len(g[0]), axis=1),
+    "threat_prc": lambda x, g, c: x.state.threat[:, g[0], PRC],
+    "exposure_prc": lambda x, g, c: x.state.exposure[:, g[0], PRC],
+    "opinion_prc": lambda x, g, c: x.state.opinion[:, g[0], PRC],
+    "opinion_allies": lambda x, g, c: x.opinion_allies[:, g[0]],
+    "trust_usa": lambda x, g, c: x.state.trust[:, g[0], USA],
+    "resolve": lambda x, g, c: x.state.resolve[:, g[0]],
+    "demand": lambda x, g, c: x.state.demand[:, g[0]],
+    "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], (ROK, JPN))[None],
+    "coordination": _hook("coordination"),
+    "coercion_pain": lambda x, g, c: (
+        x.state.pressure[:, g[0]]
+        * x.state.exposure[:, g[0], PRC]
+        * (1.0 - x.hooks.actor[:, H["coercion_shield"], g[0]])
+    ),
+    "wedge_pull": lambda x, g, c: (
+        x.state.inducement[:, g[0]]
+        * (1.0 - x.partner_trust[:, g[0]])
+        * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[0]])
+    ),
+    "threat_target": lambda x, g, c: _pair(x.state.threat, g[0], g[1]),
+    "target_exposure": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
+    "opinion_target": lambda x, g, c: _pair(x.state.opinion, g[0], g[1]),
+    "grievance_target": _grievance,
+    "target_is_ally": lambda x, g, c: np.repeat(
+        np.isin(g[1], ALLIES)[None].astype(float), x.state.n, axis=0
+    ),
+    "distrust_target": lambda x, g, c: 1.0 - _pair(x.state.trust, g[0], g[1]),
+    "allies_rift": lambda x, g, c: np.repeat(
+        (1.0 - 0.5 * (x.state.trust[:, ROK, JPN] + x.state.trust[:, JPN, ROK]))[:, None],
+        len(g[0]),
+        axis=1,
+    ),
+    "mechanism_security": lambda x, g, c: (
+        x.security_value[g[2]][None]
+        * 0.5
+        * (x.state.crisis[:, None] + x.state.threat[:, g[0], PRC])
+    ),
+    "opinion_members": lambda x, g, c: _member_mean(x, g, c, x.state.opinion),
+    "member_trust": lambda x, g, c: _member_mean(x, g, c, x.state.trust),
+    "mechanism_gap": lambda x, g, c: 1.0 - x.state.strength[:, g[2]],
+    "target_trust_usa": lambda x, g, c: x.state.trust[:, g[1], USA],
+    "target_exposure_prc": lambda x, g, c: x.state.exposure[:, g[1], PRC],
+    "own_exposure_target": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
+    "target_concession_odds": lambda x, g, c: (
+        x.state.exposure[:, g[1], PRC]
+        * (1.0 - x.state.resolve[:, g[1]])
+        * (1.0 - x.hooks.actor[:, H["coercion_shield"], g[1]])
+    ),
+    "target_rift": lambda x, g, c: 1.0 - x.partner_trust[:, g[1]],
+    "target_wedge_odds": lambda x, g, c: (
+        x.state.trust[:, g[1], PRC] * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[1]])
+    ),
+    "allied_cohesion": lambda x, g, c: np.repeat(
+        x.state.cohesion[:, None] / 100.0, len(g[0]), axis=1
+    ),
+}
+
+
+def utility_terms(x: Situation, compiled: Compiled) -> np.ndarray:
+    """Every option's utility terms, shape (n, options, terms)."""
+    opts = compiled.options
+    terms = np.zeros((x.state.n, len(opts), compiled.weights.shape[1]))
+    for kind, entries in compiled.utility.items():
+        idx = np.flatnonzero(opts.kind == kind)
+        if idx.size == 0 or not entries:
+            continue
+        group = (opts.actor[idx], opts.target[idx], opts.mechanism[idx])
+        block = np.zeros((x.state.n, idx.size, terms.shape[2]))
+        for term, feature, coef in entries:
+            block[:, :, term] += coef * FEATURES[feature](x, group, compiled)
+        terms[:, idx, :] = block
+    return terms
+
+
+def utilities(terms: np.ndarray, compiled: Compiled) -> np.ndarray:
+    """Preference-weighted utility of every option, shape (n, options)."""
+    w = compiled.weights[compiled.options.actor]  # (options, terms)
+    total = np.zeros(terms.shape[:2])
+    for k in range(terms.shape[2]):  # fixed order: same bits in any ensemble
+        total += terms[:, :, k] * w[None, :, k]
+    return total

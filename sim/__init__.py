@@ -1,0 +1,22 @@
+"""Trilateral crisis tabletop simulation: the engine.
+
+The notebook API::
+
+    from sim import load_scenario, run, run_ensemble
+    result = run("scenarios/taiwan_strait.yaml", seed=7)
+    result.turns_table()          # one row per turn (pandas DataFrame)
+
+Names are imported on first use, so that quick commands do not pay for `mesa`.
+"""
+
+from typing import Any
+
+__all__ = ["load_scenario", "run", "run_ensemble"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from sim import api
+
+        return getattr(api, name)
+    raise AttributeError(name)

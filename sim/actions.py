@@ -1,0 +1,142 @@
+"""The action menus: every (actor, action kind, target) option, and which are open.
+
+Options are numbered once per model in a fixed order: all of Washington's, then
+Seoul's, Tokyo's and Beijing's. Each actor's options form one contiguous slice, so a
+choice is an index into that actor's slice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actors import ACTORS, ALLIES, JPN, PRC, ROK, USA
+from sim.params import Parameters
+from sim.vocab import ACTION_KINDS, ACTIVE, ENDED, MECHANISMS
+
+K = {name: i for i, name in enumerate(ACTION_KINDS)}
+
+#: Action kinds that count as answering a crisis together.
+RESPONSE_KINDS = (K["coordinate"], K["joint_statement"])
+#: Action kinds by which an ally breaks ranks.
+DEFECTION_KINDS = (K["hedge"], K["concede"])
+
+_RETALIATE_TARGETS = {USA: (PRC,), ROK: (PRC, JPN), JPN: (PRC, ROK)}
+_ALLY_PLAIN = ("hold", "coordinate", "joint_statement", "hedge", "concede")
+_PRC_PLAIN = ("hold", "military_pressure", "de_escalate")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The option table. Arrays are indexed by global option number.
+
+    Attributes:
+        actor: Acting actor of each option.
+        kind: Action kind index (into `sim.vocab.ACTION_KINDS`).
+        target: Target actor, or -1.
+        mechanism: Target mechanism index, or -1.
+        slices: Each actor's contiguous range of options.
+    """
+
+    actor: np.ndarray
+    kind: np.ndarray
+    target: np.ndarray
+    mechanism: np.ndarray
+    slices: tuple[slice, ...]
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def label(self, o: int) -> str:
+        """Readable name of option ``o``, e.g. ``repair JPN`` or ``invest gsomia``."""
+        name = ACTION_KINDS[self.kind[o]].replace("_", " ")
+        if self.target[o] >= 0:
+            return f"{name} {ACTORS[self.target[o]]}"
+        if self.mechanism[o] >= 0:
+            return f"{name} {MECHANISMS[self.mechanism[o]]}"
+        return name
+
+    def find(self, actor: int, text: str) -> int | None:
+        """The option of ``actor`` whose label is ``text`` (case-insensitive), if any."""
+        want = " ".join(text.replace("_", " ").lower().split())
+        for o in range(self.slices[actor].start, self.slices[actor].stop):
+            if self.label(o).lower().replace("_", " ") == want:
+                return o
+        return None
+
+
+def build_options(params: Parameters) -> Options:
+    """Enumerate every actor's menu for these parameters (mechanism membership)."""
+    rows: list[tuple[int, int, int, int]] = []
+    slices = []
+    for a in range(len(ACTORS)):
+        start = len(rows)
+        if a == PRC:
+            rows += [(a, K[k], -1, -1) for k in _PRC_PLAIN]
+            rows += [(a, K["coerce"], t, -1) for t in ALLIES]
+            rows += [(a, K["induce"], t, -1) for t in (ROK, JPN)]
+        else:
+            rows += [(a, K[k], -1, -1) for k in _ALLY_PLAIN]
+            if a == USA:
+                rows.append((a, K["broker"], -1, -1))
+            rows += [(a, K["retaliate"], t, -1) for t in _RETALIATE_TARGETS[a]]
+            rows += [(a, K["repair"], t, -1) for t in range(len(ACTORS)) if t != a]
+            mine = [
+                m
+                for m, name in enumerate(MECHANISMS)
+                if ACTORS[a] in params.mechanisms[name].members
+            ]
+            rows += [(a, K["invest"], -1, m) for m in mine]
+            rows += [(a, K["suspend"], -1, m) for m in mine]
+        slices.append(slice(start, len(rows)))
+    table = np.array(rows, dtype=np.int64)
+    return Options(
+        actor=table[:, 0],
+        kind=table[:, 1],
+        target=table[:, 2],
+        mechanism=table[:, 3],
+        slices=tuple(slices),
+    )
+
+
+def open_options(
+    options: Options,
+    params: Parameters,
+    crisis: np.ndarray,
+    dispute: np.ndarray,
+    pressure: np.ndarray,
+    status: np.ndarray,
+) -> np.ndarray:
+    """Which options are open this turn, per run.
+
+    Args:
+        options: The option table.
+        params: Parameters (for the thresholds).
+        crisis: Shape (n,).
+        dispute: Shape (n,).
+        pressure: Shape (n, actors).
+        status: Mechanism status, shape (n, mechanisms).
+
+    Returns:
+        Boolean array (n, options).
+    """
+    th = params.thresholds
+    n = crisis.shape[0]
+    mask = np.ones((n, len(options)), dtype=bool)
+    a, kind, target, mech = options.actor, options.kind, options.target, options.mechanism
+    coerced = pressure >= th.pressure  # (n, actors)
+    for o in range(len(options)):
+        k = kind[o]
+        if k == K["concede"]:
+            mask[:, o] = coerced[:, a[o]]
+        elif k == K["retaliate"]:
+            if target[o] == PRC:
+                mask[:, o] = coerced[:, a[o]] | (crisis >= th.crisis)
+            else:
+                mask[:, o] = dispute >= th.dispute
+        elif k == K["invest"]:
+            mask[:, o] = status[:, mech[o]] != ENDED
+        elif k == K["suspend"]:
+            mask[:, o] = status[:, mech[o]] == ACTIVE
+    return mask

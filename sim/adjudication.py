@@ -1,0 +1,333 @@
+"""Adjudication: simultaneous moves resolved into the next state.
+
+One pure function, `adjudicate`, takes the state after this turn's events, every
+actor's choice in every run, and the events' trust signals, and returns the new
+state with an `Outcome` (what happened, for scores and narrative).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actions import DEFECTION_KINDS, RESPONSE_KINDS, K
+from sim.actors import ALLIES, JPN, PRC, ROK, USA
+from sim.compiled import Compiled
+from sim.events import Signals
+from sim.mechanisms import Hooks, step_mechanisms
+from sim.params import Parameters
+from sim.state import State
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the allies and Beijing did this turn, per run.
+
+    Attributes:
+        choices: Global option index per actor, shape (n, actors).
+        crisis_turn: The allies faced a military crisis or coercion, shape (n,).
+        coordinated: All three allies answered together, shape (n,).
+        responding: Which actors coordinated or joined a statement, shape (n, actors).
+        coerced: Actors under Beijing's pressure when they chose, shape (n, actors).
+        conceded: Actors who conceded, shape (n, actors).
+        wedge_target: Allies holding Beijing's inducement when they chose, shape (n, actors).
+        wedge_split: Wedge targets who broke ranks, shape (n, actors).
+    """
+
+    choices: np.ndarray
+    crisis_turn: np.ndarray
+    coordinated: np.ndarray
+    responding: np.ndarray
+    coerced: np.ndarray
+    conceded: np.ndarray
+    wedge_target: np.ndarray
+    wedge_split: np.ndarray
+
+
+def bounded_update(
+    level: np.ndarray, good: np.ndarray, bad: np.ndarray, gain: float, loss: float
+) -> np.ndarray:
+    """Move a [0, 1] level up by good evidence and down by bad, saturating.
+
+    level + gain*(1-level)*(1-exp(-good)) - loss*level*(1-exp(-bad)) stays in [0, 1]
+    for gain, loss in [0, 1]; loss > gain makes it slow to build and quick to lose.
+    """
+    up = gain * (1.0 - level) * -np.expm1(-good)
+    down = loss * level * -np.expm1(-bad)
+    return np.clip(level + up - down, 0.0, 1.0)
+
+
+def adjudicate(
+    state: State, choices: np.ndarray, signals: Signals, hooks: Hooks, compiled: Compiled
+) -> tuple[State, Outcome]:
+    """Resolve one turn of simultaneous moves.
+
+    Args:
+        state: State after this turn's events.
+        choices: Global option index per actor, shape (n, actors).
+        signals: Trust and opinion signals from this turn's events (extended here).
+        hooks: Mechanism effects this turn.
+        compiled: Parameter tables.
+
+    Returns:
+        The next state and the turn's outcome.
+    """
+    p = compiled.params
+    opts = compiled.options
+    n, n_a = choices.shape
+    kind, target, mech = opts.kind[choices], opts.target[choices], opts.mechanism[choices]
+    allies = list(ALLIES)
+
+    responding = np.isin(kind, RESPONSE_KINDS)
+    responding[:, PRC] = False
+    defecting = np.isin(kind, DEFECTION_KINDS)
+    conceded = kind == K["concede"]
+    coerced = state.pressure >= p.thresholds.pressure
+    coerced[:, PRC] = False
+    crisis_turn = (state.crisis >= p.thresholds.crisis) | coerced[:, allies].any(axis=1)
+    coordinated = responding[:, allies].all(axis=1)
+    wedge_target = state.inducement >= p.thresholds.inducement
+    wedge_target[:, PRC] = False
+    breaks_ranks = defecting | (kind == K["suspend"]) | ((kind == K["retaliate"]) & (target != PRC))
+    wedge_split = wedge_target & breaks_ranks
+
+    _alliance_signals(
+        signals, p, kind, target, mech, responding, defecting, conceded, crisis_turn, compiled
+    )
+    _beijing_signals(signals, state, p, kind)
+    _seoul_tokyo_signals(signals, state, p, hooks)
+    signals.trust_good += hooks.trust_repair
+    signals.opinion_good += hooks.opinion_repair
+
+    eye = np.eye(n_a, dtype=bool)[None]
+    trust = np.where(
+        eye,
+        1.0,
+        bounded_update(
+            state.trust, signals.trust_good, signals.trust_bad, p.trust.gain, p.trust.loss
+        ),
+    )
+    opinion = np.where(
+        eye,
+        1.0,
+        bounded_update(
+            state.opinion, signals.opinion_good, signals.opinion_bad, p.opinion.gain, p.opinion.loss
+        ),
+    )
+
+    levels = _tensions(state, p, kind, target, conceded, responding, hooks)
+    investing = np.zeros(state.strength.shape)
+    suspending = np.zeros(state.strength.shape, dtype=bool)
+    rows = np.arange(n)
+    for a in allies:
+        inv = kind[:, a] == K["invest"]
+        investing[rows[inv], mech[inv, a]] += 1.0
+        sus = kind[:, a] == K["suspend"]
+        suspending[rows[sus], mech[sus, a]] = True
+    after_trust = state.evolve(trust=trust, dispute=levels["dispute"])
+    strength, status, suspended_for = step_mechanisms(
+        after_trust, compiled, investing, suspending, hooks
+    )
+
+    new_state = state.evolve(
+        trust=trust,
+        opinion=opinion,
+        strength=strength,
+        status=status,
+        suspended_for=suspended_for,
+        coordinated=coordinated,
+        **levels,
+    )
+    outcome = Outcome(
+        choices=choices,
+        crisis_turn=crisis_turn,
+        coordinated=coordinated,
+        responding=responding,
+        coerced=coerced,
+        conceded=conceded,
+        wedge_target=wedge_target,
+        wedge_split=wedge_split,
+    )
+    return new_state, outcome
+
+
+def _alliance_signals(
+    s: Signals,
+    p: Parameters,
+    kind: np.ndarray,
+    target: np.ndarray,
+    mech: np.ndarray,
+    responding: np.ndarray,
+    defecting: np.ndarray,
+    conceded: np.ndarray,
+    crisis_turn: np.ndarray,
+    compiled: Compiled,
+) -> None:
+    """Signals the actors' moves send to each other."""
+    t = p.trust
+    o = p.opinion
+    for i in ALLIES:
+        for j in ALLIES:
+            if i == j:
+                continue
+            s.trust_good[:, i, j] += t.solidarity * (
+                responding[:, i] & responding[:, j] & crisis_turn
+            )
+            s.trust_bad[:, i, j] += t.abandonment * (
+                responding[:, i] & defecting[:, j] & crisis_turn
+            )
+            s.trust_bad[:, i, j] += t.concession * conceded[:, j]
+    n_a = kind.shape[1]
+    for j in range(n_a):
+        for u in range(n_a):
+            if u == j:
+                continue
+            hit = (kind[:, j] == K["retaliate"]) & (target[:, j] == u)
+            s.trust_bad[:, u, j] += t.retaliation * hit
+            s.opinion_bad[:, u, j] += o.retaliation * hit
+            mend = (kind[:, j] == K["repair"]) & (target[:, j] == u)
+            s.trust_good[:, u, j] += t.repair * mend
+            s.opinion_good[:, u, j] += o.repair * mend
+        for verb, coef, bucket in (
+            ("suspend", t.suspension, s.trust_bad),
+            ("invest", t.investment, s.trust_good),
+        ):
+            acted = kind[:, j] == K[verb]
+            if not acted.any():
+                continue
+            fellows = compiled.co_members[
+                np.where(acted, mech[:, j], 0), :, j
+            ]  # (n, actors): i co-member with j
+            bucket[:, :, j] += coef * fellows * acted[:, None]
+    brokered = kind[:, USA] == K["broker"]
+    s.trust_good[:, ROK, JPN] += t.broker * brokered
+    s.trust_good[:, JPN, ROK] += t.broker * brokered
+
+
+def _beijing_signals(s: Signals, state: State, p: Parameters, kind: np.ndarray) -> None:
+    """Coercion breeds resentment; taking an offer warms; bullying both unites them."""
+    t, o = p.trust, p.opinion
+    for a in ALLIES:
+        felt = state.pressure[:, a]
+        s.trust_bad[:, a, PRC] += t.coercion_resentment * felt
+        s.opinion_bad[:, a, PRC] += o.coercion * felt
+        took = kind[:, a] == K["hedge"]
+        s.trust_good[:, a, PRC] += t.inducement_warmth * state.inducement[:, a] * took
+    both = np.minimum(state.pressure[:, ROK], state.pressure[:, JPN])
+    s.trust_good[:, ROK, JPN] += t.bullying_solidarity * both
+    s.trust_good[:, JPN, ROK] += t.bullying_solidarity * both
+
+
+def _seoul_tokyo_signals(s: Signals, state: State, p: Parameters, hooks: Hooks) -> None:
+    """Dispute heat erodes Seoul-Tokyo trust; fear of abandonment pulls them together."""
+    t, o = p.trust, p.opinion
+    shield = hooks.of("spillover_shield")[:, [ROK, JPN]].mean(axis=1)
+    heat = state.dispute * (1.0 - shield)
+    in_usa = 0.5 * (state.trust[:, ROK, USA] + state.trust[:, JPN, USA])
+    fear = np.maximum(t.quasi_alliance_anchor - in_usa, 0.0)
+    friction = np.maximum(in_usa - t.quasi_alliance_anchor, 0.0)
+    for i, j in ((ROK, JPN), (JPN, ROK)):
+        s.trust_bad[:, i, j] += t.dispute_erosion * heat + t.quasi_alliance_friction * friction
+        s.trust_good[:, i, j] += t.quasi_alliance_fear * fear
+        s.opinion_bad[:, i, j] += o.dispute * state.dispute
+
+
+def _tensions(
+    state: State,
+    p: Parameters,
+    kind: np.ndarray,
+    target: np.ndarray,
+    conceded: np.ndarray,
+    responding: np.ndarray,
+    hooks: Hooks,
+) -> dict[str, np.ndarray]:
+    """Crisis, pressure, inducement, demand, dispute, threat, exposure and cost after the moves."""
+    x = p.tension
+    allies = list(ALLIES)
+    deterrence = hooks.of("deterrence")[:, allies].mean(axis=1)
+    coercion_shield = hooks.of("coercion_shield")
+    wedge_shield = hooks.of("wedge_shield")
+    beijing = kind[:, PRC]
+
+    escalation = (
+        x.military_pressure
+        * (beijing == K["military_pressure"])
+        * (1.0 - deterrence)
+        * (1.0 - x.coordinated_deterrence * state.coordinated)
+    )
+    crisis = np.clip(
+        state.crisis * (1.0 - x.crisis_decay)
+        + escalation
+        - x.de_escalation * (beijing == K["de_escalate"]),
+        0.0,
+        1.0,
+    )
+
+    pressure = state.pressure.copy()
+    inducement = state.inducement.copy()
+    threat = state.threat.copy()
+    squeeze = np.zeros_like(pressure)
+    for a in allies:
+        squeeze[:, a] = (
+            x.coercion
+            * ((beijing == K["coerce"]) & (target[:, PRC] == a))
+            * (1.0 - coercion_shield[:, a])
+        )
+        inducement[:, a] += (
+            x.inducement
+            * ((beijing == K["induce"]) & (target[:, PRC] == a))
+            * (1.0 - wedge_shield[:, a])
+        )
+        threat[:, a, PRC] += (
+            x.threat_from_crisis * escalation + x.threat_from_coercion * squeeze[:, a]
+        )
+    align = hooks.of("threat_alignment")
+    mean_threat = threat[:, allies, PRC].mean(axis=1)
+    for a in allies:
+        threat[:, a, PRC] += align[:, a] * (mean_threat - threat[:, a, PRC])
+
+    exposure = state.exposure.copy()
+    cost = state.cost.copy()
+    for a in allies:
+        pain = (
+            x.coercion_cost
+            * state.pressure[:, a]
+            * state.exposure[:, a, PRC]
+            * (1.0 - coercion_shield[:, a])
+        )
+        cost[:, a] += pain * ~conceded[:, a] + x.retaliation_cost * (kind[:, a] == K["retaliate"])
+        cost[:, PRC] += x.coercion_cost * state.pressure[:, a] * state.exposure[:, PRC, a]
+        exposure[:, a, PRC] *= 1.0 - x.diversification * state.pressure[:, a]
+    pressure = (pressure * np.where(conceded, 1.0 - x.concession_relief, 1.0) + squeeze) * (
+        1.0 - x.pressure_decay
+    )
+    inducement *= 1.0 - x.inducement_decay
+    demand = state.demand * (1.0 - x.demand_decay) * ~responding
+
+    damping = hooks.of("dispute_damping")[:, [ROK, JPN]].mean(axis=1)
+    spat = ((kind[:, ROK] == K["retaliate"]) & (target[:, ROK] == JPN)).astype(float) + (
+        (kind[:, JPN] == K["retaliate"]) & (target[:, JPN] == ROK)
+    )
+    mend = (
+        ((kind[:, ROK] == K["repair"]) & (target[:, ROK] == JPN)).astype(float)
+        + ((kind[:, JPN] == K["repair"]) & (target[:, JPN] == ROK))
+        + (kind[:, USA] == K["broker"])
+    )
+    dispute = np.clip(
+        state.dispute * (1.0 - x.dispute_decay * (1.0 + damping))
+        + x.retaliation_heat * spat * (1.0 - damping)
+        - x.repair_cooling * mend,
+        0.0,
+        1.0,
+    )
+    return {
+        "crisis": crisis,
+        "pressure": np.clip(pressure, 0.0, 1.0),
+        "inducement": np.clip(inducement, 0.0, 1.0),
+        "demand": demand,
+        "dispute": dispute,
+        "threat": np.clip(threat, 0.0, 1.0),
+        "exposure": exposure,
+        "cost": cost,
+    }

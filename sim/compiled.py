@@ -1,0 +1,99 @@
+"""Parameters turned into numpy tables for the vectorised dynamics.
+
+Built once per model; nothing here changes during a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actions import Options, build_options
+from sim.actors import ACTORS, JPN, ROK
+from sim.params import Parameters
+from sim.vocab import ACTION_KINDS, CHANNELS, EVENT_KINDS, HOOKS, MECHANISMS, STATUSES, TERMS
+
+N_A = len(ACTORS)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Numeric tables derived from `Parameters`.
+
+    Attributes:
+        params: The parameters these tables come from.
+        options: The option table (menus).
+        weights: Preference weights, shape (actors, terms).
+        temperature: Logit temperature, shape (actors,).
+        members: Mechanism membership, shape (mechanisms, actors), 0/1.
+        co_members: 1 where both actors belong to the mechanism, shape (mechanisms, actors, actors).
+        effects: Mechanism effect coefficients, shape (mechanisms, hooks).
+        seoul_tokyo: 1 for mechanisms that have both Seoul and Tokyo as members.
+        mech: Per-mechanism dynamics arrays keyed by field name, each shape (mechanisms,).
+        event_coef: Effect per unit magnitude, shape (event kinds, channels).
+        utility: For each action kind, its (term index, feature, coefficient) entries.
+    """
+
+    params: Parameters
+    options: Options
+    weights: np.ndarray
+    temperature: np.ndarray
+    members: np.ndarray
+    co_members: np.ndarray
+    effects: np.ndarray
+    seoul_tokyo: np.ndarray
+    mech: dict[str, np.ndarray]
+    event_coef: np.ndarray
+    utility: dict[int, list[tuple[int, str, float]]]
+
+
+def compile_parameters(params: Parameters) -> Compiled:
+    """Build the numeric tables for ``params``."""
+    weights = np.array([[getattr(params.actors[a].preferences, t) for t in TERMS] for a in ACTORS])
+    temperature = np.array([params.actors[a].temperature for a in ACTORS])
+    mechs = [params.mechanisms[m] for m in MECHANISMS]
+    members = np.array([[1.0 if a in m.members else 0.0 for a in ACTORS] for m in mechs])
+    co_members = members[:, :, None] * members[:, None, :]
+    for i in range(N_A):
+        co_members[:, i, i] = 0.0
+    effects = np.array([[m.effects.get(h, 0.0) for h in HOOKS] for m in mechs])
+    fields = (
+        "strength",
+        "decay",
+        "invest_gain",
+        "stress",
+        "suspend_below",
+        "resume_above",
+        "end_after",
+    )
+    mech = {f: np.array([float(getattr(m, f)) for m in mechs]) for f in fields}
+    mech["status"] = np.array([STATUSES.index(m.status) for m in mechs], dtype=np.int8)
+    event_coef = np.array(
+        [
+            [getattr(params.events[k], c) if k in params.events else 0.0 for c in CHANNELS]
+            for k in EVENT_KINDS
+        ]
+    )
+    utility = {
+        ACTION_KINDS.index(kind): [
+            (TERMS.index(term), feature, float(coef))
+            for term, feats in terms.items()
+            for feature, coef in feats.items()
+            if coef != 0.0
+        ]
+        for kind, terms in params.utility.items()
+    }
+    return Compiled(
+        params=params,
+        options=build_options(params),
+        weights=weights,
+        temperature=temperature,
+        members=members,
+        co_members=co_members,
+        effects=effects,
+        seoul_tokyo=members[:, ROK] * members[:, JPN],
+        mech=mech,
+        event_coef=event_coef,
+        utility=utility,
+    )

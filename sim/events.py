@@ -1,0 +1,183 @@
+"""Injects: deciding which events fire in each run, and applying their effects.
+
+Pure functions of the state; no mesa here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import rng
+from sim.actors import ALLIES, INDEX, JPN, ROK
+from sim.compiled import Compiled
+from sim.mechanisms import Hooks
+from sim.scenario import Condition, Event, Scenario
+from sim.state import State
+from sim.vocab import ACTIVE, CHANNELS, ENDED, EVENT_KINDS, MECHANISMS, STATUSES, SUSPENDED
+
+C = {name: i for i, name in enumerate(CHANNELS)}
+
+
+@dataclass
+class Signals:
+    """Good and bad signals for the trust and opinion updates, each shape (n, 4, 4).
+
+    ``trust_good[:, i, j]`` is evidence this turn that i should trust j more.
+    """
+
+    trust_good: np.ndarray
+    trust_bad: np.ndarray
+    opinion_good: np.ndarray
+    opinion_bad: np.ndarray
+
+    @classmethod
+    def zeros(cls, n: int, n_a: int) -> Signals:
+        """No signals."""
+        return cls(*(np.zeros((n, n_a, n_a)) for _ in range(4)))
+
+    def add(self, kind: str, i: int, j: int, amount: np.ndarray | float) -> None:
+        """Add a signed signal to the trust or opinion of i toward j."""
+        good = getattr(self, f"{kind}_good")
+        bad = getattr(self, f"{kind}_bad")
+        amount = np.asarray(amount, dtype=float)
+        good[:, i, j] += np.maximum(amount, 0.0)
+        bad[:, i, j] += np.maximum(-amount, 0.0)
+
+
+def condition_holds(cond: Condition, state: State) -> np.ndarray:
+    """Evaluate a trigger condition per run, shape (n,) bool."""
+    if cond.metric == "mechanism_status":
+        m = MECHANISMS.index(cond.mechanism)
+        return state.status[:, m] == STATUSES.index(cond.status)
+    value = _metric(cond, state)
+    return value < cond.below if cond.below is not None else value > cond.above
+
+
+def _metric(cond: Condition, state: State) -> np.ndarray:
+    if cond.metric in ("trust", "opinion", "threat"):
+        return getattr(state, cond.metric)[:, INDEX[cond.of], INDEX[cond.toward]]
+    if cond.metric == "pressure":
+        return state.pressure[:, INDEX[cond.of]]
+    if cond.metric == "mechanism_strength":
+        return state.strength[:, MECHANISMS.index(cond.mechanism)]
+    return getattr(state, cond.metric)  # crisis, dispute
+
+
+def fire(scenario: Scenario, state: State, turn: int, seeds: np.ndarray) -> np.ndarray:
+    """Which events fire this turn in each run.
+
+    Returns:
+        Boolean array (n, events).
+    """
+    n = state.n
+    out = np.zeros((n, len(scenario.events)), dtype=bool)
+    for e, event in enumerate(scenario.events):
+        if event.scheduled:
+            out[:, e] = turn == event.turn
+            continue
+        last = event.until or scenario.turns
+        if not event.turn <= turn <= last:
+            continue
+        ok = np.ones(n, dtype=bool) if event.repeat else ~state.fired[:, e]
+        if event.when is not None:
+            ok &= condition_holds(event.when, state)
+        if event.chance is not None:
+            ok &= rng.uniforms(seeds, turn, e, rng.EVENT_CHANCE) < event.chance
+        out[:, e] = ok
+    return out
+
+
+def apply_events(
+    scenario: Scenario, state: State, fired: np.ndarray, compiled: Compiled, hooks: Hooks
+) -> tuple[State, Signals]:
+    """Apply the fired events' effects.
+
+    Returns:
+        The new state and the trust/opinion signals the events send (applied in
+        adjudication together with the actions' signals).
+    """
+    n = state.n
+    signals = Signals.zeros(n, state.trust.shape[1])
+    if not scenario.events:
+        return state, signals
+    crisis, dispute = state.crisis.copy(), state.dispute.copy()
+    pressure, inducement, demand = (
+        state.pressure.copy(),
+        state.inducement.copy(),
+        state.demand.copy(),
+    )
+    threat, resolve, cost = state.threat.copy(), state.resolve.copy(), state.cost.copy()
+    strength, status = state.strength.copy(), state.status.copy()
+    deterrence = hooks.of("deterrence")[:, list(ALLIES)].mean(axis=1)
+    damping = hooks.of("dispute_damping")[:, [ROK, JPN]].mean(axis=1)
+    coercion_shield = hooks.of("coercion_shield")
+    wedge_shield = hooks.of("wedge_shield")
+
+    for e, event in enumerate(scenario.events):
+        on = fired[:, e]
+        if not on.any():
+            continue
+        coef = compiled.event_coef[EVENT_KINDS.index(event.kind)]
+        m = event.magnitude * on
+        src = INDEX[event.source]
+        targets = [INDEX[t] for t in event.targets]
+        crisis += _damped(coef[C["crisis"]] * m, deterrence)
+        dispute += _damped(coef[C["dispute"]] * m, damping)
+        for t in targets:
+            pressure[:, t] += coef[C["pressure"]] * m * (1.0 - coercion_shield[:, t])
+            inducement[:, t] += coef[C["inducement"]] * m * (1.0 - wedge_shield[:, t])
+            demand[:, t] += coef[C["demand"]] * m
+            if t != src:
+                threat[:, t, src] += coef[C["threat"]] * m
+                signals.add("trust", t, src, coef[C["trust_to_source"]] * m)
+                signals.add("opinion", t, src, coef[C["opinion_to_source"]] * m)
+            resolve[:, t] += coef[C["resolve"]] * m
+            cost[:, t] += np.maximum(coef[C["cost"]] * m, 0.0)
+            for u in targets:
+                if u != t:
+                    signals.add("trust", t, u, coef[C["trust_among"]] * m)
+                    signals.add("opinion", t, u, coef[C["opinion_among"]] * m)
+        if event.mechanism is not None:
+            _mechanism_effect(event, on, strength, status)
+
+    state = state.evolve(
+        crisis=np.clip(crisis, 0.0, 1.0),
+        dispute=np.clip(dispute, 0.0, 1.0),
+        pressure=np.clip(pressure, 0.0, 1.0),
+        inducement=np.clip(inducement, 0.0, 1.0),
+        demand=np.clip(demand, 0.0, 1.0),
+        threat=np.clip(threat, 0.0, 1.0),
+        resolve=np.clip(resolve, 0.0, 1.0),
+        cost=cost,
+        strength=np.clip(strength, 0.0, 1.0),
+        status=status,
+        fired=state.fired | fired,
+    )
+    return state, signals
+
+
+def _damped(increment: np.ndarray, damping: np.ndarray) -> np.ndarray:
+    """Damp increases by a mechanism effect; let decreases through unchanged."""
+    return np.where(increment > 0, increment * (1.0 - damping), increment)
+
+
+def _mechanism_effect(
+    event: Event, on: np.ndarray, strength: np.ndarray, status: np.ndarray
+) -> None:
+    k = MECHANISMS.index(event.mechanism)
+    mag = abs(event.magnitude)
+    alive = on & (status[:, k] != ENDED)
+    effect = event.mechanism_effect
+    if effect == "suspend":
+        status[alive & (status[:, k] == ACTIVE), k] = SUSPENDED
+    elif effect == "end":
+        status[on, k] = ENDED
+    elif effect == "weaken":
+        strength[on, k] *= 1.0 - mag
+    elif effect == "strengthen":
+        strength[alive, k] += mag * (1.0 - strength[alive, k])
+    elif effect == "activate":
+        status[alive, k] = ACTIVE
+        strength[alive, k] = np.maximum(strength[alive, k], mag)

@@ -1,0 +1,123 @@
+"""Cooperation mechanisms: what they do to the dynamics, and how they rise and fall.
+
+Pure functions of the state; no mesa here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.compiled import Compiled
+from sim.state import State
+from sim.vocab import ACTIVE, ENDED, HOOKS, SUSPENDED
+
+H = {name: i for i, name in enumerate(HOOKS)}
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """The mechanisms' combined effects this turn.
+
+    Attributes:
+        actor: Saturated effect per hook and actor in [0, 1), shape (n, hooks, actors):
+            1 - exp(-sum of strength x coefficient over the actor's active mechanisms).
+        trust_repair: Good trust signal between co-members, shape (n, actors, actors).
+        opinion_repair: Good opinion signal between co-members, shape (n, actors, actors).
+    """
+
+    actor: np.ndarray
+    trust_repair: np.ndarray
+    opinion_repair: np.ndarray
+
+    def of(self, hook: str) -> np.ndarray:
+        """One hook's value per actor, shape (n, actors)."""
+        return self.actor[:, H[hook], :]
+
+
+def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:
+    """Sum the active mechanisms' effects, weighted by strength."""
+    live = state.strength * (state.status == ACTIVE)  # (n, M)
+    n = state.n
+    n_m, n_a = compiled.members.shape
+    raw = np.zeros((n, len(HOOKS), n_a))
+    trust_repair = np.zeros((n, n_a, n_a))
+    opinion_repair = np.zeros((n, n_a, n_a))
+    # A loop over the few mechanisms keeps the summation order fixed, so a run's
+    # result does not depend on how many runs share the arrays.
+    for m in range(n_m):
+        w = live[:, m]
+        raw += w[:, None, None] * (compiled.effects[m][:, None] * compiled.members[m][None, :])
+        pair = compiled.co_members[m]
+        trust_repair += (w * compiled.effects[m, H["trust_repair"]])[:, None, None] * pair
+        opinion_repair += (w * compiled.effects[m, H["opinion_repair"]])[:, None, None] * pair
+    return Hooks(actor=1.0 - np.exp(-raw), trust_repair=trust_repair, opinion_repair=opinion_repair)
+
+
+def member_trust(trust: np.ndarray, compiled: Compiled) -> np.ndarray:
+    """Lowest trust between any two members of each mechanism, shape (n, mechanisms)."""
+    out = np.empty((trust.shape[0], compiled.members.shape[0]))
+    for m in range(compiled.members.shape[0]):
+        pair = compiled.co_members[m] > 0
+        out[:, m] = np.min(np.where(pair[None], trust, np.inf), axis=(1, 2))
+    return out
+
+
+def step_mechanisms(
+    state: State,
+    compiled: Compiled,
+    investing: np.ndarray,
+    suspending: np.ndarray,
+    hooks: Hooks,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Move each mechanism's strength and status one turn.
+
+    Args:
+        state: State after this turn's trust update (its trust gates suspension).
+        compiled: Tables.
+        investing: Members investing this turn, count per mechanism, shape (n, M).
+        suspending: Whether a member suspended it this turn, shape (n, M).
+        hooks: This turn's mechanism effects (for the spillover shield).
+
+    Returns:
+        New strength, status and suspended_for arrays.
+    """
+    p = compiled.params.mechanism_rules
+    mech = compiled.mech
+    s, status = state.strength, state.status
+    shield = _members_mean(hooks.of("spillover_shield"), compiled)  # (n, M)
+    stress = (
+        mech["stress"]
+        * p.spillover
+        * state.dispute[:, None]
+        * compiled.seoul_tokyo
+        * (1.0 - shield)
+    )
+    gain = mech["invest_gain"] * investing * (1.0 - s)
+    loss = (mech["decay"] + stress + p.suspended_decay * (status == SUSPENDED)) * s
+    strength = np.clip(s + gain - loss, 0.0, 1.0)
+
+    weakest = member_trust(state.trust, compiled)
+    suspend = (status == ACTIVE) & (suspending | (weakest < mech["suspend_below"]))
+    resume = (
+        (status == SUSPENDED) & (investing > 0) & (weakest >= mech["resume_above"]) & ~suspending
+    )
+    new_status = status.copy()
+    new_status[suspend] = SUSPENDED
+    new_status[resume] = ACTIVE
+    suspended_for = np.where(new_status == SUSPENDED, state.suspended_for + 1, 0).astype(np.int16)
+    end_after = mech["end_after"]
+    ends = (new_status == SUSPENDED) & (end_after > 0) & (suspended_for >= end_after)
+    new_status[ends] = ENDED
+    suspended_for[ends] = 0
+    return strength, new_status, suspended_for
+
+
+def _members_mean(per_actor: np.ndarray, compiled: Compiled) -> np.ndarray:
+    """Mean of a per-actor value over each mechanism's members, shape (n, M)."""
+    counts = compiled.members.sum(axis=1)
+    out = np.zeros((per_actor.shape[0], compiled.members.shape[0]))
+    for a in range(compiled.members.shape[1]):
+        out += per_actor[:, a : a + 1] * compiled.members[None, :, a]
+    return out / counts

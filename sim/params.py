@@ -1,0 +1,392 @@
+"""Parameters as data: the schema of the defaults, and overrides by path.
+
+The defaults live in ``sim/data/world.yaml`` (the starting world, under ``world``)
+and ``sim/data/parameters.yaml`` (every coefficient). A scenario's ``parameters:``
+block, a ``--set PATH=VALUE`` flag and a sweep all change values by the same dotted
+path, e.g. ``trust.loss`` or ``world.trust.ROK.JPN``.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.actors import ACTORS, ActorName
+from sim.errors import InputError, Problem
+from sim.vocab import ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
+from sim.yamlio import Path_, dotted, load_yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+WORLD_FILE = DATA_DIR / "world.yaml"
+PARAMETERS_FILE = DATA_DIR / "parameters.yaml"
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNeg = Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
+Signed = Annotated[float, Field(ge=-10.0, le=10.0, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    """Base for every parameter model: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ActorMatrix = dict[ActorName, dict[ActorName, Unit]]
+
+
+class World(Strict):
+    """The starting world: views each actor holds of the others, and tension levels."""
+
+    trust: ActorMatrix
+    opinion: ActorMatrix
+    threat: ActorMatrix
+    exposure: ActorMatrix
+    resolve: dict[ActorName, Unit]
+    crisis: Unit
+    dispute: Unit
+
+    @model_validator(mode="after")
+    def _complete(self) -> World:
+        for name in ("trust", "opinion", "threat", "exposure"):
+            matrix = getattr(self, name)
+            for holder in ACTORS:
+                want = {a for a in ACTORS if a != holder}
+                have = set(matrix.get(holder, {}))
+                if have != want:
+                    raise ValueError(
+                        f"{name}.{holder} must give a value for each of "
+                        f"{', '.join(sorted(want))} (has: {', '.join(sorted(have)) or 'none'})"
+                    )
+        if set(self.resolve) != set(ACTORS):
+            raise ValueError(f"resolve must give a value for each of {', '.join(ACTORS)}")
+        return self
+
+
+class Preferences(Strict):
+    """Weights over the five utility terms."""
+
+    security: NonNeg
+    economy: NonNeg
+    autonomy: NonNeg
+    approval: NonNeg
+    alliance: NonNeg
+
+
+class ActorParams(Strict):
+    """An actor's decision parameters."""
+
+    preferences: Preferences
+    temperature: Annotated[float, Field(gt=0.0, le=10.0)]
+
+
+class TrustParams(Strict):
+    """Coefficients of the trust update (MODEL.md, Trust)."""
+
+    gain: Unit
+    loss: Unit
+    solidarity: NonNeg
+    abandonment: NonNeg
+    concession: NonNeg
+    retaliation: NonNeg
+    repair: NonNeg
+    broker: NonNeg
+    suspension: NonNeg
+    investment: NonNeg
+    coercion_resentment: NonNeg
+    inducement_warmth: NonNeg
+    bullying_solidarity: NonNeg
+    dispute_erosion: NonNeg
+    quasi_alliance_fear: NonNeg
+    quasi_alliance_friction: NonNeg
+    quasi_alliance_anchor: Unit
+
+
+class OpinionParams(Strict):
+    """Coefficients of the public-opinion update (MODEL.md, Opinion)."""
+
+    gain: Unit
+    loss: Unit
+    dispute: NonNeg
+    coercion: NonNeg
+    retaliation: NonNeg
+    repair: NonNeg
+
+
+class TensionParams(Strict):
+    """Coefficients of the tension levels (MODEL.md, Tension)."""
+
+    crisis_decay: Unit
+    pressure_decay: Unit
+    inducement_decay: Unit
+    dispute_decay: Unit
+    demand_decay: Unit
+    military_pressure: Unit
+    de_escalation: Unit
+    coercion: Unit
+    inducement: Unit
+    concession_relief: Unit
+    retaliation_heat: Unit
+    repair_cooling: Unit
+    coordinated_deterrence: Unit
+    threat_from_crisis: Unit
+    threat_from_coercion: Unit
+    diversification: Unit
+    coercion_cost: NonNeg
+    retaliation_cost: NonNeg
+
+
+class Thresholds(Strict):
+    """Levels that open options or count a turn as a crisis."""
+
+    pressure: Unit
+    crisis: Unit
+    dispute: Unit
+    inducement: Unit
+
+
+class Mechanism(Strict):
+    """A cooperation mechanism: its members, starting state and dynamics."""
+
+    title: str
+    members: list[ActorName] = Field(min_length=1)
+    strength: Unit
+    status: Status
+    decay: Unit
+    invest_gain: Unit
+    stress: NonNeg
+    suspend_below: Unit
+    resume_above: Unit
+    end_after: Annotated[int, Field(ge=0, le=1000)]
+    effects: dict[Hook, NonNeg]
+
+
+class MechanismRules(Strict):
+    """Rules shared by all mechanisms."""
+
+    suspended_decay: Unit
+    spillover: NonNeg
+
+
+class EventEffect(Strict):
+    """An event kind's effect per unit of magnitude on each channel."""
+
+    crisis: Signed = 0.0
+    dispute: Signed = 0.0
+    pressure: Signed = 0.0
+    inducement: Signed = 0.0
+    demand: Signed = 0.0
+    threat: Signed = 0.0
+    trust_to_source: Signed = 0.0
+    opinion_to_source: Signed = 0.0
+    trust_among: Signed = 0.0
+    opinion_among: Signed = 0.0
+    resolve: Signed = 0.0
+    cost: Signed = 0.0
+
+
+class CohesionWeights(Strict):
+    """Weights of the per-turn cohesion index."""
+
+    trust: NonNeg
+    mechanisms: NonNeg
+    alignment: NonNeg
+    coordination: NonNeg
+
+
+class IndexWeights(Strict):
+    """Weights of the 0-100 resilience index."""
+
+    cohesion: NonNeg
+    mechanisms: NonNeg
+    coordinated_response: NonNeg
+    wedge_resistance: NonNeg
+    coercion_resistance: NonNeg
+
+
+class Scoring(Strict):
+    """Score weights."""
+
+    cohesion: CohesionWeights
+    index: IndexWeights
+
+
+class Parameters(Strict):
+    """Every coefficient of the model, plus the starting world."""
+
+    world: World
+    actors: dict[ActorName, ActorParams]
+    trust: TrustParams
+    opinion: OpinionParams
+    tension: TensionParams
+    thresholds: Thresholds
+    mechanisms: dict[MechanismId, Mechanism]
+    mechanism_rules: MechanismRules
+    events: dict[EventKind, EventEffect]
+    utility: dict[ActionKind, dict[Term, dict[Feature, Signed]]]
+    scoring: Scoring
+
+
+@cache
+def _default_tree() -> dict[str, Any]:
+    world, _ = load_yaml(WORLD_FILE)
+    rest, _ = load_yaml(PARAMETERS_FILE)
+    return {"world": world, **rest}
+
+
+def default_tree() -> dict[str, Any]:
+    """A fresh, mutable copy of the default parameter tree (plain dicts and lists)."""
+    return copy.deepcopy(_default_tree())
+
+
+def default_parameters() -> Parameters:
+    """The validated default parameters."""
+    return build_parameters([])
+
+
+def parse_path(text: str) -> tuple[str, ...]:
+    """Split a dotted parameter path; empty segments are refused by `set_path`."""
+    return tuple(text.strip().split("."))
+
+
+def set_path(tree: dict[str, Any], path: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """Find where ``path`` lives in ``tree``.
+
+    Returns:
+        The mapping that holds the last key, and that key.
+
+    Raises:
+        KeyError: with a message naming the first unknown segment and what is allowed.
+    """
+    node: Any = tree
+    for depth, key in enumerate(path):
+        where = ".".join(path[:depth]) or "the top level"
+        if not isinstance(node, dict):
+            raise KeyError(f"'{'.'.join(path[:depth])}' holds a single value, not a section")
+        if key not in node:
+            allowed = ", ".join(str(k) for k in node) or "nothing"
+            raise KeyError(f"no parameter '{key}' under {where}; allowed there: {allowed}")
+        if depth == len(path) - 1:
+            return node, key
+        node = node[key]
+    raise KeyError("the parameter path is empty")
+
+
+Override = tuple[tuple[str, ...], Any, str, int | None]
+"""(path, value, source, line): one override and where it came from."""
+
+
+def flatten_overrides(
+    block: Any, source: str, lines: dict[Path_, int], prefix: Path_ = ()
+) -> list[Override]:
+    """Turn a nested ``parameters:`` mapping into leaf overrides with their lines.
+
+    A leaf is any non-mapping value, so a whole list (e.g. mechanism members) is
+    replaced at once.
+    """
+    out: list[Override] = []
+    if isinstance(block, dict):
+        for key, value in block.items():
+            out.extend(flatten_overrides(value, source, lines, prefix + (key,)))
+    else:
+        from sim.yamlio import line_of
+
+        field_path = tuple(str(p) for p in prefix[1:])  # drop the "parameters" key
+        out.append((field_path, block, source, line_of(lines, prefix)))
+    return out
+
+
+def build_parameters(overrides: list[Override]) -> Parameters:
+    """Apply overrides to the defaults and validate the result.
+
+    Args:
+        overrides: (path, value, source, line) tuples, applied in order.
+
+    Returns:
+        The validated parameters.
+
+    Raises:
+        InputError: naming each bad path or value, its source and line.
+    """
+    tree = default_tree()
+    origin: dict[tuple[str, ...], tuple[str, int | None]] = {}
+    problems: list[Problem] = []
+    for path, value, source, line in overrides:
+        label = ".".join(path)
+        try:
+            holder, key = set_path(tree, path)
+        except KeyError as exc:
+            problems.append(Problem(source, line, f"parameters.{label}", value, exc.args[0]))
+            continue
+        if isinstance(holder[key], dict) and not isinstance(value, dict):
+            allowed = ", ".join(str(k) for k in holder[key])
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"parameters.{label}",
+                    value,
+                    f"is a section, not a value; set one of its keys: {allowed}",
+                )
+            )
+            continue
+        holder[key] = value
+        origin[path] = (source, line)
+    if problems:
+        raise InputError(problems)
+    try:
+        return Parameters.model_validate(tree)
+    except ValidationError as exc:
+        raise InputError(_problems_from(exc, origin)) from None
+
+
+def _problems_from(
+    exc: ValidationError, origin: dict[tuple[str, ...], tuple[str, int | None]]
+) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(str(p) for p in err["loc"])
+        source, line = str(PARAMETERS_FILE), None
+        for cut in range(len(loc), 0, -1):
+            if loc[:cut] in origin:
+                source, line = origin[loc[:cut]]
+                break
+        value = err.get("input")
+        problems.append(Problem(source, line, "parameters." + dotted(loc), value, _allowed(err)))
+    return problems
+
+
+def _allowed(err: dict[str, Any]) -> str:
+    """Rephrase a pydantic error as what is allowed."""
+    kind = err["type"]
+    ctx = err.get("ctx", {})
+    if kind == "greater_than_equal" and "ge" in ctx:
+        return f"must be >= {ctx['ge']}"
+    if kind == "less_than_equal" and "le" in ctx:
+        return f"must be <= {ctx['le']}"
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check its spelling"
+    return err["msg"][0].lower() + err["msg"][1:]
+
+
+def parse_set_flag(text: str) -> Override:
+    """Parse one ``--set PATH=VALUE`` flag; the value is read as YAML (``0.3``, ``[ROK]``)."""
+    if "=" not in text:
+        raise InputError.one("--set", "expected PATH=VALUE, e.g. --set trust.loss=0.4", value=text)
+    path_text, _, raw = text.partition("=")
+    path = parse_path(path_text)
+    if any(not part for part in path):
+        raise InputError.one("--set", "the parameter path has an empty segment", value=path_text)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        raise InputError.one(
+            "--set", "the value is not a number, word or YAML list", path=path_text, value=raw
+        ) from None
+    if value is None:
+        raise InputError.one("--set", "the value is empty", path=path_text, value=raw)
+    return (path, value, "--set", None)

@@ -1,0 +1,288 @@
+"""Scenario files: YAML read into pydantic models, with errors that name file and line."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.actors import ActorName
+from sim.errors import InputError, Problem
+from sim.params import Override, Parameters, build_parameters, flatten_overrides
+from sim.vocab import EventKind, MechanismId, Status
+from sim.yamlio import Path_, dotted, line_of, load_yaml
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCHEMA_FILE = SCENARIO_DIR / "scenario.schema.json"
+MAX_TURNS = 60
+
+Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
+
+
+class Strict(BaseModel):
+    """Base for scenario models: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Metric = Literal[
+    "trust",
+    "opinion",
+    "threat",
+    "crisis",
+    "dispute",
+    "pressure",
+    "mechanism_strength",
+    "mechanism_status",
+]
+
+
+class Condition(Strict):
+    """A test on the state at the start of a turn, evaluated per run.
+
+    Examples: ``{metric: trust, of: ROK, toward: JPN, below: 0.25}``,
+    ``{metric: crisis, above: 0.5}``, ``{metric: mechanism_status, mechanism: gsomia, status: suspended}``.
+    """
+
+    metric: Metric
+    of: ActorName | None = Field(
+        None, description="holder of the view (trust, opinion, threat) or the pressured actor"
+    )
+    toward: ActorName | None = Field(
+        None, description="object of the view (trust, opinion, threat)"
+    )
+    mechanism: MechanismId | None = None
+    below: float | None = Field(None, ge=0.0, le=1.0)
+    above: float | None = Field(None, ge=0.0, le=1.0)
+    status: Status | None = None
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Condition:
+        needs = {
+            "trust": ("of", "toward"),
+            "opinion": ("of", "toward"),
+            "threat": ("of", "toward"),
+            "pressure": ("of",),
+            "mechanism_strength": ("mechanism",),
+            "mechanism_status": ("mechanism", "status"),
+        }.get(self.metric, ())
+        missing = [f for f in needs if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"metric '{self.metric}' needs {' and '.join(missing)}")
+        if self.of is not None and self.of == self.toward:
+            raise ValueError("'of' and 'toward' must be different actors")
+        if self.metric != "mechanism_status" and (self.below is None) == (self.above is None):
+            raise ValueError("give exactly one of 'below' or 'above'")
+        return self
+
+
+class Event(Strict):
+    """An inject: what happens, to whom, when, and the briefing text players read."""
+
+    id: str | None = Field(None, description="short name; defaults to kind and position")
+    kind: EventKind
+    headline: str = Field(min_length=1)
+    briefing: str = Field(min_length=1)
+    turn: Turn = Field(
+        description="turn it happens on; for `when`/`chance` events the first turn it may"
+    )
+    until: Turn | None = Field(
+        None, description="last turn a `when`/`chance` event may fire (default: the last turn)"
+    )
+    when: Condition | None = None
+    chance: float | None = Field(
+        None, ge=0.0, le=1.0, description="per-turn probability while allowed"
+    )
+    repeat: bool = Field(False, description="may fire again on later turns (`when`/`chance` only)")
+    source: ActorName = "PRC"
+    targets: list[ActorName] = Field(min_length=1)
+    magnitude: float = Field(ge=-1.0, le=1.0)
+    mechanism: MechanismId | None = None
+    mechanism_effect: Literal["suspend", "end", "weaken", "strengthen", "activate"] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Event:
+        if self.magnitude < 0 and self.kind != "leadership_change":
+            raise ValueError("magnitude must be in [0, 1] (only leadership_change may be negative)")
+        if (self.mechanism is None) != (self.mechanism_effect is None):
+            raise ValueError("give 'mechanism' and 'mechanism_effect' together")
+        if self.until is not None and self.until < self.turn:
+            raise ValueError(f"until ({self.until}) is before turn ({self.turn})")
+        if (self.until is not None or self.repeat) and self.when is None and self.chance is None:
+            raise ValueError("'until' and 'repeat' apply only to events with 'when' or 'chance'")
+        if len(set(self.targets)) != len(self.targets):
+            raise ValueError("targets repeat an actor")
+        return self
+
+    @property
+    def scheduled(self) -> bool:
+        """True when the event fires on its turn in every run."""
+        return self.when is None and self.chance is None
+
+
+class Scenario(Strict):
+    """A scenario file."""
+
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+    turns: Turn
+    turn_length: str = "1 month"
+    briefings: dict[Turn, str] = Field(
+        description="the situation briefing read at the start of each turn"
+    )
+    parameters: dict[str, Any] = Field(
+        default_factory=dict,
+        description="overrides of the default parameters by path (see sim/data/*.yaml)",
+    )
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _events_fit(self) -> Scenario:
+        for event in self.events:
+            last = event.until or event.turn
+            if last > self.turns:
+                raise ValueError(
+                    f"event '{event.id or event.kind}' is set for turn {last}, after the last turn ({self.turns})"
+                )
+        for turn in self.briefings:
+            if turn > self.turns:
+                raise ValueError(f"briefing for turn {turn} is after the last turn ({self.turns})")
+        missing = sorted({e.turn for e in self.events if e.scheduled} - set(self.briefings))
+        if missing:
+            raise ValueError(f"turns {missing} have events but no briefing")
+        ids = [e.id for e in self.events if e.id]
+        if len(ids) != len(set(ids)):
+            raise ValueError("event ids must be unique")
+        return self
+
+    def event_ids(self) -> list[str]:
+        """Each event's id, defaulting to ``kind#position``."""
+        return [e.id or f"{e.kind}#{i}" for i, e in enumerate(self.events)]
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with its effective parameters."""
+
+    path: str
+    scenario: Scenario
+    parameters: Parameters
+    sha256: str
+    text: str
+
+    @property
+    def name(self) -> str:
+        """The file's stem, e.g. ``taiwan_strait``."""
+        return Path(self.path).stem
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """Accept a path, or the name of a bundled scenario (``taiwan_strait``)."""
+    p = Path(name_or_path)
+    if p.exists() or p.suffix:
+        return p
+    bundled = SCENARIO_DIR / f"{name_or_path}.yaml"
+    return bundled if bundled.exists() else p
+
+
+def load_scenario(path: str | Path, overrides: list[Override] | None = None) -> LoadedScenario:
+    """Read, validate and parameterise a scenario file.
+
+    Args:
+        path: A scenario file, or the name of a bundled one.
+        overrides: Extra ``(path, value, source, line)`` parameter overrides applied
+            after the scenario's own (e.g. from ``--set``).
+
+    Returns:
+        The scenario and its effective parameters.
+
+    Raises:
+        InputError: every problem found, each with file, line, field path and value.
+    """
+    p = resolve_path(path)
+    source = str(path)
+    data, lines = load_yaml(p)
+    if not isinstance(data, dict):
+        raise InputError.one(
+            source, f"expected a mapping of scenario fields, got a {type(data).__name__}", line=1
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, source, lines, data)) from None
+    own = flatten_overrides(scenario.parameters, source, lines, ("parameters",))
+    parameters = build_parameters(own + list(overrides or []))
+    text = p.read_text(encoding="utf-8")
+    return LoadedScenario(
+        path=str(p),
+        scenario=scenario,
+        parameters=parameters,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text=text,
+    )
+
+
+def _problems(
+    exc: ValidationError, source: str, lines: dict[Path_, int], data: Any
+) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc: Path_ = tuple(
+            p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        )
+        # pydantic puts union and literal branch names into loc; keep only real keys
+        loc = _real_path(loc, data)
+        value = err.get("input")
+        if err["type"] == "missing":
+            from sim.errors import MISSING
+
+            value = MISSING
+        message = _describe(err)
+        problems.append(Problem(source, line_of(lines, loc), dotted(loc), value, message))
+    return problems
+
+
+def _real_path(loc: Path_, data: Any) -> Path_:
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and part.isdigit()
+            and int(part) in node
+        ):
+            out.append(int(part))
+            node = node[int(part)]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+            out.append(part)  # a missing key: name it
+            node = None
+    return tuple(out)
+
+
+def _describe(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx", {}) or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check its spelling"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}"
+    if kind == "greater_than_equal":
+        return f"must be >= {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"must be <= {ctx['le']}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"][0].lower() + err["msg"][1:]

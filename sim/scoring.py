@@ -1,0 +1,174 @@
+"""Scores: the per-turn cohesion index and each run's scorecard.
+
+All functions are vectorised over runs and pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actors import ALLIES, ALLY_PAIRS, PRC
+from sim.params import Parameters
+from sim.state import State
+from sim.vocab import ACTIVE, ENDED, MECHANISMS
+
+INDEX_COMPONENTS = (
+    "cohesion",
+    "mechanisms",
+    "coordinated_response",
+    "wedge_resistance",
+    "coercion_resistance",
+)
+
+
+def cohesion(state: State, responding: np.ndarray, params: Parameters) -> np.ndarray:
+    """The allies' cohesion this turn, 0-100, shape (n,).
+
+    A weighted mean of: mean trust among the three allies; mean strength of active
+    mechanisms; alignment of their threat perception of Beijing (1 - spread); and the
+    share of allies answering together this turn.
+    """
+    w = params.scoring.cohesion
+    trust = np.mean([state.trust[:, i, j] for i, j in ALLY_PAIRS], axis=0)
+    mechanisms = (state.strength * (state.status == ACTIVE)).mean(axis=1)
+    views = state.threat[:, list(ALLIES), PRC]
+    alignment = 1.0 - (views.max(axis=1) - views.min(axis=1))
+    answering = responding[:, list(ALLIES)].mean(axis=1)
+    total = w.trust + w.mechanisms + w.alignment + w.coordination
+    return (
+        100.0
+        * (
+            w.trust * trust
+            + w.mechanisms * mechanisms
+            + w.alignment * alignment
+            + w.coordination * answering
+        )
+        / total
+    )
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """Per-run counts accumulated over turns (arrays of shape (n,) or (n, mechanisms))."""
+
+    cohesion: np.ndarray  # (turns, n)
+    status: np.ndarray  # (turns, n, mechanisms), after each turn
+    initial_status: np.ndarray  # (n, mechanisms)
+    strength: np.ndarray  # (n, mechanisms) at the end
+    crisis_turns: np.ndarray
+    coordinated_turns: np.ndarray
+    coerced: np.ndarray
+    conceded_when_coerced: np.ndarray
+    wedge_targets: np.ndarray
+    wedge_splits: np.ndarray
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Each run's scores (arrays over runs; NaN where a rate was never tested).
+
+    Attributes:
+        cohesion_mean: Mean cohesion over turns, 0-100.
+        coordinated_response_rate: Crisis turns the allies answered together / crisis turns.
+        wedge_success_rate: Wedge attempts that split an ally / attempts.
+        coercion_success_rate: Coerced turns that ended in concession / coerced turns.
+        time_active: Share of turns each mechanism was active, shape (n, mechanisms).
+        survived: Mechanism not ended at the end, shape (n, mechanisms).
+        recovery_time: Turns from first suspension to reactivation (NaN: never
+            suspended or never recovered), shape (n, mechanisms).
+        final_strength: Shape (n, mechanisms).
+        components: Each index component in [0, 1] (NaN: not tested), by name.
+        points: Each component's contribution to the index, by name.
+        index: The 0-100 resilience index.
+    """
+
+    cohesion_mean: np.ndarray
+    coordinated_response_rate: np.ndarray
+    wedge_success_rate: np.ndarray
+    coercion_success_rate: np.ndarray
+    time_active: np.ndarray
+    survived: np.ndarray
+    recovery_time: np.ndarray
+    final_strength: np.ndarray
+    components: dict[str, np.ndarray]
+    points: dict[str, np.ndarray]
+    index: np.ndarray
+
+
+def _rate(hits: np.ndarray, trials: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(trials > 0, hits / np.maximum(trials, 1), np.nan)
+
+
+def recovery_times(status: np.ndarray) -> np.ndarray:
+    """Turns from each mechanism's first suspension to its next active turn.
+
+    Args:
+        status: Status after each turn, shape (turns, n, mechanisms).
+
+    Returns:
+        Shape (n, mechanisms); NaN where never suspended or never recovered.
+    """
+    turns = status.shape[0]
+    suspended = status != ACTIVE
+    first = np.where(suspended.any(axis=0), suspended.argmax(axis=0), turns)
+    t = np.arange(turns)[:, None, None]
+    back = (status == ACTIVE) & (t > first[None])
+    recovered = back.any(axis=0)
+    when = np.where(recovered, back.argmax(axis=0), turns)
+    return np.where(recovered, (when - first).astype(float), np.nan)
+
+
+def scorecard(t: Tallies, params: Parameters) -> Scorecard:
+    """Score each run from its tallies."""
+    cohesion_mean = t.cohesion.mean(axis=0)
+    coordinated = _rate(t.coordinated_turns, t.crisis_turns)
+    wedge = _rate(t.wedge_splits, t.wedge_targets)
+    coercion = _rate(t.conceded_when_coerced, t.coerced)
+    time_active = (t.status == ACTIVE).mean(axis=0)
+    survived = t.status[-1] != ENDED
+    started = t.initial_status == ACTIVE
+    mech_score = np.where(
+        started.any(axis=1),
+        (time_active * started).sum(axis=1) / np.maximum(started.sum(axis=1), 1),
+        np.nan,
+    )
+    components = {
+        "cohesion": cohesion_mean / 100.0,
+        "mechanisms": mech_score,
+        "coordinated_response": coordinated,
+        "wedge_resistance": 1.0 - wedge,
+        "coercion_resistance": 1.0 - coercion,
+    }
+    w = params.scoring.index
+    weights = {name: getattr(w, name) for name in INDEX_COMPONENTS}
+    tested_weight = sum(
+        np.where(np.isnan(components[c]), 0.0, weights[c]) for c in INDEX_COMPONENTS
+    )
+    points = {
+        c: np.where(
+            np.isnan(components[c]),
+            0.0,
+            100.0 * weights[c] * np.nan_to_num(components[c]) / np.maximum(tested_weight, 1e-12),
+        )
+        for c in INDEX_COMPONENTS
+    }
+    index = sum(points[c] for c in INDEX_COMPONENTS)
+    return Scorecard(
+        cohesion_mean=cohesion_mean,
+        coordinated_response_rate=coordinated,
+        wedge_success_rate=wedge,
+        coercion_success_rate=coercion,
+        time_active=time_active,
+        survived=survived,
+        recovery_time=recovery_times(t.status),
+        final_strength=t.strength,
+        components=components,
+        points=points,
+        index=np.clip(index, 0.0, 100.0),
+    )
+
+
+__all__ = ["INDEX_COMPONENTS", "MECHANISMS", "Scorecard", "Tallies", "cohesion", "scorecard"]

@@ -1,0 +1,109 @@
+"""The state of an ensemble of runs: numpy arrays with a leading run axis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from sim.actors import ACTORS
+from sim.compiled import Compiled
+from sim.vocab import MECHANISMS
+
+N_A = len(ACTORS)
+N_M = len(MECHANISMS)
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything that changes during a run, for n runs at once.
+
+    Views are rows holder → object: ``trust[:, i, j]`` is how far i trusts j.
+
+    Attributes:
+        trust: Directed trust in [0, 1], shape (n, 4, 4).
+        opinion: Public opinion of the other (0.5 neutral), shape (n, 4, 4).
+        threat: Threat perception of the other, shape (n, 4, 4).
+        exposure: Share of trade with the other, shape (n, 4, 4).
+        resolve: Willingness to bear costs, shape (n, 4).
+        crisis: Military tension, shape (n,).
+        dispute: Seoul-Tokyo history and territorial heat, shape (n,).
+        pressure: Beijing's coercive pressure on each actor, shape (n, 4).
+        inducement: Beijing's standing offers to each actor, shape (n, 4).
+        demand: Washington's standing asks of each actor, shape (n, 4).
+        strength: Mechanism strength in [0, 1], shape (n, mechanisms).
+        status: Mechanism status (0 active, 1 suspended, 2 ended), shape (n, mechanisms).
+        suspended_for: Consecutive turns suspended, shape (n, mechanisms).
+        cost: Cumulative economic cost, shape (n, 4).
+        coordinated: Whether the allies answered together last turn, shape (n,).
+        cohesion: Last turn's cohesion index (0-100), shape (n,).
+        fired: Whether each scenario event has fired yet, shape (n, events).
+    """
+
+    trust: np.ndarray
+    opinion: np.ndarray
+    threat: np.ndarray
+    exposure: np.ndarray
+    resolve: np.ndarray
+    crisis: np.ndarray
+    dispute: np.ndarray
+    pressure: np.ndarray
+    inducement: np.ndarray
+    demand: np.ndarray
+    strength: np.ndarray
+    status: np.ndarray
+    suspended_for: np.ndarray
+    cost: np.ndarray
+    coordinated: np.ndarray
+    cohesion: np.ndarray
+    fired: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of runs."""
+        return self.crisis.shape[0]
+
+    def evolve(self, **changes: np.ndarray) -> State:
+        """A copy with some arrays replaced."""
+        return replace(self, **changes)
+
+    def take(self, rows: np.ndarray | slice) -> State:
+        """The state of a subset of runs."""
+        return State(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+
+def _matrix(table: dict[str, dict[str, float]], diagonal: float) -> np.ndarray:
+    out = np.full((N_A, N_A), diagonal)
+    for i, holder in enumerate(ACTORS):
+        for j, obj in enumerate(ACTORS):
+            if i != j:
+                out[i, j] = table[holder][obj]
+    return out
+
+
+def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
+    """The starting state of n identical runs, from the parameters' world."""
+    w = compiled.params.world
+
+    def tile(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(x, (n, *x.shape)).copy()
+
+    return State(
+        trust=tile(_matrix(w.trust, 1.0)),
+        opinion=tile(_matrix(w.opinion, 1.0)),
+        threat=tile(_matrix(w.threat, 0.0)),
+        exposure=tile(_matrix(w.exposure, 0.0)),
+        resolve=tile(np.array([w.resolve[a] for a in ACTORS])),
+        crisis=np.full(n, w.crisis),
+        dispute=np.full(n, w.dispute),
+        pressure=np.zeros((n, N_A)),
+        inducement=np.zeros((n, N_A)),
+        demand=np.zeros((n, N_A)),
+        strength=tile(compiled.mech["strength"]),
+        status=tile(compiled.mech["status"]),
+        suspended_for=np.zeros((n, N_M), dtype=np.int16),
+        cost=np.zeros((n, N_A)),
+        coordinated=np.zeros(n, dtype=bool),
+        cohesion=np.zeros(n),
+        fired=np.zeros((n, n_events), dtype=bool),
+    )
