@@ -45,9 +45,7 @@ class Situation:
 def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
     """Derive the shared views the features need."""
     n_a = state.trust.shape[1]
-    partner_trust = np.stack(
-        [state.trust[:, a, list(_PARTNER[a])].mean(axis=1) for a in range(n_a)], axis=1
-    )
+    partner_trust = np.stack([state.trust[:, a, list(_PARTNER[a])].mean(axis=1) for a in range(n_a)], axis=1)
     opinion_allies = np.stack(
         [state.opinion[:, a, [b for b in ALLIES if b != a]].mean(axis=1) for a in range(n_a)],
         axis=1,
@@ -112,9 +110,7 @@ FEATURES: dict[str, FeatureFn] = {
     "target_exposure": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
     "opinion_target": lambda x, g, c: _pair(x.state.opinion, g[0], g[1]),
     "grievance_target": _grievance,
-    "target_is_ally": lambda x, g, c: np.repeat(
-        np.isin(g[1], ALLIES)[None].astype(float), x.state.n, axis=0
-    ),
+    "target_is_ally": lambda x, g, c: np.repeat(np.isin(g[1], ALLIES)[None].astype(float), x.state.n, axis=0),
     "distrust_target": lambda x, g, c: 1.0 - _pair(x.state.trust, g[0], g[1]),
     "allies_rift": lambda x, g, c: np.repeat(
         (1.0 - 0.5 * (x.state.trust[:, ROK, JPN] + x.state.trust[:, JPN, ROK]))[:, None],
@@ -122,9 +118,7 @@ FEATURES: dict[str, FeatureFn] = {
         axis=1,
     ),
     "mechanism_security": lambda x, g, c: (
-        x.security_value[g[2]][None]
-        * 0.5
-        * (x.state.crisis[:, None] + x.state.threat[:, g[0], PRC])
+        x.security_value[g[2]][None] * 0.5 * (x.state.crisis[:, None] + x.state.threat[:, g[0], PRC])
     ),
     "opinion_members": lambda x, g, c: _member_mean(x, g, c, x.state.opinion),
     "member_trust": lambda x, g, c: _member_mean(x, g, c, x.state.trust),
@@ -141,9 +135,7 @@ FEATURES: dict[str, FeatureFn] = {
     "target_wedge_odds": lambda x, g, c: (
         x.state.trust[:, g[1], PRC] * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[1]])
     ),
-    "allied_cohesion": lambda x, g, c: np.repeat(
-        x.state.cohesion[:, None] / 100.0, len(g[0]), axis=1
-    ),
+    "allied_cohesion": lambda x, g, c: np.repeat(x.state.cohesion[:, None] / 100.0, len(g[0]), axis=1),
 }
 
 

@@ -82,11 +82,7 @@ def build_options(params: Parameters) -> Options:
                 rows.append((a, K["broker"], -1, -1))
             rows += [(a, K["retaliate"], t, -1) for t in _RETALIATE_TARGETS[a]]
             rows += [(a, K["repair"], t, -1) for t in range(len(ACTORS)) if t != a]
-            mine = [
-                m
-                for m, name in enumerate(MECHANISMS)
-                if ACTORS[a] in params.mechanisms[name].members
-            ]
+            mine = [m for m, name in enumerate(MECHANISMS) if ACTORS[a] in params.mechanisms[name].members]
             rows += [(a, K["invest"], -1, m) for m in mine]
             rows += [(a, K["suspend"], -1, m) for m in mine]
         slices.append(slice(start, len(rows)))

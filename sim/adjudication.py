@@ -92,9 +92,7 @@ def adjudicate(
     breaks_ranks = defecting | (kind == K["suspend"]) | ((kind == K["retaliate"]) & (target != PRC))
     wedge_split = wedge_target & breaks_ranks
 
-    _alliance_signals(
-        signals, p, kind, target, mech, responding, defecting, conceded, crisis_turn, compiled
-    )
+    _alliance_signals(signals, p, kind, target, mech, responding, defecting, conceded, crisis_turn, compiled)
     _beijing_signals(signals, state, p, kind)
     _seoul_tokyo_signals(signals, state, p, hooks)
     signals.trust_good += hooks.trust_repair
@@ -104,9 +102,7 @@ def adjudicate(
     trust = np.where(
         eye,
         1.0,
-        bounded_update(
-            state.trust, signals.trust_good, signals.trust_bad, p.trust.gain, p.trust.loss
-        ),
+        bounded_update(state.trust, signals.trust_good, signals.trust_bad, p.trust.gain, p.trust.loss),
     )
     opinion = np.where(
         eye,
@@ -126,9 +122,7 @@ def adjudicate(
         sus = kind[:, a] == K["suspend"]
         suspending[rows[sus], mech[sus, a]] = True
     after_trust = state.evolve(trust=trust, dispute=levels["dispute"])
-    strength, status, suspended_for = step_mechanisms(
-        after_trust, compiled, investing, suspending, hooks
-    )
+    strength, status, suspended_for = step_mechanisms(after_trust, compiled, investing, suspending, hooks)
 
     new_state = state.evolve(
         trust=trust,
@@ -171,12 +165,8 @@ def _alliance_signals(
         for j in ALLIES:
             if i == j:
                 continue
-            s.trust_good[:, i, j] += t.solidarity * (
-                responding[:, i] & responding[:, j] & crisis_turn
-            )
-            s.trust_bad[:, i, j] += t.abandonment * (
-                responding[:, i] & defecting[:, j] & crisis_turn
-            )
+            s.trust_good[:, i, j] += t.solidarity * (responding[:, i] & responding[:, j] & crisis_turn)
+            s.trust_bad[:, i, j] += t.abandonment * (responding[:, i] & defecting[:, j] & crisis_turn)
             s.trust_bad[:, i, j] += t.concession * conceded[:, j]
     n_a = kind.shape[1]
     for j in range(n_a):
@@ -257,9 +247,7 @@ def _tensions(
         * (1.0 - x.coordinated_deterrence * state.coordinated)
     )
     crisis = np.clip(
-        state.crisis * (1.0 - x.crisis_decay)
-        + escalation
-        - x.de_escalation * (beijing == K["de_escalate"]),
+        state.crisis * (1.0 - x.crisis_decay) + escalation - x.de_escalation * (beijing == K["de_escalate"]),
         0.0,
         1.0,
     )
@@ -270,18 +258,12 @@ def _tensions(
     squeeze = np.zeros_like(pressure)
     for a in allies:
         squeeze[:, a] = (
-            x.coercion
-            * ((beijing == K["coerce"]) & (target[:, PRC] == a))
-            * (1.0 - coercion_shield[:, a])
+            x.coercion * ((beijing == K["coerce"]) & (target[:, PRC] == a)) * (1.0 - coercion_shield[:, a])
         )
         inducement[:, a] += (
-            x.inducement
-            * ((beijing == K["induce"]) & (target[:, PRC] == a))
-            * (1.0 - wedge_shield[:, a])
+            x.inducement * ((beijing == K["induce"]) & (target[:, PRC] == a)) * (1.0 - wedge_shield[:, a])
         )
-        threat[:, a, PRC] += (
-            x.threat_from_crisis * escalation + x.threat_from_coercion * squeeze[:, a]
-        )
+        threat[:, a, PRC] += x.threat_from_crisis * escalation + x.threat_from_coercion * squeeze[:, a]
     align = hooks.of("threat_alignment")
     mean_threat = threat[:, allies, PRC].mean(axis=1)
     for a in allies:
@@ -291,10 +273,7 @@ def _tensions(
     cost = state.cost.copy()
     for a in allies:
         pain = (
-            x.coercion_cost
-            * state.pressure[:, a]
-            * state.exposure[:, a, PRC]
-            * (1.0 - coercion_shield[:, a])
+            x.coercion_cost * state.pressure[:, a] * state.exposure[:, a, PRC] * (1.0 - coercion_shield[:, a])
         )
         cost[:, a] += pain * ~conceded[:, a] + x.retaliation_cost * (kind[:, a] == K["retaliate"])
         cost[:, PRC] += x.coercion_cost * state.pressure[:, a] * state.exposure[:, PRC, a]

@@ -70,10 +70,7 @@ def compile_parameters(params: Parameters) -> Compiled:
     mech = {f: np.array([float(getattr(m, f)) for m in mechs]) for f in fields}
     mech["status"] = np.array([STATUSES.index(m.status) for m in mechs], dtype=np.int8)
     event_coef = np.array(
-        [
-            [getattr(params.events[k], c) if k in params.events else 0.0 for c in CHANNELS]
-            for k in EVENT_KINDS
-        ]
+        [[getattr(params.events[k], c) if k in params.events else 0.0 for c in CHANNELS] for k in EVENT_KINDS]
     )
     utility = {
         ACTION_KINDS.index(kind): [

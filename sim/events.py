@@ -163,9 +163,7 @@ def _damped(increment: np.ndarray, damping: np.ndarray) -> np.ndarray:
     return np.where(increment > 0, increment * (1.0 - damping), increment)
 
 
-def _mechanism_effect(
-    event: Event, on: np.ndarray, strength: np.ndarray, status: np.ndarray
-) -> None:
+def _mechanism_effect(event: Event, on: np.ndarray, strength: np.ndarray, status: np.ndarray) -> None:
     k = MECHANISMS.index(event.mechanism)
     mag = abs(event.magnitude)
     alive = on & (status[:, k] != ENDED)

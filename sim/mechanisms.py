@@ -87,22 +87,14 @@ def step_mechanisms(
     mech = compiled.mech
     s, status = state.strength, state.status
     shield = _members_mean(hooks.of("spillover_shield"), compiled)  # (n, M)
-    stress = (
-        mech["stress"]
-        * p.spillover
-        * state.dispute[:, None]
-        * compiled.seoul_tokyo
-        * (1.0 - shield)
-    )
+    stress = mech["stress"] * p.spillover * state.dispute[:, None] * compiled.seoul_tokyo * (1.0 - shield)
     gain = mech["invest_gain"] * investing * (1.0 - s)
     loss = (mech["decay"] + stress + p.suspended_decay * (status == SUSPENDED)) * s
     strength = np.clip(s + gain - loss, 0.0, 1.0)
 
     weakest = member_trust(state.trust, compiled)
     suspend = (status == ACTIVE) & (suspending | (weakest < mech["suspend_below"]))
-    resume = (
-        (status == SUSPENDED) & (investing > 0) & (weakest >= mech["resume_above"]) & ~suspending
-    )
+    resume = (status == SUSPENDED) & (investing > 0) & (weakest >= mech["resume_above"]) & ~suspending
     new_status = status.copy()
     new_status[suspend] = SUSPENDED
     new_status[resume] = ACTIVE

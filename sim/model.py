@@ -109,8 +109,7 @@ class TrilateralModel(mesa.Model):
         self._cohesion: list[np.ndarray] = []
         self._status: list[np.ndarray] = []
         self._counts = {
-            k: np.zeros(n)
-            for k in ("crisis", "coordinated", "coerced", "conceded", "wedge", "split")
+            k: np.zeros(n) for k in ("crisis", "coordinated", "coerced", "conceded", "wedge", "split")
         }
         self._initial_status = self.state.status.copy()
         self._n_m = n_m
@@ -138,12 +137,8 @@ class TrilateralModel(mesa.Model):
 
         terms = utility_terms(situation(state, hooks, c), c)
         utility = utilities(terms, c)
-        open_ = open_options(
-            c.options, c.params, state.crisis, state.dispute, state.pressure, state.status
-        )
-        choices = np.stack(
-            [self.countries[code].decide(utility, open_, turn) for code in ACTORS], axis=1
-        )
+        open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+        choices = np.stack([self.countries[code].decide(utility, open_, turn) for code in ACTORS], axis=1)
 
         state, outcome = adjudicate(state, choices, signals, hooks, c)
         state = state.evolve(cohesion=cohesion(state, outcome.responding, c.params))
@@ -179,15 +174,11 @@ class TrilateralModel(mesa.Model):
         state: State,
     ) -> TurnRecord:
         rows = np.arange(self.n_runs)
-        chosen_terms = np.stack(
-            [terms[rows, outcome.choices[:, a]] for a in range(len(ACTORS))], axis=1
-        )
+        chosen_terms = np.stack([terms[rows, outcome.choices[:, a]] for a in range(len(ACTORS))], axis=1)
         prob = np.empty((self.n_runs, len(ACTORS)))
         for a, code in enumerate(ACTORS):
             menu = self.countries[code].menu
-            p = choice_probabilities(
-                utility[:, menu], open_[:, menu], float(self.compiled.temperature[a])
-            )
+            p = choice_probabilities(utility[:, menu], open_[:, menu], float(self.compiled.temperature[a]))
             prob[:, a] = p[rows, outcome.choices[:, a] - menu.start]
         return TurnRecord(turn, fired, outcome, chosen_terms, prob, state)
 

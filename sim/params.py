@@ -280,9 +280,7 @@ Override = tuple[tuple[str, ...], Any, str, int | None]
 """(path, value, source, line): one override and where it came from."""
 
 
-def flatten_overrides(
-    block: Any, source: str, lines: dict[Path_, int], prefix: Path_ = ()
-) -> list[Override]:
+def flatten_overrides(block: Any, source: str, lines: dict[Path_, int], prefix: Path_ = ()) -> list[Override]:
     """Turn a nested ``parameters:`` mapping into leaf overrides with their lines.
 
     A leaf is any non-mapping value, so a whole list (e.g. mechanism members) is

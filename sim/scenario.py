@@ -51,9 +51,7 @@ class Condition(Strict):
     of: ActorName | None = Field(
         None, description="holder of the view (trust, opinion, threat) or the pressured actor"
     )
-    toward: ActorName | None = Field(
-        None, description="object of the view (trust, opinion, threat)"
-    )
+    toward: ActorName | None = Field(None, description="object of the view (trust, opinion, threat)")
     mechanism: MechanismId | None = None
     below: float | None = Field(None, ge=0.0, le=1.0)
     above: float | None = Field(None, ge=0.0, le=1.0)
@@ -86,16 +84,12 @@ class Event(Strict):
     kind: EventKind
     headline: str = Field(min_length=1)
     briefing: str = Field(min_length=1)
-    turn: Turn = Field(
-        description="turn it happens on; for `when`/`chance` events the first turn it may"
-    )
+    turn: Turn = Field(description="turn it happens on; for `when`/`chance` events the first turn it may")
     until: Turn | None = Field(
         None, description="last turn a `when`/`chance` event may fire (default: the last turn)"
     )
     when: Condition | None = None
-    chance: float | None = Field(
-        None, ge=0.0, le=1.0, description="per-turn probability while allowed"
-    )
+    chance: float | None = Field(None, ge=0.0, le=1.0, description="per-turn probability while allowed")
     repeat: bool = Field(False, description="may fire again on later turns (`when`/`chance` only)")
     source: ActorName = "PRC"
     targets: list[ActorName] = Field(min_length=1)
@@ -131,9 +125,7 @@ class Scenario(Strict):
     sources: list[str] = Field(min_length=1)
     turns: Turn
     turn_length: str = "1 month"
-    briefings: dict[Turn, str] = Field(
-        description="the situation briefing read at the start of each turn"
-    )
+    briefings: dict[Turn, str] = Field(description="the situation briefing read at the start of each turn")
     parameters: dict[str, Any] = Field(
         default_factory=dict,
         description="overrides of the default parameters by path (see sim/data/*.yaml)",
@@ -226,14 +218,10 @@ def load_scenario(path: str | Path, overrides: list[Override] | None = None) -> 
     )
 
 
-def _problems(
-    exc: ValidationError, source: str, lines: dict[Path_, int], data: Any
-) -> list[Problem]:
+def _problems(exc: ValidationError, source: str, lines: dict[Path_, int], data: Any) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc: Path_ = tuple(
-            p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
-        )
+        loc: Path_ = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # pydantic puts union and literal branch names into loc; keep only real keys
         loc = _real_path(loc, data)
         value = err.get("input")
@@ -253,12 +241,7 @@ def _real_path(loc: Path_, data: Any) -> Path_:
         if isinstance(node, dict) and part in node:
             out.append(part)
             node = node[part]
-        elif (
-            isinstance(node, dict)
-            and isinstance(part, str)
-            and part.isdigit()
-            and int(part) in node
-        ):
+        elif isinstance(node, dict) and isinstance(part, str) and part.isdigit() and int(part) in node:
             out.append(int(part))
             node = node[int(part)]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):

@@ -39,12 +39,7 @@ def cohesion(state: State, responding: np.ndarray, params: Parameters) -> np.nda
     total = w.trust + w.mechanisms + w.alignment + w.coordination
     return (
         100.0
-        * (
-            w.trust * trust
-            + w.mechanisms * mechanisms
-            + w.alignment * alignment
-            + w.coordination * answering
-        )
+        * (w.trust * trust + w.mechanisms * mechanisms + w.alignment * alignment + w.coordination * answering)
         / total
     )
 
@@ -144,9 +139,7 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
     }
     w = params.scoring.index
     weights = {name: getattr(w, name) for name in INDEX_COMPONENTS}
-    tested_weight = sum(
-        np.where(np.isnan(components[c]), 0.0, weights[c]) for c in INDEX_COMPONENTS
-    )
+    tested_weight = sum(np.where(np.isnan(components[c]), 0.0, weights[c]) for c in INDEX_COMPONENTS)
     points = {
         c: np.where(
             np.isnan(components[c]),
