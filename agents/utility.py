@@ -67,9 +67,13 @@ def _pair(matrix: np.ndarray, a: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def _member_mean(x: Situation, g: Group, c: Compiled, matrix: np.ndarray) -> np.ndarray:
+    """Mean of the actor's view of its fellow members of the option's mechanism."""
     a, _, m = g
-    others = c.co_members[m, a, :]  # (options, actors): fellow members
-    return (matrix[:, a, :] * others[None]).sum(axis=2) / np.maximum(others.sum(axis=1), 1.0)[None]
+    others = c.co_members[m, a, :]  # (options, actors): 1 for fellow members
+    total = np.zeros((matrix.shape[0], a.size))
+    for b in range(others.shape[1]):
+        total += matrix[:, a, b] * others[None, :, b]
+    return total / np.maximum(others.sum(axis=1), 1.0)[None]
 
 
 def _grievance(x: Situation, g: Group, c: Compiled) -> np.ndarray:
@@ -139,26 +143,66 @@ FEATURES: dict[str, FeatureFn] = {
 }
 
 
-def utility_terms(x: Situation, compiled: Compiled) -> np.ndarray:
-    """Every option's utility terms, shape (n, options, terms)."""
+@dataclass(frozen=True)
+class KindPlan:
+    """How to compute one action kind's utilities: its options and weighted features.
+
+    Attributes:
+        idx: Global option numbers of this kind.
+        group: (actor, target, mechanism) of those options.
+        features: (feature name, coefficient per option) where the coefficient is
+            sum over terms of preference weight x utility coefficient.
+    """
+
+    idx: np.ndarray
+    group: Group
+    features: list[tuple[str, np.ndarray]]
+
+
+def utility_plan(compiled: Compiled) -> list[KindPlan]:
+    """Fold preferences into the utility coefficients once per model."""
     opts = compiled.options
-    terms = np.zeros((x.state.n, len(opts), compiled.weights.shape[1]))
+    plans = []
     for kind, entries in compiled.utility.items():
         idx = np.flatnonzero(opts.kind == kind)
         if idx.size == 0 or not entries:
             continue
-        group = (opts.actor[idx], opts.target[idx], opts.mechanism[idx])
-        block = np.zeros((x.state.n, idx.size, terms.shape[2]))
+        w = compiled.weights[opts.actor[idx]]  # (options, terms)
+        folded: dict[str, np.ndarray] = {}
         for term, feature, coef in entries:
-            block[:, :, term] += coef * FEATURES[feature](x, group, compiled)
-        terms[:, idx, :] = block
-    return terms
+            folded[feature] = folded.get(feature, 0.0) + coef * w[:, term]
+        group = (opts.actor[idx], opts.target[idx], opts.mechanism[idx])
+        plans.append(KindPlan(idx, group, list(folded.items())))
+    return plans
 
 
-def utilities(terms: np.ndarray, compiled: Compiled) -> np.ndarray:
-    """Preference-weighted utility of every option, shape (n, options)."""
-    w = compiled.weights[compiled.options.actor]  # (options, terms)
-    total = np.zeros(terms.shape[:2])
-    for k in range(terms.shape[2]):  # fixed order: same bits in any ensemble
-        total += terms[:, :, k] * w[None, :, k]
+def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled) -> np.ndarray:
+    """Preference-weighted utility of every option, shape (n, options).
+
+    The sum runs in a fixed order, so a run's utilities (and so its choices) do not
+    depend on how many runs share the arrays.
+    """
+    total = np.zeros((x.state.n, len(compiled.options)))
+    for kp in plan:
+        block = np.zeros((x.state.n, kp.idx.size))
+        for feature, coef in kp.features:
+            block += coef[None] * FEATURES[feature](x, kp.group, compiled)
+        total[:, kp.idx] = block
     return total
+
+
+def utility_terms(x: Situation, compiled: Compiled) -> np.ndarray:
+    """Every option's unweighted utility terms, shape (n, options, terms).
+
+    Used to explain choices; decisions use `utilities`.
+    """
+    opts = compiled.options
+    terms = np.zeros((x.state.n, len(opts), compiled.weights.shape[1]))
+    for kind, entries in compiled.utility.items():
+        idx = np.flatnonzero(opts.kind == kind)
+        if idx.size == 0:
+            continue
+        group = (opts.actor[idx], opts.target[idx], opts.mechanism[idx])
+        for term, feature, coef in entries:
+            terms[:, idx, term] += coef * FEATURES[feature](x, group, compiled)
+    return terms

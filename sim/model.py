@@ -23,7 +23,7 @@ import numpy as np
 
 from agents.countries import COUNTRIES, Country
 from agents.policies import Policy, choice_probabilities
-from agents.utility import situation, utilities, utility_terms
+from agents.utility import situation, utilities, utility_plan, utility_terms
 from sim import events as ev
 from sim.actions import open_options
 from sim.actors import ACTORS
@@ -96,6 +96,7 @@ class TrilateralModel(mesa.Model):
             self.loaded = load_scenario(scenario, overrides)
         self.scenario = self.loaded.scenario
         self.compiled = compile_parameters(self.loaded.parameters)
+        self.plan = utility_plan(self.compiled)
         self.turn = 0
         self.state: State = initial_state(self.compiled, self.seeds.size, len(self.scenario.events))
         self.keep_history = keep_history
@@ -135,8 +136,8 @@ class TrilateralModel(mesa.Model):
         fired = ev.fire(self.scenario, state, turn, self.seeds)
         state, signals = ev.apply_events(self.scenario, state, fired, c, hooks)
 
-        terms = utility_terms(situation(state, hooks, c), c)
-        utility = utilities(terms, c)
+        view = situation(state, hooks, c)
+        utility = utilities(view, self.plan, c)
         open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
         choices = np.stack([self.countries[code].decide(utility, open_, turn) for code in ACTORS], axis=1)
 
@@ -145,6 +146,7 @@ class TrilateralModel(mesa.Model):
         self.state = state
         self._tally(outcome)
         if self.keep_history:
+            terms = utility_terms(view, c)
             self.history.append(self._record(turn, fired, outcome, terms, utility, open_, state))
         if turn >= self.scenario.turns:
             self.running = False

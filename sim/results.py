@@ -120,7 +120,13 @@ class RunResult:
         for rec in m.history:
             st = rec.state
             fired = [
-                {"id": eid, "kind": e.kind, "headline": e.headline, "source": e.source, "targets": list(e.targets)}
+                {
+                    "id": eid,
+                    "kind": e.kind,
+                    "headline": e.headline,
+                    "source": e.source,
+                    "targets": list(e.targets),
+                }
                 for eid, e, on in zip(m.scenario.event_ids(), m.scenario.events, rec.fired[run], strict=True)
                 if on
             ]
@@ -141,7 +147,9 @@ class RunResult:
                     "actions": actions,
                     "coordinated_response": bool(rec.outcome.coordinated[run]),
                     "trust": {
-                        ACTORS[i]: {ACTORS[j]: _num(st.trust[run, i, j]) for j in range(len(ACTORS)) if j != i}
+                        ACTORS[i]: {
+                            ACTORS[j]: _num(st.trust[run, i, j]) for j in range(len(ACTORS)) if j != i
+                        }
                         for i in range(len(ACTORS))
                     },
                     "mechanisms": {
