@@ -152,11 +152,15 @@ class KindPlan:
         group: (actor, target, mechanism) of those options.
         features: (feature name, coefficient per option) where the coefficient is
             sum over terms of preference weight x utility coefficient.
+        crowding: Per option, -temperature x ln(number of options of this kind on
+            the actor's menu), so that a kind with many targets (invest in any of
+            eleven mechanisms) is not chosen more often just for having many.
     """
 
     idx: np.ndarray
     group: Group
     features: list[tuple[str, np.ndarray]]
+    crowding: np.ndarray
 
 
 def utility_plan(compiled: Compiled) -> list[KindPlan]:
@@ -172,7 +176,10 @@ def utility_plan(compiled: Compiled) -> list[KindPlan]:
         for term, feature, coef in entries:
             folded[feature] = folded.get(feature, 0.0) + coef * w[:, term]
         group = (opts.actor[idx], opts.target[idx], opts.mechanism[idx])
-        plans.append(KindPlan(idx, group, list(folded.items())))
+        actor = opts.actor[idx]
+        siblings = np.array([np.count_nonzero(actor == a) for a in actor])
+        crowding = -compiled.temperature[actor] * np.log(siblings)
+        plans.append(KindPlan(idx, group, list(folded.items()), crowding))
     return plans
 
 
@@ -184,7 +191,7 @@ def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled) -> np.ndar
     """
     total = np.zeros((x.state.n, len(compiled.options)))
     for kp in plan:
-        block = np.zeros((x.state.n, kp.idx.size))
+        block = np.repeat(kp.crowding[None], x.state.n, axis=0)
         for feature, coef in kp.features:
             block += coef[None] * FEATURES[feature](x, kp.group, compiled)
         total[:, kp.idx] = block

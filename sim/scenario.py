@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.actors import ActorName
-from sim.errors import InputError, Problem
+from sim.errors import MISSING, InputError, Problem
 from sim.params import Override, Parameters, build_parameters, flatten_overrides
 from sim.vocab import EventKind, MechanismId, Status
 from sim.yamlio import Path_, dotted, line_of, load_yaml
@@ -137,9 +137,8 @@ class Scenario(Strict):
         for event in self.events:
             last = event.until or event.turn
             if last > self.turns:
-                raise ValueError(
-                    f"event '{event.id or event.kind}' is set for turn {last}, after the last turn ({self.turns})"
-                )
+                name = event.id or event.kind
+                raise ValueError(f"event '{name}' is set for turn {last}, after the last turn ({self.turns})")
         for turn in self.briefings:
             if turn > self.turns:
                 raise ValueError(f"briefing for turn {turn} is after the last turn ({self.turns})")
@@ -225,10 +224,8 @@ def _problems(exc: ValidationError, source: str, lines: dict[Path_, int], data: 
         # pydantic puts union and literal branch names into loc; keep only real keys
         loc = _real_path(loc, data)
         value = err.get("input")
-        if err["type"] == "missing":
-            from sim.errors import MISSING
-
-            value = MISSING
+        if err["type"] == "missing" or isinstance(value, dict | list):
+            value = MISSING  # a whole mapping says nothing; the message names the problem
         message = _describe(err)
         problems.append(Problem(source, line_of(lines, loc), dotted(loc), value, message))
     return problems
