@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.actors import ALLIES, JPN, PRC, ROK, USA
 from sim.compiled import Compiled
-from sim.mechanisms import H, Hooks
+from sim.mechanisms import H, Hooks, member_sets
 from sim.state import State
 
 #: Each actor's Asian partner whose trust decides a wedge (Washington: both).
@@ -33,6 +33,9 @@ class Situation:
         partner_trust: Trust in the Asian partner, shape (n, actors).
         opinion_allies: Mean opinion of the other allies, shape (n, actors).
         security_value: Per mechanism, its coordination + deterrence coefficients.
+        members_trust: Actor's mean trust in its fellow members of each mechanism,
+            shape (n, actors, mechanisms).
+        members_opinion: The same for public opinion.
     """
 
     state: State
@@ -40,6 +43,8 @@ class Situation:
     partner_trust: np.ndarray
     opinion_allies: np.ndarray
     security_value: np.ndarray
+    members_trust: np.ndarray
+    members_opinion: np.ndarray
 
 
 def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
@@ -51,7 +56,28 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
         axis=1,
     )
     security_value = compiled.effects[:, H["coordination"]] + compiled.effects[:, H["deterrence"]]
-    return Situation(state, hooks, partner_trust, opinion_allies, security_value)
+    return Situation(
+        state,
+        hooks,
+        partner_trust,
+        opinion_allies,
+        security_value,
+        _fellow_mean(state.trust, compiled),
+        _fellow_mean(state.opinion, compiled),
+    )
+
+
+def _fellow_mean(matrix: np.ndarray, compiled: Compiled) -> np.ndarray:
+    """Mean of each actor's view of its fellow members, per mechanism, shape (n, actors, M)."""
+    out = np.zeros((matrix.shape[0], matrix.shape[1], compiled.members.shape[0]))
+    for ms, actors in member_sets(compiled):
+        for a in actors:
+            others = [b for b in actors if b != a]
+            total = np.zeros(matrix.shape[0])
+            for b in others:
+                total += matrix[:, a, b]
+            out[:, a, ms] = (total / max(len(others), 1))[:, None]
+    return out
 
 
 Group = tuple[np.ndarray, np.ndarray, np.ndarray]  # actor, target, mechanism per option
@@ -64,16 +90,6 @@ def _per_actor(values: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 def _pair(matrix: np.ndarray, a: np.ndarray, t: np.ndarray) -> np.ndarray:
     return matrix[:, a, t]
-
-
-def _member_mean(x: Situation, g: Group, c: Compiled, matrix: np.ndarray) -> np.ndarray:
-    """Mean of the actor's view of its fellow members of the option's mechanism."""
-    a, _, m = g
-    others = c.co_members[m, a, :]  # (options, actors): 1 for fellow members
-    total = np.zeros((matrix.shape[0], a.size))
-    for b in range(others.shape[1]):
-        total += matrix[:, a, b] * others[None, :, b]
-    return total / np.maximum(others.sum(axis=1), 1.0)[None]
 
 
 def _grievance(x: Situation, g: Group, c: Compiled) -> np.ndarray:
@@ -124,8 +140,8 @@ FEATURES: dict[str, FeatureFn] = {
     "mechanism_security": lambda x, g, c: (
         x.security_value[g[2]][None] * 0.5 * (x.state.crisis[:, None] + x.state.threat[:, g[0], PRC])
     ),
-    "opinion_members": lambda x, g, c: _member_mean(x, g, c, x.state.opinion),
-    "member_trust": lambda x, g, c: _member_mean(x, g, c, x.state.trust),
+    "opinion_members": lambda x, g, c: x.members_opinion[:, g[0], g[2]],
+    "member_trust": lambda x, g, c: x.members_trust[:, g[0], g[2]],
     "mechanism_gap": lambda x, g, c: 1.0 - x.state.strength[:, g[2]],
     "target_trust_usa": lambda x, g, c: x.state.trust[:, g[1], USA],
     "target_exposure_prc": lambda x, g, c: x.state.exposure[:, g[1], PRC],

@@ -36,31 +36,52 @@ class Hooks:
         return self.actor[:, H[hook], :]
 
 
+def member_sets(compiled: Compiled) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Mechanisms grouped by identical membership: (mechanism indexes, member actors)."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for m, row in enumerate(compiled.members):
+        groups.setdefault(tuple(np.flatnonzero(row)), []).append(m)
+    return [(np.array(ms), np.array(actors)) for actors, ms in groups.items()]
+
+
 def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:
     """Sum the active mechanisms' effects, weighted by strength."""
     live = state.strength * (state.status == ACTIVE)  # (n, M)
     n = state.n
-    n_m, n_a = compiled.members.shape
+    n_a = compiled.members.shape[1]
     raw = np.zeros((n, len(HOOKS), n_a))
     trust_repair = np.zeros((n, n_a, n_a))
     opinion_repair = np.zeros((n, n_a, n_a))
-    # A loop over the few mechanisms keeps the summation order fixed, so a run's
-    # result does not depend on how many runs share the arrays.
-    for m in range(n_m):
-        w = live[:, m]
-        raw += w[:, None, None] * (compiled.effects[m][:, None] * compiled.members[m][None, :])
-        pair = compiled.co_members[m]
-        trust_repair += (w * compiled.effects[m, H["trust_repair"]])[:, None, None] * pair
-        opinion_repair += (w * compiled.effects[m, H["opinion_repair"]])[:, None, None] * pair
+    # Mechanisms sharing a membership act on the same actors; summing their effects
+    # in a fixed order keeps a run's result independent of the ensemble's size.
+    for ms, actors in member_sets(compiled):
+        pair = np.ix_(actors, actors)
+        for h in range(len(HOOKS)):
+            total = np.zeros(n)
+            for m in ms:
+                if compiled.effects[m, h] != 0.0:
+                    total += live[:, m] * compiled.effects[m, h]
+            raw[:, h, actors] += total[:, None]
+            if h in (H["trust_repair"], H["opinion_repair"]):
+                target = trust_repair if h == H["trust_repair"] else opinion_repair
+                block = target[:, pair[0], pair[1]] + total[:, None, None]
+                target[:, pair[0], pair[1]] = block
+    for target in (trust_repair, opinion_repair):
+        idx = np.arange(n_a)
+        target[:, idx, idx] = 0.0
     return Hooks(actor=1.0 - np.exp(-raw), trust_repair=trust_repair, opinion_repair=opinion_repair)
 
 
 def member_trust(trust: np.ndarray, compiled: Compiled) -> np.ndarray:
     """Lowest trust between any two members of each mechanism, shape (n, mechanisms)."""
     out = np.empty((trust.shape[0], compiled.members.shape[0]))
-    for m in range(compiled.members.shape[0]):
-        pair = compiled.co_members[m] > 0
-        out[:, m] = np.min(np.where(pair[None], trust, np.inf), axis=(1, 2))
+    for ms, actors in member_sets(compiled):
+        weakest = np.full(trust.shape[0], np.inf)
+        for i in actors:
+            for j in actors:
+                if i != j:
+                    weakest = np.minimum(weakest, trust[:, i, j])
+        out[:, ms] = weakest[:, None]
     return out
 
 

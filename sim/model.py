@@ -70,6 +70,7 @@ class TrilateralModel(mesa.Model):
         policies: dict[str, Policy] | None = None,
         keep_history: bool = True,
         collect: bool = True,
+        trace: bool = False,
     ) -> None:
         """Build the model.
 
@@ -82,6 +83,8 @@ class TrilateralModel(mesa.Model):
             policies: Decision policy per actor code (default: the logit AI).
             keep_history: Keep every turn's full record (for narrative and tables).
             collect: Record cohesion and index in the Mesa DataCollector each turn.
+            trace: Keep a compact per-turn trace (cohesion, index so far, tensions,
+                trust, mechanism strengths) in ``self.trace``, for sweeps.
         """
         if seeds is None:
             seed = int(rng) if rng is not None else int(np.random.SeedSequence().entropy % (2**31))
@@ -91,7 +94,7 @@ class TrilateralModel(mesa.Model):
             raise ValueError("an ensemble needs at least one seed")
         super().__init__(rng=int(self.seeds[0]))
         if isinstance(scenario, LoadedScenario):
-            self.loaded = scenario if not overrides else load_scenario(scenario.path, overrides)
+            self.loaded = scenario.with_overrides(overrides or [])
         else:
             self.loaded = load_scenario(scenario, overrides)
         self.scenario = self.loaded.scenario
@@ -101,6 +104,7 @@ class TrilateralModel(mesa.Model):
         self.state: State = initial_state(self.compiled, self.seeds.size, len(self.scenario.events))
         self.keep_history = keep_history
         self.history: list[TurnRecord] = []
+        self.trace: list[dict[str, np.ndarray]] | None = [] if trace else None
         self.scores: Scorecard | None = None
         policies = policies or {}
         self.countries: dict[str, Country] = {
@@ -151,6 +155,18 @@ class TrilateralModel(mesa.Model):
         if turn >= self.scenario.turns:
             self.running = False
             self.scores = self._score()
+        if self.trace is not None:
+            index = self.scores.index if self.scores is not None else self.index_so_far()
+            self.trace.append(
+                {
+                    "cohesion": state.cohesion,
+                    "index": index,
+                    "crisis": state.crisis,
+                    "dispute": state.dispute,
+                    "trust": state.trust,
+                    "strength": state.strength,
+                }
+            )
         if self.datacollector is not None:
             self.datacollector.collect(self)
 

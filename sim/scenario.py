@@ -13,7 +13,7 @@ from sim.actors import ActorName
 from sim.errors import MISSING, InputError, Problem
 from sim.params import Override, Parameters, build_parameters, flatten_overrides
 from sim.vocab import EventKind, MechanismId, Status
-from sim.yamlio import Path_, dotted, line_of, load_yaml
+from sim.yamlio import Path_, dotted, line_of, parse_yaml, read_text
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SCHEMA_FILE = SCENARIO_DIR / "scenario.schema.json"
@@ -165,6 +165,10 @@ class LoadedScenario:
     sha256: str
     text: str
 
+    def with_overrides(self, overrides: list[Override]) -> LoadedScenario:
+        """The same scenario text with extra parameter overrides."""
+        return parse_scenario(self.text, self.path, overrides, path=self.path) if overrides else self
+
     @property
     def name(self) -> str:
         """The file's stem, e.g. ``taiwan_strait``."""
@@ -195,8 +199,21 @@ def load_scenario(path: str | Path, overrides: list[Override] | None = None) -> 
         InputError: every problem found, each with file, line, field path and value.
     """
     p = resolve_path(path)
-    source = str(path)
-    data, lines = load_yaml(p)
+    return parse_scenario(read_text(p), str(path), overrides, path=str(p))
+
+
+def parse_scenario(
+    text: str, source: str, overrides: list[Override] | None = None, path: str | None = None
+) -> LoadedScenario:
+    """Validate and parameterise scenario text; see `load_scenario`.
+
+    Args:
+        text: The YAML text.
+        source: How errors name the text (usually its file name).
+        overrides: Extra parameter overrides.
+        path: The file it came from, if any.
+    """
+    data, lines = parse_yaml(text, source)
     if not isinstance(data, dict):
         raise InputError.one(
             source, f"expected a mapping of scenario fields, got a {type(data).__name__}", line=1
@@ -207,9 +224,8 @@ def load_scenario(path: str | Path, overrides: list[Override] | None = None) -> 
         raise InputError(_problems(exc, source, lines, data)) from None
     own = flatten_overrides(scenario.parameters, source, lines, ("parameters",))
     parameters = build_parameters(own + list(overrides or []))
-    text = p.read_text(encoding="utf-8")
     return LoadedScenario(
-        path=str(p),
+        path=path or source,
         scenario=scenario,
         parameters=parameters,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),

@@ -16,6 +16,22 @@ from sim.errors import InputError, Problem
 Path_ = tuple[str | int, ...]
 
 
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 text file, turning every way it can fail into an `InputError`."""
+    source = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError.one(source, "no such file")
+    if p.is_dir():
+        raise InputError.one(source, "is a directory, not a YAML file")
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.one(source, f"is not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise InputError.one(source, f"cannot be read ({exc.strerror})") from None
+
+
 def load_yaml(path: str | Path) -> tuple[Any, dict[Path_, int]]:
     """Load a YAML file.
 
@@ -29,19 +45,7 @@ def load_yaml(path: str | Path) -> tuple[Any, dict[Path_, int]]:
         InputError: if the file is missing, is a directory, is not UTF-8 text, is
             empty, is malformed YAML, or repeats a key.
     """
-    source = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError.one(source, "no such file")
-    if p.is_dir():
-        raise InputError.one(source, "is a directory, not a YAML file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.one(source, f"is not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError.one(source, f"cannot be read ({exc.strerror})") from None
-    return parse_yaml(text, source)
+    return parse_yaml(read_text(path), str(path))
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:

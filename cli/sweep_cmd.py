@@ -1,0 +1,153 @@
+"""`sweep`: many runs over seeds and parameters, on all cores or a Dask cluster."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from typing import Annotated
+
+import typer
+
+from cli.common import EXIT_BAD_INPUT, console, err_console, input_errors, report
+
+app = typer.Typer()
+
+
+@app.command()
+def sweep(
+    target: Annotated[str, typer.Argument(help="A scenario (file or bundled name), or a sweep file.")],
+    out: Annotated[
+        str, typer.Option("--out", help="Output folder (created; resumed if it holds this sweep).")
+    ] = "",
+    runs: Annotated[int | None, typer.Option(help="Runs (seeds) per parameter point.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Base seed: run k of every point has seed SEED + k.")
+    ] = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(help="Vary a parameter: PATH=LO:HI:STEPS or PATH=A,B,C (repeatable)."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Fix a parameter: PATH=VALUE (repeatable).")
+    ] = None,
+    sample: Annotated[
+        str | None, typer.Option(help="Sample ranges instead of a grid: lhs, random or sobol.")
+    ] = None,
+    points: Annotated[int | None, typer.Option(help="Points to sample (sobol: base size N).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local processes (default: all cores).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT.")] = None,
+    chunk_size: Annotated[int | None, typer.Option(help="Runs per unit of work.")] = None,
+    no_turns: Annotated[bool, typer.Option("--no-turns", help="Leave out turns.parquet.")] = False,
+) -> None:
+    """Run a sweep into --out: runs.parquet, turns.parquet and manifest.json."""
+    from sim.errors import InputError
+
+    command = [sys.executable, *sys.argv]
+    try:
+        spec = _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns)
+        if not out:
+            raise InputError.one("--out", "an output folder is required, e.g. --out sweeps/taiwan")
+        if workers is not None and workers < 1:
+            raise InputError.one("--workers", "must be at least 1", value=workers)
+    except InputError as exc:
+        report(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sim.sweep.runner import run_sweep
+
+    columns = (
+        TextColumn("[bold]sweep"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} runs/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("sweep", total=spec.total_runs, rate="—")
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f}" if speed else "—")
+
+        try:
+            with input_errors():
+                manifest = run_sweep(
+                    spec,
+                    out,
+                    workers=workers,
+                    scheduler=scheduler,
+                    progress=advance,
+                    command=[shlex.join(command)],
+                )
+        except KeyboardInterrupt:
+            err_console.print(f"stopped; finished chunks are kept in {out}. Run the same command to resume.")
+            raise typer.Exit(130) from None
+    _print_summary(out, spec.total_runs, manifest)
+
+
+def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):  # noqa: ANN001, ANN202
+    from pathlib import Path
+
+    from sim.params import parse_set_flag
+    from sim.scenario import resolve_path
+    from sim.sweep.spec import DEFAULT_CHUNK, build_spec, load_sweep_file, parse_vary
+    from sim.yamlio import load_yaml
+
+    fixed = {".".join(p): v for p, v, _, _ in (parse_set_flag(s) for s in set_ or [])}
+    dims = [parse_vary(v) for v in vary or []]
+    path = resolve_path(target)
+    if Path(path).is_file():
+        data, _ = load_yaml(path)
+        if isinstance(data, dict) and "scenario" in data and "turns" not in data:
+            if dims or fixed:
+                from sim.errors import InputError
+
+                raise InputError.one(
+                    "--vary/--set", "give parameters in the sweep file, not on the command line"
+                )
+            return load_sweep_file(
+                path,
+                runs=runs,
+                seed=seed,
+                sampler=sample,
+                points=points,
+                chunk_size=chunk_size,
+                turns_output=False if no_turns else None,
+            )
+    return build_spec(
+        target,
+        runs=100 if runs is None else runs,
+        seed=seed or 0,
+        fixed=fixed,
+        dimensions=dims,
+        sampler=sample or "grid",
+        points=points,
+        turns_output=not no_turns,
+        chunk_size=chunk_size or DEFAULT_CHUNK,
+    )
+
+
+def _print_summary(out: str, total: int, manifest: dict) -> None:
+    from rich.table import Table
+
+    from sim.sweep.summary import summarise
+
+    table = Table(title=f"Resilience index by swept parameter ({total:,} runs → {out})", title_justify="left")
+    for col in ("parameter", "value", "runs", "mean", "95% interval"):
+        table.add_column(col, justify="left" if col in ("parameter", "value") else "right")
+    for row in summarise(out):
+        table.add_row(
+            row["parameter"],
+            row["value"],
+            f"{row['n']:,}",
+            f"{row['mean']:.2f}",
+            f"{row['low']:.2f} – {row['high']:.2f}",
+        )
+    console.print(table)
+    secs = manifest.get("compute_seconds")
+    if secs:
+        console.print(
+            f"computed in {secs:.1f} s; files: runs.parquet, turns.parquet, manifest.json", highlight=False
+        )

@@ -1,0 +1,1 @@
+"""Batch sweeps: parameter spaces, samplers, chunked runs on local processes or Dask."""

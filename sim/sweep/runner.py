@@ -1,0 +1,269 @@
+"""Run a sweep: plan chunks, compute them on local processes or Dask, persist, combine.
+
+Each finished chunk is written atomically to ``DIR/.chunks/``; rerunning the same
+sweep skips chunks already there. When all are done they are combined, in a fixed
+order and into fixed-size row groups, into ``runs.parquet`` and ``turns.parquet``, so
+the files do not depend on the number of workers, the chunk size or the scheduler.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.errors import InputError
+from sim.files import atomic_write_bytes, atomic_write_text
+from sim.sweep.chunk import Chunk, run_chunk
+from sim.sweep.spec import SweepSpec
+
+ROW_GROUP = 131_072
+CHUNK_DIR = ".chunks"
+Progress = Callable[[int], None]
+
+
+def plan(spec: SweepSpec) -> list[Chunk]:
+    """Every chunk of the sweep, in output order."""
+    return [
+        Chunk(p, start, min(start + spec.chunk_size, spec.runs), spec.seed, spec.runs)
+        for p in range(len(spec.points))
+        for start in range(0, spec.runs, spec.chunk_size)
+    ]
+
+
+def check_out_dir(spec: SweepSpec, out: Path) -> dict[str, Any] | None:
+    """Refuse a folder that holds something else; return its manifest if it is this sweep's."""
+    if out.exists() and not out.is_dir():
+        raise InputError.one(str(out), "exists and is not a folder")
+    manifest = out / "manifest.json"
+    if manifest.exists():
+        try:
+            old = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            raise InputError.one(str(manifest), "is unreadable or corrupt; move the folder aside") from None
+        if old.get("key") != spec.key():
+            raise InputError.one(
+                str(out),
+                "holds a different sweep (other scenario, parameters, seeds or runs); "
+                "choose another --out folder; nothing was overwritten",
+            )
+        return old
+    if out.exists() and any(p.name in ("runs.parquet", "turns.parquet") for p in out.iterdir()):
+        raise InputError.one(str(out), "holds sweep results without a manifest; choose another --out folder")
+    return None
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for pkg in ("trilateral", "mesa", "numpy", "pyarrow", "pydantic", "dask", "distributed", "SALib"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def manifest(spec: SweepSpec, status: str, started: str, command: list[str], extra: dict[str, Any]) -> dict:
+    """The manifest: enough to know what the files are and to reproduce them."""
+    return {
+        "key": spec.key(),
+        "status": status,
+        "command": command,
+        "started": started,
+        "finished": datetime.now(UTC).isoformat() if status == "complete" else None,
+        "scenario": {"path": spec.scenario.path, "sha256": spec.scenario.sha256, "text": spec.scenario.text},
+        "fixed_parameters": spec.fixed,
+        "parameter_space": [
+            {
+                "path": d.path,
+                "values": list(d.values) if d.values is not None else None,
+                "lo": d.lo,
+                "hi": d.hi,
+                "steps": d.steps,
+            }
+            for d in spec.dimensions
+        ],
+        "sampler": spec.sampler,
+        "points_requested": spec.n_points_requested,
+        "points": list(spec.points),
+        "runs_per_point": spec.runs,
+        "seeds": {"base": spec.seed, "rule": "run k of every point has seed base + k"},
+        "turns_output": spec.turns_output,
+        "chunk_size": spec.chunk_size,
+        "versions": _versions(),
+        **extra,
+    }
+
+
+def _table_bytes(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="snappy")
+    return buf.getvalue()
+
+
+def _persist(out: Path, chunk: Chunk, runs: pa.Table, turns: pa.Table | None) -> None:
+    folder = out / CHUNK_DIR
+    if turns is not None:
+        atomic_write_bytes(folder / f"{chunk.name}.turns.parquet", _table_bytes(turns))
+    # The runs file is written last: its presence marks the chunk as done.
+    atomic_write_bytes(folder / f"{chunk.name}.runs.parquet", _table_bytes(runs))
+
+
+def _done(out: Path, chunk: Chunk, with_turns: bool) -> bool:
+    folder = out / CHUNK_DIR
+    ok = (folder / f"{chunk.name}.runs.parquet").exists()
+    return ok and (not with_turns or (folder / f"{chunk.name}.turns.parquet").exists())
+
+
+def _task(spec: SweepSpec, chunk: Chunk) -> tuple:
+    return (
+        spec.scenario.text,
+        spec.scenario.path,
+        spec.overrides(chunk.point),
+        spec.points[chunk.point],
+        chunk,
+        spec.turns_output,
+    )
+
+
+def _call(args: tuple) -> tuple[Chunk, pa.Table, pa.Table | None]:
+    runs, turns = run_chunk(*args)
+    return args[4], runs, turns
+
+
+def _local(
+    spec: SweepSpec, todo: list[Chunk], workers: int
+) -> Iterator[tuple[Chunk, pa.Table, pa.Table | None]]:
+    tasks = [_task(spec, c) for c in todo]
+    if workers <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield _call(t)
+        return
+    # An explicit context: mesa 3.3 forces "spawn" globally when imported; "fork"
+    # starts workers at once with the parent's modules already loaded.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    pool = ctx.Pool(min(workers, len(tasks)))
+    try:
+        yield from pool.imap_unordered(_call, tasks)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _dask(
+    spec: SweepSpec, todo: list[Chunk], address: str
+) -> Iterator[tuple[Chunk, pa.Table, pa.Table | None]]:
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise InputError.one(
+            "--scheduler", f"cannot reach the Dask scheduler ({exc})", value=address
+        ) from None
+    try:
+        futures = [client.submit(_call, _task(spec, c), pure=False) for c in todo]
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+
+
+def combine(spec: SweepSpec, out: Path) -> None:
+    """Write runs.parquet and turns.parquet from the chunk files, in a fixed order."""
+    chunks = plan(spec)
+    kinds = ["runs"] + (["turns"] if spec.turns_output else [])
+    for kind in kinds:
+        target = out / f"{kind}.parquet"
+        tmp = out / f".{kind}.parquet.tmp"
+        writer: pq.ParquetWriter | None = None
+        pending: list[pa.Table] = []
+        rows = 0
+        try:
+            for chunk in chunks:
+                table = pq.read_table(out / CHUNK_DIR / f"{chunk.name}.{kind}.parquet")
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema, compression="snappy")
+                pending.append(table)
+                rows += table.num_rows
+                while rows >= ROW_GROUP:
+                    merged = pa.concat_tables(pending)
+                    writer.write_table(merged.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
+                    rest = merged.slice(ROW_GROUP)
+                    pending, rows = [rest], rest.num_rows
+            if writer is not None and rows:
+                writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP)
+        finally:
+            if writer is not None:
+                writer.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    command: list[str] | None = None,
+) -> dict[str, Any]:
+    """Run (or resume) a sweep into ``out``.
+
+    Args:
+        spec: The sweep.
+        out: Output folder.
+        workers: Local processes (default: all cores); ignored with ``scheduler``.
+        scheduler: Address of a Dask distributed scheduler (``tcp://host:port``).
+        progress: Called with the number of runs each time a chunk finishes.
+        command: The command line, for the manifest.
+
+    Returns:
+        The final manifest.
+    """
+    out = Path(out)
+    old = check_out_dir(spec, out)
+    if old is not None and old.get("status") == "complete":
+        return old
+    out.mkdir(parents=True, exist_ok=True)
+    started = (old or {}).get("started") or datetime.now(UTC).isoformat()
+    command = command or sys.argv
+    workers = workers or os.cpu_count() or 1
+    where = {"scheduler": scheduler} if scheduler else {"workers": workers}
+    atomic_write_text(
+        out / "manifest.json", json.dumps(manifest(spec, "running", started, command, where), indent=2)
+    )
+    chunks = plan(spec)
+    todo = [c for c in chunks if not _done(out, c, spec.turns_output)]
+    if progress:
+        progress(sum(c.stop - c.start for c in chunks if c not in todo))
+    t0 = time.perf_counter()
+    stream = _dask(spec, todo, scheduler) if scheduler else _local(spec, todo, workers)
+    for chunk, runs, turns in stream:
+        _persist(out, chunk, runs, turns)
+        if progress:
+            progress(chunk.stop - chunk.start)
+    combine(spec, out)
+    final = manifest(
+        spec, "complete", started, command, {**where, "compute_seconds": round(time.perf_counter() - t0, 3)}
+    )
+    atomic_write_text(out / "manifest.json", json.dumps(final, indent=2))
+    shutil.rmtree(out / CHUNK_DIR, ignore_errors=True)
+    return final

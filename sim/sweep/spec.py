@@ -1,0 +1,240 @@
+"""What a sweep is: a scenario, fixed overrides, varied parameters, a sampler, seeds.
+
+Built from command-line flags or from a sweep file (YAML, validated like scenario
+files). Every point is validated against the parameter schema before anything runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import InputError, Problem
+from sim.params import Override, parse_path
+from sim.scenario import LoadedScenario, _problems, load_scenario
+from sim.yamlio import line_of, load_yaml
+
+Sampler = Literal["grid", "lhs", "random", "sobol"]
+DEFAULT_CHUNK = 25_000
+
+
+class Range(BaseModel):
+    """A numeric range: a grid takes ``steps`` evenly spaced values, samplers draw in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    lo: float
+    hi: float
+    steps: Annotated[int, Field(ge=1, le=10_000)] = 5
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.hi > self.lo:
+            raise ValueError(f"empty or reversed range: hi ({self.hi}) must be above lo ({self.lo})")
+        return self
+
+
+class SweepFile(BaseModel):
+    """A sweep file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    scenario: str = Field(description="scenario file, relative to the sweep file, or a bundled name")
+    runs: Annotated[int, Field(ge=1, le=100_000_000)] = 100
+    seed: Annotated[int, Field(ge=0)] = 0
+    parameters: dict[str, Any] = Field(default_factory=dict, description="fixed overrides by dotted path")
+    vary: dict[str, Range | list[Any]] = Field(default_factory=dict)
+    sampler: Sampler = "grid"
+    points: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    turns_output: bool = Field(True, description="write turns.parquet")
+    chunk_size: Annotated[int, Field(ge=1, le=1_000_000)] = DEFAULT_CHUNK
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One varied parameter: its path and either grid values or a range."""
+
+    path: str
+    values: tuple[Any, ...] | None = None
+    lo: float | None = None
+    hi: float | None = None
+    steps: int | None = None
+
+    def grid(self) -> list[Any]:
+        """The values a grid takes."""
+        if self.values is not None:
+            return list(self.values)
+        return [round(float(v), 12) for v in np.linspace(self.lo, self.hi, self.steps)]
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A fully resolved sweep: every point's overrides, the seeds, the outputs."""
+
+    scenario: LoadedScenario
+    fixed: dict[str, Any]
+    dimensions: tuple[Dimension, ...]
+    sampler: str
+    points: tuple[dict[str, Any], ...]
+    runs: int
+    seed: int
+    turns_output: bool
+    chunk_size: int
+    n_points_requested: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total_runs(self) -> int:
+        """Points x runs."""
+        return len(self.points) * self.runs
+
+    def key(self) -> str:
+        """Identity of the sweep's results (not of how they are computed)."""
+        blob = json.dumps(
+            {
+                "scenario_sha256": self.scenario.sha256,
+                "fixed": self.fixed,
+                "points": list(self.points),
+                "runs": self.runs,
+                "seed": self.seed,
+                "turns_output": self.turns_output,
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def overrides(self, point: int) -> list[Override]:
+        """Fixed overrides then the point's varied values, as parameter overrides."""
+        merged = {**self.fixed, **self.points[point]}
+        return [(parse_path(p), v, "sweep", None) for p, v in merged.items()]
+
+
+def parse_vary(text: str) -> Dimension:
+    """Parse ``PATH=LO:HI:STEPS`` or ``PATH=A,B,C`` (one ``--vary`` flag)."""
+    if "=" not in text:
+        raise InputError.one("--vary", "expected PATH=LO:HI:STEPS or PATH=A,B,C", value=text)
+    path, _, spec = text.partition("=")
+    path = path.strip()
+    if ":" in spec:
+        parts = spec.split(":")
+        try:
+            lo, hi = float(parts[0]), float(parts[1])
+            steps = int(parts[2]) if len(parts) > 2 else 5
+        except ValueError:
+            raise InputError.one(
+                "--vary", "LO and HI must be numbers and STEPS a whole number", path=path, value=spec
+            ) from None
+        if len(parts) > 3 or steps < 1:
+            raise InputError.one("--vary", "expected LO:HI:STEPS with STEPS >= 1", path=path, value=spec)
+        if not hi > lo:
+            raise InputError.one(
+                "--vary", "empty or reversed range: HI must be above LO", path=path, value=spec
+            )
+        return Dimension(path, lo=lo, hi=hi, steps=steps)
+    values = tuple(yaml.safe_load(v) for v in spec.split(",") if v.strip())
+    if not values:
+        raise InputError.one("--vary", "no values given", path=path, value=spec)
+    return Dimension(path, values=values)
+
+
+def build_spec(
+    scenario: str | Path,
+    *,
+    runs: int,
+    seed: int = 0,
+    fixed: dict[str, Any] | None = None,
+    dimensions: list[Dimension] | None = None,
+    sampler: str = "grid",
+    points: int | None = None,
+    turns_output: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+    source: str = "--vary",
+) -> SweepSpec:
+    """Resolve a sweep and validate every point's parameters.
+
+    Raises:
+        InputError: for zero runs, unknown paths, bad values, or a sampler without
+            numeric ranges.
+    """
+    from sim.sweep.samplers import sample_points
+
+    if runs < 1:
+        raise InputError.one("--runs", "the number of runs must be at least 1", value=runs)
+    dims = tuple(dimensions or [])
+    seen = [d.path for d in dims]
+    if len(seen) != len(set(seen)):
+        raise InputError.one(source, "a parameter is varied twice", value=seen)
+    loaded = load_scenario(scenario)
+    point_list = sample_points(dims, sampler, points, seed, source)
+    fixed = dict(fixed or {})
+    _validate_points(loaded, fixed, point_list, source)
+    return SweepSpec(
+        scenario=loaded,
+        fixed=fixed,
+        dimensions=dims,
+        sampler=sampler,
+        points=tuple(point_list),
+        runs=runs,
+        seed=seed,
+        turns_output=turns_output,
+        chunk_size=chunk_size,
+        n_points_requested=points,
+    )
+
+
+def _validate_points(
+    loaded: LoadedScenario, fixed: dict[str, Any], points: list[dict[str, Any]], source: str
+) -> None:
+    checked: set[str] = set()
+    for point in points or [{}]:
+        merged = {**fixed, **point}
+        key = json.dumps(merged, sort_keys=True, default=str)
+        if key in checked:
+            continue
+        checked.add(key)
+        try:
+            loaded.with_overrides([(parse_path(p), v, source, None) for p, v in merged.items()])
+        except InputError as exc:
+            raise InputError(exc.problems[:5]) from None
+
+
+def load_sweep_file(path: str | Path, **cli: Any) -> SweepSpec:
+    """Read a sweep file; command-line values in ``cli`` (not None) take precedence."""
+    data, lines = load_yaml(path)
+    source = str(path)
+    if not isinstance(data, dict):
+        raise InputError.one(source, "expected a mapping of sweep fields", line=1)
+    try:
+        sf = SweepFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, source, lines, data)) from None
+    scenario_path = Path(path).parent / sf.scenario
+    scenario = scenario_path if scenario_path.exists() else sf.scenario
+    dims = []
+    for name, spec in sf.vary.items():
+        if isinstance(spec, Range):
+            dims.append(Dimension(name, lo=spec.lo, hi=spec.hi, steps=spec.steps))
+        elif not spec:
+            raise InputError(
+                [Problem(source, line_of(lines, ("vary", name)), f"vary.{name}", spec, "no values given")]
+            )
+        else:
+            dims.append(Dimension(name, values=tuple(spec)))
+    return build_spec(
+        scenario,
+        runs=cli.get("runs") or sf.runs,
+        seed=cli.get("seed") if cli.get("seed") is not None else sf.seed,
+        fixed=sf.parameters,
+        dimensions=dims,
+        sampler=cli.get("sampler") or sf.sampler,
+        points=cli.get("points") or sf.points,
+        turns_output=sf.turns_output if cli.get("turns_output") is None else cli["turns_output"],
+        chunk_size=cli.get("chunk_size") or sf.chunk_size,
+        source=source,
+    )

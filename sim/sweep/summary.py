@@ -1,0 +1,60 @@
+"""The end-of-sweep summary: the index's mean and 95% interval, by swept parameter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+#: Continuous (sampled) parameters are summarised in this many equal-count bins.
+BINS = 5
+
+
+def _interval(x: np.ndarray) -> tuple[float, float, float, int]:
+    """Mean and its 95% confidence interval (normal approximation)."""
+    n = x.size
+    mean = float(x.mean())
+    half = 1.96 * float(x.std(ddof=1)) / np.sqrt(n) if n > 1 else 0.0
+    return mean, mean - half, mean + half, n
+
+
+def summarise(out: str | Path) -> list[dict]:
+    """Rows of (parameter, value or bin, n, mean, low, high) for the resilience index."""
+    table = pq.read_table(Path(out) / "runs.parquet")
+    index = table.column("index").to_numpy()
+    rows = [
+        {
+            "parameter": "(all runs)",
+            "value": "",
+            **dict(zip(("mean", "low", "high", "n"), _interval(index), strict=True)),
+        }
+    ]
+    for name in table.column_names:
+        if not name.startswith("param:"):
+            continue
+        values = table.column(name).to_pylist()
+        distinct = sorted(set(values), key=str)
+        if len(distinct) <= 12:
+            groups = [(str(v), np.array([x == v for x in values])) for v in distinct]
+        else:
+            v = np.asarray(values, dtype=float)
+            edges = np.quantile(v, np.linspace(0, 1, BINS + 1))
+            groups = [
+                (f"{lo:.3g}–{hi:.3g}", (v >= lo) & ((v <= hi) if k == BINS - 1 else (v < hi)))
+                for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True))
+            ]
+        for label, mask in groups:
+            if mask.any():
+                mean, low, high, n = _interval(index[mask])
+                rows.append(
+                    {
+                        "parameter": name[len("param:") :],
+                        "value": label,
+                        "mean": mean,
+                        "low": low,
+                        "high": high,
+                        "n": n,
+                    }
+                )
+    return rows
