@@ -58,9 +58,12 @@ class LogitPolicy:
         temperature: float,
     ) -> np.ndarray:
         """Sample by inverting the cumulative distribution with the given draws."""
-        cdf = np.cumsum(choice_probabilities(utility, open_, temperature), axis=1)
-        cdf /= cdf[:, -1:]  # the last open option's cdf is exactly 1, above any draw
-        return (cdf <= draws[:, None]).sum(axis=1)
+        scaled = np.where(open_, utility / temperature, -np.inf)
+        scaled -= scaled.max(axis=1, keepdims=True)
+        cdf = np.cumsum(np.exp(scaled), axis=1)
+        # Scaling the draw by the total, not the cdf by it, saves a pass; the last
+        # open option's cdf equals the total, which is above any draw in [0, 1).
+        return (cdf <= draws[:, None] * cdf[:, -1:]).sum(axis=1)
 
 
 class ScriptedPolicy:

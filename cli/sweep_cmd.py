@@ -54,7 +54,7 @@ def sweep(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from sim.sweep.runner import run_sweep
+    from sim.batch.runner import run_sweep
 
     columns = (
         TextColumn("[bold]sweep"),
@@ -90,9 +90,9 @@ def sweep(
 def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):  # noqa: ANN001, ANN202
     from pathlib import Path
 
+    from sim.batch.spec import DEFAULT_CHUNK, build_spec, load_sweep_file, parse_vary
     from sim.params import parse_set_flag
     from sim.scenario import resolve_path
-    from sim.sweep.spec import DEFAULT_CHUNK, build_spec, load_sweep_file, parse_vary
     from sim.yamlio import load_yaml
 
     fixed = {".".join(p): v for p, v, _, _ in (parse_set_flag(s) for s in set_ or [])}
@@ -132,7 +132,7 @@ def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):
 def _print_summary(out: str, total: int, manifest: dict) -> None:
     from rich.table import Table
 
-    from sim.sweep.summary import summarise
+    from sim.batch.summary import summarise
 
     table = Table(title=f"Resilience index by swept parameter ({total:,} runs → {out})", title_justify="left")
     for col in ("parameter", "value", "runs", "mean", "95% interval"):

@@ -5,16 +5,21 @@ The notebook API::
     from sim import load_scenario, run, run_ensemble
     result = run("scenarios/taiwan_strait.yaml", seed=7)
     result.turns_table()          # one row per turn (pandas DataFrame)
+    sweep("taiwan_strait", runs=1000, vary={"trust.loss": [0.2, 0.4]}).runs()
 
 Names are imported on first use, so that quick commands do not pay for `mesa`.
 """
 
 from typing import Any
 
-__all__ = ["load_scenario", "run", "run_ensemble"]
+__all__ = ["load_scenario", "run", "run_ensemble", "sweep"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "sweep":
+        from sim.batch.api import sweep
+
+        return sweep
     if name in __all__:
         from sim import api
 

@@ -162,7 +162,7 @@ def build_spec(
         InputError: for zero runs, unknown paths, bad values, or a sampler without
             numeric ranges.
     """
-    from sim.sweep.samplers import sample_points
+    from sim.batch.samplers import sample_points
 
     if runs < 1:
         raise InputError.one("--runs", "the number of runs must be at least 1", value=runs)

@@ -19,7 +19,7 @@ def sample_points(
     """Points of the parameter space.
 
     Args:
-        dims: The varied dimensions (`sim.sweep.spec.Dimension`).
+        dims: The varied dimensions (`sim.batch.spec.Dimension`).
         sampler: ``grid`` (cartesian product), ``lhs``, ``random`` or ``sobol``.
         points: How many points a sampler draws (for ``sobol``, the base sample
             size N; Saltelli's scheme then gives N x (2D + 2) points).

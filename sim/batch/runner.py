@@ -23,10 +23,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.batch.chunk import Chunk, run_chunk
+from sim.batch.spec import SweepSpec
 from sim.errors import InputError
 from sim.files import atomic_write_bytes, atomic_write_text
-from sim.sweep.chunk import Chunk, run_chunk
-from sim.sweep.spec import SweepSpec
 
 ROW_GROUP = 131_072
 CHUNK_DIR = ".chunks"
@@ -144,30 +144,35 @@ def _call(args: tuple) -> tuple[Chunk, pa.Table, pa.Table | None]:
     return args[4], runs, turns
 
 
-def _local(
-    spec: SweepSpec, todo: list[Chunk], workers: int
-) -> Iterator[tuple[Chunk, pa.Table, pa.Table | None]]:
-    tasks = [_task(spec, c) for c in todo]
-    if workers <= 1 or len(tasks) <= 1:
-        for t in tasks:
-            yield _call(t)
+def _call_and_persist(job: tuple[Path, tuple]) -> Chunk:
+    """Compute a chunk and write it where the parent finds it (local workers write in parallel)."""
+    out, args = job
+    chunk, runs, turns = _call(args)
+    _persist(out, chunk, runs, turns)
+    return chunk
+
+
+def _local(spec: SweepSpec, todo: list[Chunk], workers: int, out: Path) -> Iterator[Chunk]:
+    """Compute chunks on local processes."""
+    jobs = [(out, _task(spec, c)) for c in todo]
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield _call_and_persist(job)
         return
     # An explicit context: mesa 3.3 forces "spawn" globally when imported; "fork"
     # starts workers at once with the parent's modules already loaded.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
-    pool = ctx.Pool(min(workers, len(tasks)))
+    pool = multiprocessing.get_context(method).Pool(min(workers, len(jobs)))
     try:
-        yield from pool.imap_unordered(_call, tasks)
+        yield from pool.imap_unordered(_call_and_persist, jobs)
         pool.close()
     finally:
         pool.terminate()
         pool.join()
 
 
-def _dask(
-    spec: SweepSpec, todo: list[Chunk], address: str
-) -> Iterator[tuple[Chunk, pa.Table, pa.Table | None]]:
+def _dask(spec: SweepSpec, todo: list[Chunk], address: str, out: Path) -> Iterator[Chunk]:
+    """Compute chunks on a Dask cluster; results come back here to be written."""
     from distributed import Client, as_completed
 
     try:
@@ -179,7 +184,9 @@ def _dask(
     try:
         futures = [client.submit(_call, _task(spec, c), pure=False) for c in todo]
         for fut in as_completed(futures):
-            yield fut.result()
+            chunk, runs, turns = fut.result()
+            _persist(out, chunk, runs, turns)
+            yield chunk
     finally:
         client.close()
 
@@ -255,9 +262,8 @@ def run_sweep(
     if progress:
         progress(sum(c.stop - c.start for c in chunks if c not in todo))
     t0 = time.perf_counter()
-    stream = _dask(spec, todo, scheduler) if scheduler else _local(spec, todo, workers)
-    for chunk, runs, turns in stream:
-        _persist(out, chunk, runs, turns)
+    stream = _dask(spec, todo, scheduler, out) if scheduler else _local(spec, todo, workers, out)
+    for chunk in stream:
         if progress:
             progress(chunk.stop - chunk.start)
     combine(spec, out)

@@ -1,0 +1,101 @@
+"""The sweep API for notebooks: the same sweep as the CLI, results as tables."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.batch.spec import DEFAULT_CHUNK, Dimension, build_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+
+class SweepResult:
+    """A finished sweep's folder: ``runs.parquet``, ``turns.parquet``, ``manifest.json``."""
+
+    def __init__(self, out: Path, manifest: dict[str, Any], keep: Any = None) -> None:
+        """Wrap an output folder (``keep`` holds a temporary folder alive)."""
+        self.out = out
+        self.manifest = manifest
+        self._keep = keep
+
+    def runs(self, arrow: bool = False) -> pd.DataFrame | pa.Table:
+        """A row per run: parameters, seed, final scores, mechanism outcomes."""
+        return self._read("runs", arrow)
+
+    def turns(self, arrow: bool = False) -> pd.DataFrame | pa.Table:
+        """A row per run and turn: cohesion, index, tensions, trust pairs, strengths."""
+        return self._read("turns", arrow)
+
+    def _read(self, kind: str, arrow: bool) -> pd.DataFrame | pa.Table:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(self.out / f"{kind}.parquet")
+        return table if arrow else table.to_pandas()
+
+
+def _dimension(path: str, spec: Any) -> Dimension:
+    if isinstance(spec, tuple) and len(spec) in (2, 3) and all(isinstance(v, int | float) for v in spec):
+        lo, hi, *steps = spec
+        return Dimension(path, lo=float(lo), hi=float(hi), steps=int(steps[0]) if steps else 5)
+    return Dimension(path, values=tuple(spec))
+
+
+def sweep(
+    scenario: str | Path,
+    runs: int = 100,
+    *,
+    vary: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    sampler: str = "grid",
+    points: int | None = None,
+    seed: int = 0,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    turns: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> SweepResult:
+    """Run a sweep and return its tables.
+
+    Args:
+        scenario: Scenario file or bundled name.
+        runs: Runs (seeds) per point; run k of every point has seed ``seed + k``.
+        vary: Path -> list of values, or a ``(lo, hi[, steps])`` tuple for a range.
+        settings: Fixed parameter overrides by path.
+        sampler: ``grid``, ``lhs``, ``random`` or ``sobol``.
+        points: Points to sample (samplers only).
+        seed: Base seed.
+        out: Output folder (default: a temporary folder kept while the result lives).
+        workers: Local processes (default: all cores).
+        scheduler: Dask scheduler address to run on a cluster instead.
+        turns: Also tabulate every turn.
+        chunk_size: Runs per unit of work.
+
+    Returns:
+        The result, with ``.runs()`` and ``.turns()`` as DataFrames (or Arrow tables).
+    """
+    from sim.batch.runner import run_sweep
+
+    spec = build_spec(
+        scenario,
+        runs=runs,
+        seed=seed,
+        fixed=dict(settings or {}),
+        dimensions=[_dimension(p, v) for p, v in (vary or {}).items()],
+        sampler=sampler,
+        points=points,
+        turns_output=turns,
+        chunk_size=chunk_size,
+        source="sweep()",
+    )
+    keep = None
+    if out is None:
+        keep = tempfile.TemporaryDirectory(prefix="trilateral-sweep-")
+        out = keep.name
+    manifest = run_sweep(spec, out, workers=workers, scheduler=scheduler, command=["sim.batch.api.sweep"])
+    return SweepResult(Path(out), manifest, keep)

@@ -1,1 +1,0 @@
-"""Batch sweeps: parameter spaces, samplers, chunked runs on local processes or Dask."""
