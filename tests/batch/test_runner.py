@@ -1,0 +1,199 @@
+"""Sweeps: identical files for any workers, chunking or scheduler; resume; bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from sim.batch.runner import CHUNK_DIR, plan, run_sweep
+from sim.batch.spec import build_spec, parse_vary
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+SCENARIO = HERE / "sweep_scenario.yaml"
+runner = CliRunner()
+
+
+def spec(runs: int = 60, chunk: int = 25, turns: bool = True, vary: str = "trust.loss=0.2,0.4"):
+    return build_spec(SCENARIO, runs=runs, dimensions=[parse_vary(vary)], chunk_size=chunk, turns_output=turns)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in ("runs.parquet", "turns.parquet")}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("ref")
+    run_sweep(spec(), out, workers=1)
+    return files(out)
+
+
+def test_sweep_writes_a_row_per_run_and_turn(tmp_path: Path) -> None:
+    manifest = run_sweep(spec(), tmp_path, workers=1)
+    runs = pq.read_table(tmp_path / "runs.parquet").to_pandas()
+    turns = pq.read_table(tmp_path / "turns.parquet").to_pandas()
+    assert len(runs) == 120 and runs["run_id"].tolist() == list(range(120))
+    assert sorted(runs["param:trust.loss"].unique()) == [0.2, 0.4]
+    assert runs.loc[runs["point"] == 1, "seed"].tolist() == list(range(60))  # common random numbers
+    assert len(turns) == 120 * 4 and set(turns["turn"]) == {1, 2, 3, 4}
+    assert {"cohesion", "index", "trust_ROK_JPN", "strength_gsomia"} <= set(turns.columns)
+    assert manifest["status"] == "complete" and not (tmp_path / CHUNK_DIR).exists()
+
+
+def test_files_identical_whatever_workers_and_chunk_size(tmp_path: Path, reference: dict[str, bytes]) -> None:
+    run_sweep(spec(chunk=7), tmp_path / "a", workers=2)
+    run_sweep(spec(chunk=60), tmp_path / "b", workers=2)
+    assert files(tmp_path / "a") == reference
+    assert files(tmp_path / "b") == reference
+
+
+def test_files_identical_on_a_dask_cluster(tmp_path: Path, reference: dict[str, bytes]) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        run_sweep(spec(chunk=11), tmp_path, scheduler=cluster.scheduler_address)
+    assert files(tmp_path) == reference
+
+
+def test_a_different_parameter_gives_different_results(tmp_path: Path) -> None:
+    run_sweep(spec(runs=30), tmp_path, workers=1)
+    runs = pq.read_table(tmp_path / "runs.parquet").to_pandas()
+    by = runs.groupby("param:trust.loss")["cohesion_mean"].mean()
+    assert by[0.2] != by[0.4]
+
+
+def test_resume_after_sigkill_gives_the_uninterrupted_files(tmp_path: Path, reference: dict[str, bytes]) -> None:
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
+    cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "5"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    chunks = out / CHUNK_DIR
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(chunks.glob("*.runs.parquet"))) < 3:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = len(list(chunks.glob("*.runs.parquet")))
+    assert 3 <= done < len(plan(spec(chunk=5))), "the sweep was not interrupted part-way"
+    assert not (out / "runs.parquet").exists()
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert files(out) == reference
+
+
+def test_rerunning_a_complete_sweep_changes_nothing(tmp_path: Path) -> None:
+    run_sweep(spec(runs=10), tmp_path, workers=1)
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    run_sweep(spec(runs=10), tmp_path, workers=1)
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
+
+
+def test_manifest_records_what_is_needed_to_reproduce(tmp_path: Path) -> None:
+    m = run_sweep(spec(runs=10), tmp_path, workers=1, command=["run.py", "sweep"])
+    saved = json.loads((tmp_path / "manifest.json").read_text())
+    assert saved == m
+    assert saved["scenario"]["text"] == SCENARIO.read_text()
+    assert len(saved["scenario"]["sha256"]) == 64
+    assert saved["points"] == [{"trust.loss": 0.2}, {"trust.loss": 0.4}]
+    assert saved["seeds"]["base"] == 0 and saved["runs_per_point"] == 10
+    assert {"mesa", "numpy", "pyarrow", "python"} <= set(saved["versions"])
+    assert saved["command"] == ["run.py", "sweep"] and saved["started"] and saved["finished"]
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["sweep", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--vary", "trust.nope=0:1:3"], "no parameter 'nope' under trust"),
+        (["--vary", "trust.loss=0.5:0.1:3"], "empty or reversed range"),
+        (["--vary", "trust.loss=0.5:0.5:3"], "empty or reversed range"),
+        (["--vary", "trust.loss=0:2:3"], "must be <= 1"),
+        (["--runs", "0"], "at least 1"),
+        (["--sample", "lhs", "--vary", "trust.loss=0.1,0.2", "--points", "4"], "needs LO:HI ranges"),
+        (["--sample", "lhs", "--vary", "trust.loss=0.1:0.2"], "needs --points"),
+        (["--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
+    ],
+)
+def test_bad_sweeps_exit_2_with_a_clear_error(tmp_path: Path, args: list[str], needle: str) -> None:
+    code, output = cli(str(SCENARIO), "--runs", "3", *args, "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert needle in output
+
+
+def test_a_folder_holding_another_sweep_is_not_overwritten(tmp_path: Path) -> None:
+    run_sweep(spec(runs=5), tmp_path, workers=1)
+    before = files(tmp_path)
+    code, output = cli(str(SCENARIO), "--runs", "6", "--out", str(tmp_path))
+    assert code == 2 and "holds a different sweep" in output
+    assert files(tmp_path) == before
+
+
+def test_cli_sweep_prints_the_summary(tmp_path: Path) -> None:
+    code, output = cli(str(SCENARIO), "--runs", "20", "--vary", "trust.loss=0.2,0.4", "--workers", "1", "--out", str(tmp_path))
+    assert code == 0, output
+    assert "Resilience index by swept parameter" in output and "trust.loss" in output
+    assert (tmp_path / "runs.parquet").exists() and (tmp_path / "turns.parquet").exists()
+
+
+def test_no_turns_leaves_out_the_turns_file(tmp_path: Path) -> None:
+    code, output = cli(str(SCENARIO), "--runs", "4", "--no-turns", "--workers", "1", "--out", str(tmp_path))
+    assert code == 0, output
+    assert (tmp_path / "runs.parquet").exists() and not (tmp_path / "turns.parquet").exists()
+
+
+def test_sweep_file_runs_beside_its_scenario(tmp_path: Path) -> None:
+    code, output = cli(str(HERE / "sweep_file.yaml"), "--workers", "1", "--out", str(tmp_path))
+    assert code == 0, output
+    runs = pq.read_table(tmp_path / "runs.parquet").to_pandas()
+    assert len(runs) == 4 * 40
+    assert runs["seed"].min() == 3
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["fixed_parameters"] == {"tension.coercion": 0.4}
+
+
+def test_bad_sweep_file_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"scenario: {SCENARIO}\nruns: 5\nsampler: grid\nvary:\n  trust.loss: {{lo: 0.5, hi: 0.1}}\n")
+    code, output = cli(str(bad), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert f"{bad}:5" in output and "vary.trust.loss" in output and "reversed" in output
+    bad.write_text(f"scenario: {SCENARIO}\nrunz: 5\n")
+    code, output = cli(str(bad), "--out", str(tmp_path / "o"))
+    assert code == 2 and f"{bad}:2" in output and "runz" in output
+
+
+def test_sigint_stops_cleanly_and_the_sweep_resumes(tmp_path: Path, reference: dict[str, bytes]) -> None:
+    out = tmp_path / "stopped"
+    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
+    cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "5"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / CHUNK_DIR).glob("*.runs.parquet"))) < 2:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "resume" in err
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    assert files(out) == reference
+
+
+@pytest.mark.skipif(os.cpu_count() == 1, reason="needs two cores")
+def test_default_workers_is_all_cores(tmp_path: Path) -> None:
+    manifest = run_sweep(spec(runs=4), tmp_path)
+    assert manifest["workers"] == os.cpu_count()
