@@ -116,6 +116,8 @@ FEATURES: dict[str, FeatureFn] = {
     "demand": lambda x, g, c: x.state.demand[:, g[0]],
     "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], (ROK, JPN))[None],
     "coordination": _hook("coordination"),
+    "readiness": lambda x, g, c: x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]],
+    "dispute": lambda x, g, c: np.repeat(x.state.dispute[:, None], len(g[0]), axis=1),
     "coercion_pain": lambda x, g, c: (
         x.state.pressure[:, g[0]]
         * x.state.exposure[:, g[0], PRC]
@@ -144,6 +146,7 @@ FEATURES: dict[str, FeatureFn] = {
     "member_trust": lambda x, g, c: x.members_trust[:, g[0], g[2]],
     "mechanism_gap": lambda x, g, c: 1.0 - x.state.strength[:, g[2]],
     "target_trust_usa": lambda x, g, c: x.state.trust[:, g[1], USA],
+    "target_demand": lambda x, g, c: x.state.demand[:, g[1]],
     "target_exposure_prc": lambda x, g, c: x.state.exposure[:, g[1], PRC],
     "own_exposure_target": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
     "target_concession_odds": lambda x, g, c: (

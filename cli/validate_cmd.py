@@ -31,6 +31,7 @@ def validate(
         console.print(
             f"[green]ok[/] {name}: {sc.title!r}, {sc.turns} turns, {len(sc.events)} events",
             highlight=False,
+            soft_wrap=True,
         )
     if bad:
         raise typer.Exit(EXIT_BAD_INPUT)

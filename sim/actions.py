@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actors import ACTORS, ALLIES, JPN, PRC, ROK, USA
+from sim.actors import ACTORS, JPN, PRC, ROK, USA
 from sim.params import Parameters
 from sim.vocab import ACTION_KINDS, ACTIVE, ENDED, MECHANISMS
 
@@ -74,7 +74,8 @@ def build_options(params: Parameters) -> Options:
         start = len(rows)
         if a == PRC:
             rows += [(a, K[k], -1, -1) for k in _PRC_PLAIN]
-            rows += [(a, K["coerce"], t, -1) for t in ALLIES]
+            # Beijing's economic coercion targets the Asian allies (paper §II.1: THAAD, Senkaku).
+            rows += [(a, K["coerce"], t, -1) for t in (ROK, JPN)]
             rows += [(a, K["induce"], t, -1) for t in (ROK, JPN)]
         else:
             rows += [(a, K[k], -1, -1) for k in _ALLY_PLAIN]

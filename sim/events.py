@@ -89,6 +89,11 @@ def fire(scenario: Scenario, state: State, turn: int, seeds: np.ndarray) -> np.n
     return out
 
 
+def touches_mechanisms(scenario: Scenario, fired: np.ndarray) -> bool:
+    """Whether any fired event changes a mechanism directly."""
+    return any(e.mechanism is not None and fired[:, k].any() for k, e in enumerate(scenario.events))
+
+
 def apply_events(
     scenario: Scenario, state: State, fired: np.ndarray, compiled: Compiled, hooks: Hooks
 ) -> tuple[State, Signals]:
@@ -124,7 +129,10 @@ def apply_events(
         src = INDEX[event.source]
         targets = [INDEX[t] for t in event.targets]
         crisis += _damped(coef[C["crisis"]] * m, deterrence)
-        dispute += _damped(coef[C["dispute"]] * m, damping)
+        # Heat rises with any inject that touches the dispute, but only a meeting
+        # of both Seoul and Tokyo cools it (a U.S.-Japan summit does not).
+        both = {ROK, JPN} <= {src, *targets}
+        dispute += _damped(coef[C["dispute"]] * m, damping) if both or coef[C["dispute"]] > 0 else 0.0
         for t in targets:
             pressure[:, t] += coef[C["pressure"]] * m * (1.0 - coercion_shield[:, t])
             inducement[:, t] += coef[C["inducement"]] * m * (1.0 - wedge_shield[:, t])

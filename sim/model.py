@@ -32,7 +32,7 @@ from sim.compiled import compile_parameters
 from sim.mechanisms import mechanism_hooks
 from sim.params import Override
 from sim.scenario import LoadedScenario, load_scenario
-from sim.scoring import Scorecard, Tallies, cohesion, scorecard
+from sim.scoring import Episodes, Scorecard, Tallies, cohesion, scorecard
 from sim.state import State, initial_state
 
 
@@ -106,6 +106,9 @@ class TrilateralModel(mesa.Model):
         self.history: list[TurnRecord] = []
         self.trace: list[dict[str, np.ndarray]] | None = [] if trace else None
         self.scores: Scorecard | None = None
+        # Start from the world's own cohesion, so Beijing's first move reads a real value.
+        no_one = np.zeros((self.seeds.size, len(ACTORS)), dtype=bool)
+        self.state = self.state.evolve(cohesion=cohesion(self.state, no_one, self.compiled.params))
         policies = policies or {}
         self.countries: dict[str, Country] = {
             cls.code: cls(self, policies.get(cls.code)) for cls in COUNTRIES
@@ -113,9 +116,9 @@ class TrilateralModel(mesa.Model):
         n, n_m = self.seeds.size, self.state.strength.shape[1]
         self._cohesion: list[np.ndarray] = []
         self._status: list[np.ndarray] = []
-        self._counts = {
-            k: np.zeros(n) for k in ("crisis", "coordinated", "coerced", "conceded", "wedge", "split")
-        }
+        self._counts = {k: np.zeros(n) for k in ("crisis", "coordinated")}
+        self._coercion = Episodes.none(n, len(ACTORS))
+        self._wedge = Episodes.none(n, len(ACTORS))
         self._initial_status = self.state.status.copy()
         self._n_m = n_m
         self.datacollector: mesa.DataCollector | None = None
@@ -139,6 +142,8 @@ class TrilateralModel(mesa.Model):
         hooks = mechanism_hooks(state, c)
         fired = ev.fire(self.scenario, state, turn, self.seeds)
         state, signals = ev.apply_events(self.scenario, state, fired, c, hooks)
+        if ev.touches_mechanisms(self.scenario, fired):
+            hooks = mechanism_hooks(state, c)  # an inject suspended or revived one
 
         view = situation(state, hooks, c)
         utility = utilities(view, self.plan, c)
@@ -174,10 +179,8 @@ class TrilateralModel(mesa.Model):
         k = self._counts
         k["crisis"] += o.crisis_turn
         k["coordinated"] += o.coordinated & o.crisis_turn
-        k["coerced"] += o.coerced.sum(axis=1)
-        k["conceded"] += (o.coerced & o.conceded).sum(axis=1)
-        k["wedge"] += o.wedge_target.sum(axis=1)
-        k["split"] += o.wedge_split.sum(axis=1)
+        self._coercion = self._coercion.advance(o.coerced, o.conceded)
+        self._wedge = self._wedge.advance(o.wedge_target, o.wedge_split)
         self._cohesion.append(self.state.cohesion)
         self._status.append(self.state.status)
 
@@ -209,10 +212,8 @@ class TrilateralModel(mesa.Model):
             strength=self.state.strength,
             crisis_turns=k["crisis"],
             coordinated_turns=k["coordinated"],
-            coerced=k["coerced"],
-            conceded_when_coerced=k["conceded"],
-            wedge_targets=k["wedge"],
-            wedge_splits=k["split"],
+            coercion=self._coercion,
+            wedge=self._wedge,
         )
 
     def _score(self) -> Scorecard:

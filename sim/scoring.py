@@ -45,6 +45,39 @@ def cohesion(state: State, responding: np.ndarray, params: Parameters) -> np.nda
 
 
 @dataclass(frozen=True)
+class Episodes:
+    """Beijing's attempts on each ally, counted as episodes, and their successes.
+
+    An episode is a maximal run of consecutive turns during which an ally is under
+    the lever (pressure, or a standing inducement); it succeeds if the ally gives
+    way (concedes, or breaks ranks) at any turn of it. Arrays are shape (n, actors)
+    except the counts, shape (n,).
+    """
+
+    under: np.ndarray
+    won: np.ndarray
+    attempts: np.ndarray
+    successes: np.ndarray
+
+    @classmethod
+    def none(cls, n: int, n_a: int) -> Episodes:
+        """No episode yet."""
+        return cls(np.zeros((n, n_a), bool), np.zeros((n, n_a), bool), np.zeros(n), np.zeros(n))
+
+    def advance(self, under: np.ndarray, gave_way: np.ndarray) -> Episodes:
+        """Account for one more turn."""
+        starting = under & ~self.under
+        won_before = self.won & ~starting
+        newly = under & gave_way & ~won_before
+        return Episodes(
+            under=under,
+            won=(won_before | newly) & under,
+            attempts=self.attempts + starting.sum(axis=1),
+            successes=self.successes + newly.sum(axis=1),
+        )
+
+
+@dataclass(frozen=True)
 class Tallies:
     """Per-run counts accumulated over turns (arrays of shape (n,) or (n, mechanisms))."""
 
@@ -54,10 +87,8 @@ class Tallies:
     strength: np.ndarray  # (n, mechanisms) at the end
     crisis_turns: np.ndarray
     coordinated_turns: np.ndarray
-    coerced: np.ndarray
-    conceded_when_coerced: np.ndarray
-    wedge_targets: np.ndarray
-    wedge_splits: np.ndarray
+    coercion: Episodes
+    wedge: Episodes
 
 
 @dataclass(frozen=True)
@@ -67,8 +98,8 @@ class Scorecard:
     Attributes:
         cohesion_mean: Mean cohesion over turns, 0-100.
         coordinated_response_rate: Crisis turns the allies answered together / crisis turns.
-        wedge_success_rate: Wedge attempts that split an ally / attempts.
-        coercion_success_rate: Coerced turns that ended in concession / coerced turns.
+        wedge_success_rate: Wedge episodes in which the ally broke ranks / episodes.
+        coercion_success_rate: Coercion episodes in which the ally conceded / episodes.
         time_active: Share of turns each mechanism was active, shape (n, mechanisms).
         survived: Mechanism not ended at the end, shape (n, mechanisms).
         recovery_time: Turns from first suspension to reactivation (NaN: never
@@ -120,8 +151,8 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
     """Score each run from its tallies."""
     cohesion_mean = t.cohesion.mean(axis=0)
     coordinated = _rate(t.coordinated_turns, t.crisis_turns)
-    wedge = _rate(t.wedge_splits, t.wedge_targets)
-    coercion = _rate(t.conceded_when_coerced, t.coerced)
+    wedge = _rate(t.wedge.successes, t.wedge.attempts)
+    coercion = _rate(t.coercion.successes, t.coercion.attempts)
     time_active = (t.status == ACTIVE).mean(axis=0)
     survived = t.status[-1] != ENDED
     started = t.initial_status == ACTIVE
@@ -164,4 +195,4 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
     )
 
 
-__all__ = ["INDEX_COMPONENTS", "MECHANISMS", "Scorecard", "Tallies", "cohesion", "scorecard"]
+__all__ = ["INDEX_COMPONENTS", "MECHANISMS", "Episodes", "Scorecard", "Tallies", "cohesion", "scorecard"]
