@@ -109,8 +109,9 @@ def manifest(spec: SweepSpec, status: str, started: str, command: list[str], ext
 
 
 def _table_bytes(table: pa.Table) -> bytes:
+    # Chunk files are scratch: uncompressed and plain-encoded is fastest both ways.
     buf = io.BytesIO()
-    pq.write_table(table, buf, compression="snappy")
+    pq.write_table(table, buf, compression="none", use_dictionary=False)
     return buf.getvalue()
 
 
@@ -191,36 +192,70 @@ def _dask(spec: SweepSpec, todo: list[Chunk], address: str, out: Path) -> Iterat
         client.close()
 
 
-def combine(spec: SweepSpec, out: Path) -> None:
-    """Write runs.parquet and turns.parquet from the chunk files, in a fixed order."""
-    chunks = plan(spec)
-    kinds = ["runs"] + (["turns"] if spec.turns_output else [])
-    for kind in kinds:
-        target = out / f"{kind}.parquet"
-        tmp = out / f".{kind}.parquet.tmp"
-        writer: pq.ParquetWriter | None = None
-        pending: list[pa.Table] = []
-        rows = 0
-        try:
-            for chunk in chunks:
-                table = pq.read_table(out / CHUNK_DIR / f"{chunk.name}.{kind}.parquet")
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema, compression="snappy")
-                pending.append(table)
-                rows += table.num_rows
-                while rows >= ROW_GROUP:
-                    merged = pa.concat_tables(pending)
-                    writer.write_table(merged.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
-                    rest = merged.slice(ROW_GROUP)
-                    pending, rows = [rest], rest.num_rows
-            if writer is not None and rows:
-                writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP)
-        finally:
-            if writer is not None:
-                writer.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+class Combiner:
+    """Appends finished chunks, in plan order, to runs.parquet and turns.parquet.
+
+    Chunks may finish in any order; each is appended once all before it are, so the
+    final files are written while later chunks still compute. Rows are re-cut into
+    fixed-size row groups, so the files do not depend on the chunk size. Until
+    `finish` renames them into place, the files are hidden temporaries.
+    """
+
+    def __init__(self, spec: SweepSpec, out: Path) -> None:
+        """Prepare to combine ``spec``'s chunks from ``out``."""
+        self.out = out
+        self.chunks = plan(spec)
+        self.kinds = ["runs"] + (["turns"] if spec.turns_output else [])
+        self.next = 0
+        self.ready: set[Chunk] = set()
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.pending: dict[str, list[pa.Table]] = {k: [] for k in self.kinds}
+
+    def _tmp(self, kind: str) -> Path:
+        return self.out / f".{kind}.parquet.tmp"
+
+    def add(self, chunk: Chunk) -> None:
+        """Note a finished chunk and append every chunk now in order."""
+        self.ready.add(chunk)
+        while self.next < len(self.chunks) and self.chunks[self.next] in self.ready:
+            done = self.chunks[self.next]
+            for kind in self.kinds:
+                self._append(kind, pq.read_table(self.out / CHUNK_DIR / f"{done.name}.{kind}.parquet"))
+            self.ready.discard(done)
+            self.next += 1
+
+    def _append(self, kind: str, table: pa.Table) -> None:
+        if kind not in self.writers:
+            self.writers[kind] = pq.ParquetWriter(
+                self._tmp(kind), table.schema, compression="snappy", use_dictionary=False
+            )
+        pending = self.pending[kind]
+        pending.append(table)
+        rows = sum(t.num_rows for t in pending)
+        if rows >= ROW_GROUP:
+            merged = pa.concat_tables(pending)
+            cut = rows - rows % ROW_GROUP
+            self.writers[kind].write_table(merged.slice(0, cut), row_group_size=ROW_GROUP)
+            self.pending[kind] = [merged.slice(cut)]
+
+    def finish(self) -> None:
+        """Write what is left, sync, and move the files into place."""
+        if self.next != len(self.chunks):
+            raise RuntimeError(f"{len(self.chunks) - self.next} chunks are missing")
+        for kind in self.kinds:
+            rest = pa.concat_tables(self.pending[kind])
+            if rest.num_rows:
+                self.writers[kind].write_table(rest, row_group_size=ROW_GROUP)
+            self.writers[kind].close()
+            with open(self._tmp(kind), "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(self._tmp(kind), self.out / f"{kind}.parquet")
+
+    def abandon(self) -> None:
+        """Close and remove the temporaries (the chunk files stay for a resume)."""
+        for kind, writer in self.writers.items():
+            writer.close()
+            self._tmp(kind).unlink(missing_ok=True)
 
 
 def run_sweep(
@@ -262,11 +297,20 @@ def run_sweep(
     if progress:
         progress(sum(c.stop - c.start for c in chunks if c not in todo))
     t0 = time.perf_counter()
-    stream = _dask(spec, todo, scheduler, out) if scheduler else _local(spec, todo, workers, out)
-    for chunk in stream:
-        if progress:
-            progress(chunk.stop - chunk.start)
-    combine(spec, out)
+    combiner = Combiner(spec, out)
+    try:
+        for chunk in chunks:
+            if chunk not in todo:
+                combiner.add(chunk)
+        stream = _dask(spec, todo, scheduler, out) if scheduler else _local(spec, todo, workers, out)
+        for chunk in stream:
+            combiner.add(chunk)
+            if progress:
+                progress(chunk.stop - chunk.start)
+        combiner.finish()
+    except BaseException:
+        combiner.abandon()
+        raise
     final = manifest(
         spec, "complete", started, command, {**where, "compute_seconds": round(time.perf_counter() - t0, 3)}
     )

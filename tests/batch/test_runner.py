@@ -25,7 +25,9 @@ runner = CliRunner()
 
 
 def spec(runs: int = 60, chunk: int = 25, turns: bool = True, vary: str = "trust.loss=0.2,0.4"):
-    return build_spec(SCENARIO, runs=runs, dimensions=[parse_vary(vary)], chunk_size=chunk, turns_output=turns)
+    return build_spec(
+        SCENARIO, runs=runs, dimensions=[parse_vary(vary)], chunk_size=chunk, turns_output=turns
+    )
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -60,7 +62,9 @@ def test_files_identical_whatever_workers_and_chunk_size(tmp_path: Path, referen
 
 def test_files_identical_on_a_dask_cluster(tmp_path: Path, reference: dict[str, bytes]) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         run_sweep(spec(chunk=11), tmp_path, scheduler=cluster.scheduler_address)
     assert files(tmp_path) == reference
 
@@ -72,7 +76,9 @@ def test_a_different_parameter_gives_different_results(tmp_path: Path) -> None:
     assert by[0.2] != by[0.4]
 
 
-def test_resume_after_sigkill_gives_the_uninterrupted_files(tmp_path: Path, reference: dict[str, bytes]) -> None:
+def test_resume_after_sigkill_gives_the_uninterrupted_files(
+    tmp_path: Path, reference: dict[str, bytes]
+) -> None:
     out = tmp_path / "killed"
     cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
     cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "5"]
@@ -144,7 +150,17 @@ def test_a_folder_holding_another_sweep_is_not_overwritten(tmp_path: Path) -> No
 
 
 def test_cli_sweep_prints_the_summary(tmp_path: Path) -> None:
-    code, output = cli(str(SCENARIO), "--runs", "20", "--vary", "trust.loss=0.2,0.4", "--workers", "1", "--out", str(tmp_path))
+    code, output = cli(
+        str(SCENARIO),
+        "--runs",
+        "20",
+        "--vary",
+        "trust.loss=0.2,0.4",
+        "--workers",
+        "1",
+        "--out",
+        str(tmp_path),
+    )
     assert code == 0, output
     assert "Resilience index by swept parameter" in output and "trust.loss" in output
     assert (tmp_path / "runs.parquet").exists() and (tmp_path / "turns.parquet").exists()
@@ -168,7 +184,9 @@ def test_sweep_file_runs_beside_its_scenario(tmp_path: Path) -> None:
 
 def test_bad_sweep_file_names_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(f"scenario: {SCENARIO}\nruns: 5\nsampler: grid\nvary:\n  trust.loss: {{lo: 0.5, hi: 0.1}}\n")
+    bad.write_text(
+        f"scenario: {SCENARIO}\nruns: 5\nsampler: grid\nvary:\n  trust.loss: {{lo: 0.5, hi: 0.1}}\n"
+    )
     code, output = cli(str(bad), "--out", str(tmp_path / "o"))
     assert code == 2
     assert f"{bad}:5" in output and "vary.trust.loss" in output and "reversed" in output

@@ -17,7 +17,9 @@ R = Dimension("trust.gain", lo=0.0, hi=1.0, steps=2)
 def test_grid_is_the_cartesian_product() -> None:
     pts = sample_points((A, B), "grid", None, 0, "t")
     assert len(pts) == 6
-    assert {(p["trust.loss"], p["trust.gain"]) for p in pts} == {(x, y) for x in (0.1, 0.3, 0.5) for y in (0.1, 0.2)}
+    assert {(p["trust.loss"], p["trust.gain"]) for p in pts} == {
+        (x, y) for x in (0.1, 0.3, 0.5) for y in (0.1, 0.2)
+    }
 
 
 def test_no_dimension_is_one_point() -> None:
@@ -54,7 +56,11 @@ def test_samplers_refuse_lists_and_need_points() -> None:
 
 @pytest.mark.parametrize(
     ("text", "lo", "hi", "steps", "values"),
-    [("a.b=0:1:3", 0.0, 1.0, 3, None), ("a.b=0.1:0.2", 0.1, 0.2, 5, None), ("a.b=1,2,x", None, None, None, (1, 2, "x"))],
+    [
+        ("a.b=0:1:3", 0.0, 1.0, 3, None),
+        ("a.b=0.1:0.2", 0.1, 0.2, 5, None),
+        ("a.b=1,2,x", None, None, None, (1, 2, "x")),
+    ],
 )
 def test_parse_vary(text: str, lo: float, hi: float, steps: int, values: tuple) -> None:
     d = parse_vary(text)
