@@ -159,6 +159,9 @@ FEATURES: dict[str, FeatureFn] = {
         x.state.trust[:, g[1], PRC] * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[1]])
     ),
     "allied_cohesion": lambda x, g, c: np.repeat(x.state.cohesion[:, None] / 100.0, len(g[0]), axis=1),
+    "crisis_cohesion": lambda x, g, c: np.repeat(
+        (x.state.crisis * x.state.cohesion / 100.0)[:, None], len(g[0]), axis=1
+    ),
 }
 
 

@@ -50,7 +50,7 @@ class Options:
 
     def label(self, o: int) -> str:
         """Readable name of option ``o``, e.g. ``repair JPN`` or ``invest gsomia``."""
-        name = ACTION_KINDS[self.kind[o]].replace("_", " ")
+        name = ACTION_KINDS[self.kind[o]].replace("de_", "de-").replace("_", " ")
         if self.target[o] >= 0:
             return f"{name} {ACTORS[self.target[o]]}"
         if self.mechanism[o] >= 0:
@@ -59,7 +59,7 @@ class Options:
 
     def find(self, actor: int, text: str) -> int | None:
         """The option of ``actor`` whose label is ``text`` (case-insensitive), if any."""
-        want = " ".join(text.replace("_", " ").lower().split())
+        want = " ".join(text.replace("de_", "de-").replace("_", " ").lower().split())
         for o in range(self.slices[actor].start, self.slices[actor].stop):
             if self.label(o).lower().replace("_", " ") == want:
                 return o
@@ -132,6 +132,8 @@ def open_options(
                 mask[:, o] = coerced[:, a[o]] | (crisis >= th.crisis)
             else:
                 mask[:, o] = dispute >= th.dispute
+        elif k == K["de_escalate"]:
+            mask[:, o] = crisis >= th.crisis  # nothing to step back from below a military crisis
         elif k == K["invest"]:
             mask[:, o] = status[:, mech[o]] != ENDED
         elif k == K["suspend"]:

@@ -131,5 +131,6 @@ Feature = Literal[
     "target_rift",
     "target_wedge_odds",
     "allied_cohesion",
+    "crisis_cohesion",
 ]
 FEATURES: tuple[str, ...] = get_args(Feature)
