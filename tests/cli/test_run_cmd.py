@@ -1,0 +1,92 @@
+"""cli/run_cmd.py: `run SCENARIO` as rich text or JSON, and its error handling."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from clihelp import invoke
+from support import SMALL, play
+
+from sim.results import RunResult
+
+
+def run_json(*extra: str) -> dict:
+    result = invoke("run", SMALL, *extra, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+
+
+def test_json_output_is_one_document_with_turns_and_scores():
+    doc = run_json("--seed", "5")
+    assert set(doc) == {"scenario", "seed", "turns", "final"}
+    assert doc["seed"] == 5 and doc["scenario"]["name"] == "small"
+    assert [t["turn"] for t in doc["turns"]] == [1, 2, 3, 4]
+    for turn in doc["turns"]:
+        assert {"events", "actions", "trust", "mechanisms", "scores"} <= set(turn)
+    assert 0 <= doc["final"]["resilience_index"] <= 100
+
+
+def test_json_equals_the_python_api_result():
+    doc = run_json("--seed", "5")
+    direct = RunResult(play(str(SMALL), seeds=[5])).to_dict()
+    assert doc == json.loads(json.dumps(direct))
+
+
+def test_same_seed_same_json_and_other_seeds_differ():
+    a, b = invoke("run", SMALL, "--seed", "3", "--json"), invoke("run", SMALL, "--seed", "3", "--json")
+    assert a.exit_code == b.exit_code == 0
+    assert a.stdout == b.stdout
+    others = {json.dumps(run_json("--seed", str(s))["turns"]) for s in range(6)}
+    assert len(others) > 1
+
+
+def test_set_changes_the_result():
+    default = run_json("--seed", "2")
+    harsh = run_json("--seed", "2", "--set", "trust.loss=0.5")
+    assert default["turns"] != harsh["turns"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "words"),
+    [
+        ("nope.x=1", "no parameter 'nope'"),
+        ("trust.loss=7", "must be <= 1"),
+        ("trust.loss", "expected PATH=VALUE"),
+    ],
+)
+def test_bad_set_flags_exit_2_with_the_message_and_no_traceback(flag, words):
+    result = invoke("run", SMALL, "--set", flag)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "--set" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_bad_scenario_file_exits_2_naming_file_and_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.read_text().replace("magnitude: 0.8", "magnitude: 8"))
+    result = invoke("run", bad)
+    assert result.exit_code == 2
+    assert f"{bad}:" in result.stderr and "events[0].magnitude" in result.stderr and "got 8" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("make", [lambda d: d / "missing.yaml", lambda d: d], ids=["missing", "directory"])
+def test_unreadable_scenario_exits_2(tmp_path, make):
+    result = invoke("run", make(tmp_path))
+    assert result.exit_code == 2
+    assert "error" in result.stderr and "Traceback" not in result.output
+
+
+def test_rich_output_shows_every_turn_and_the_scorecard():
+    result = invoke("run", SMALL, "--seed", "7")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Small test crisis" in out
+    for turn in range(1, 5):
+        assert f"Turn {turn}/4" in out
+    assert "Resilience index" in out and "Scorecard" in out
+    assert "Drills around Taiwan" in out  # the turn-1 inject
+    assert out.index("Turn 1/4") < out.index("Turn 4/4") < out.index("Resilience index")

@@ -1,0 +1,134 @@
+"""sim/actions.py: the option table and which options are open."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from support import compiled, make_state, option
+
+from sim.actions import K, build_options, open_options
+from sim.actors import ACTORS, ALLIES, INDEX, PRC
+from sim.vocab import ACTIVE, ENDED, MECHANISMS, SUSPENDED
+
+N_M = len(MECHANISMS)
+
+
+def menu(actor: str) -> list[str]:
+    opts = compiled().options
+    s = opts.slices[INDEX[actor]]
+    return [opts.label(o) for o in range(s.start, s.stop)]
+
+
+def is_open(state, actor: str, label: str, c=None) -> np.ndarray:
+    c = c or compiled()
+    mask = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+    return mask[:, option(c, actor, label)]
+
+
+def test_slices_are_contiguous_cover_every_option_and_belong_to_their_actor():
+    opts = compiled().options
+    assert opts.slices[0].start == 0 and opts.slices[-1].stop == len(opts)
+    for a, s in enumerate(opts.slices):
+        assert np.all(opts.actor[s] == a)
+        if a:
+            assert s.start == opts.slices[a - 1].stop
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_actor_has_hold_and_labels_are_unique(actor):
+    labels = menu(actor)
+    assert "hold" in labels
+    assert len(labels) == len(set(labels))
+
+
+def test_menus_have_the_actions_of_the_brief():
+    usa, rok, prc = set(menu("USA")), set(menu("ROK")), set(menu("PRC"))
+    for label in ("coordinate", "joint statement", "hedge", "concede", "retaliate PRC", "repair JPN"):
+        assert label in rok
+    assert "retaliate JPN" in rok and "retaliate ROK" not in usa
+    assert "broker" in usa and "broker" not in rok
+    assert {"coerce ROK", "coerce JPN", "induce ROK", "induce JPN", "military pressure"} <= prc
+    assert compiled().options.find(INDEX["PRC"], "de_escalate") is not None
+    assert all(
+        label.split()[-1] in ("USA", "ROK", "JPN") for label in prc if label.startswith(("coerce", "induce"))
+    )
+    assert not {label for label in prc if label.startswith(("invest", "suspend", "concede"))}
+
+
+def test_invest_and_suspend_options_follow_membership():
+    assert "invest gsomia" in menu("ROK") and "invest gsomia" not in menu("USA")
+    assert "suspend trilateral_exercises" in menu("USA")
+    c = compiled({"mechanisms.gsomia.members": ["USA", "ROK", "JPN"]})
+    opts = c.options
+    assert opts.find(INDEX["USA"], "invest gsomia") is not None
+
+
+def test_find_is_the_inverse_of_label():
+    opts = compiled().options
+    for o in range(len(opts)):
+        assert opts.find(int(opts.actor[o]), opts.label(o)) == o
+    assert opts.find(INDEX["ROK"], "Invest  GSOMIA") == opts.find(INDEX["ROK"], "invest gsomia")
+    assert opts.find(INDEX["ROK"], "launch rockets") is None
+
+
+def test_concede_only_open_under_pressure():
+    th = compiled().params.thresholds.pressure
+    state = make_state(n=2, pressure=np.array([[0, th, 0, 0], [0, th / 2, 0, 0]]))
+    np.testing.assert_array_equal(is_open(state, "ROK", "concede"), [True, False])
+    np.testing.assert_array_equal(is_open(state, "JPN", "concede"), [False, False])
+    np.testing.assert_array_equal(is_open(state, "ROK", "retaliate PRC"), [True, False])
+
+
+def test_retaliation_against_beijing_opens_in_a_crisis():
+    th = compiled().params.thresholds.crisis
+    state = make_state(n=2, crisis=np.array([th, th / 2]))
+    np.testing.assert_array_equal(is_open(state, "USA", "retaliate PRC"), [True, False])
+
+
+def test_de_escalation_only_open_in_a_military_crisis():
+    th = compiled().params.thresholds.crisis
+    state = make_state(n=2, crisis=np.array([th, th / 2]))
+    np.testing.assert_array_equal(is_open(state, "PRC", "de_escalate"), [True, False])
+    np.testing.assert_array_equal(is_open(state, "PRC", "military pressure"), [True, True])
+
+
+def test_retaliation_between_seoul_and_tokyo_needs_dispute_heat():
+    th = compiled().params.thresholds.dispute
+    state = make_state(n=2, dispute=np.array([th, th / 2]))
+    np.testing.assert_array_equal(is_open(state, "ROK", "retaliate JPN"), [True, False])
+    np.testing.assert_array_equal(is_open(state, "JPN", "retaliate ROK"), [True, False])
+
+
+def test_suspend_only_for_active_and_invest_unless_ended():
+    k = MECHANISMS.index("gsomia")
+    status = np.zeros((3, N_M), dtype=np.int8)
+    status[:, k] = [ACTIVE, SUSPENDED, ENDED]
+    state = make_state(n=3, status=status)
+    np.testing.assert_array_equal(is_open(state, "ROK", "suspend gsomia"), [True, False, False])
+    np.testing.assert_array_equal(is_open(state, "ROK", "invest gsomia"), [True, True, False])
+
+
+def test_plain_options_are_always_open():
+    c = compiled()
+    state = make_state(n=1, crisis=0.0, dispute=0.0, status=np.full(N_M, ENDED, dtype=np.int8))
+    mask = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)[0]
+    for o in range(len(c.options)):
+        if c.options.kind[o] in (
+            K["hold"],
+            K["coordinate"],
+            K["hedge"],
+            K["repair"],
+            K["coerce"],
+            K["induce"],
+        ):
+            assert mask[o], c.options.label(o)
+    assert not mask[option(c, "ROK", "concede")]
+    for a in ALLIES + (PRC,):
+        assert mask[option(c, ACTORS[a], "hold")]
+
+
+def test_build_options_is_deterministic():
+    p = compiled().params
+    a, b = build_options(p), build_options(p)
+    for name in ("actor", "kind", "target", "mechanism"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
