@@ -38,11 +38,20 @@ class Policy(Protocol):
         ...
 
 
+def _scaled(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.ndarray:
+    """(utility - best open utility) / temperature over open options, -inf elsewhere.
+
+    Subtracting first keeps every value <= 0, so even a tiny temperature cannot
+    overflow; the best open option always gets exp(0) = 1.
+    """
+    masked = np.where(open_, utility, -np.inf)
+    best = masked.max(axis=1, keepdims=True)
+    return np.where(open_, (masked - best) / temperature, -np.inf)
+
+
 def choice_probabilities(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.ndarray:
     """Logit (softmax) choice probabilities over the open options, shape (n, options)."""
-    scaled = np.where(open_, utility / temperature, -np.inf)
-    scaled -= scaled.max(axis=1, keepdims=True)
-    weights = np.exp(scaled)
+    weights = np.exp(_scaled(utility, open_, temperature))
     return weights / weights.sum(axis=1, keepdims=True)
 
 
@@ -58,9 +67,7 @@ class LogitPolicy:
         temperature: float,
     ) -> np.ndarray:
         """Sample by inverting the cumulative distribution with the given draws."""
-        scaled = np.where(open_, utility / temperature, -np.inf)
-        scaled -= scaled.max(axis=1, keepdims=True)
-        cdf = np.cumsum(np.exp(scaled), axis=1)
+        cdf = np.cumsum(np.exp(_scaled(utility, open_, temperature)), axis=1)
         # Scaling the draw by the total, not the cdf by it, saves a pass; the last
         # open option's cdf equals the total, which is above any draw in [0, 1).
         return (cdf <= draws[:, None] * cdf[:, -1:]).sum(axis=1)

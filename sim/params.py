@@ -81,7 +81,7 @@ class ActorParams(Strict):
     """An actor's decision parameters."""
 
     preferences: Preferences
-    temperature: Annotated[float, Field(gt=0.0, le=10.0)]
+    temperature: Annotated[float, Field(ge=0.001, le=10.0)]
 
 
 class TrustParams(Strict):
@@ -189,7 +189,17 @@ class EventEffect(Strict):
     cost: Signed = 0.0
 
 
-class CohesionWeights(Strict):
+class Weights(Strict):
+    """Non-negative weights of a weighted mean: at least one must be positive."""
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> Weights:
+        if not any(getattr(self, name) > 0 for name in type(self).model_fields):
+            raise ValueError("at least one weight must be above 0")
+        return self
+
+
+class CohesionWeights(Weights):
     """Weights of the per-turn cohesion index."""
 
     trust: NonNeg
@@ -198,7 +208,7 @@ class CohesionWeights(Strict):
     coordination: NonNeg
 
 
-class IndexWeights(Strict):
+class IndexWeights(Weights):
     """Weights of the 0-100 resilience index."""
 
     cohesion: NonNeg
@@ -253,8 +263,29 @@ def parse_path(text: str) -> tuple[str, ...]:
     return tuple(text.strip().split("."))
 
 
+#: Sections whose entries the defaults may leave out (an event kind's unused channels,
+#: a mechanism's unused effects, utility terms and features): a path may add one.
+_OPEN_SECTIONS = (
+    ("events", "*"),
+    ("mechanisms", "*", "effects"),
+    ("utility",),
+    ("utility", "*"),
+    ("utility", "*", "*"),
+)
+
+
+def _open(section: tuple[str, ...]) -> bool:
+    return any(
+        len(p) == len(section) and all(a in ("*", b) for a, b in zip(p, section, strict=True))
+        for p in _OPEN_SECTIONS
+    )
+
+
 def set_path(tree: dict[str, Any], path: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """Find where ``path`` lives in ``tree``.
+
+    Missing entries are created inside the open sections (`_OPEN_SECTIONS`); the
+    schema then decides whether their names are allowed.
 
     Returns:
         The mapping that holds the last key, and that key.
@@ -268,8 +299,11 @@ def set_path(tree: dict[str, Any], path: tuple[str, ...]) -> tuple[dict[str, Any
         if not isinstance(node, dict):
             raise KeyError(f"'{'.'.join(path[:depth])}' holds a single value, not a section")
         if key not in node:
-            allowed = ", ".join(str(k) for k in node) or "nothing"
-            raise KeyError(f"no parameter '{key}' under {where}; allowed there: {allowed}")
+            if not _open(path[:depth]):
+                allowed = ", ".join(str(k) for k in node) or "nothing"
+                raise KeyError(f"no parameter '{key}' under {where}; allowed there: {allowed}")
+            if depth < len(path) - 1:
+                node[key] = {}  # validation then checks the new name against the schema
         if depth == len(path) - 1:
             return node, key
         node = node[key]
@@ -320,7 +354,7 @@ def build_parameters(overrides: list[Override]) -> Parameters:
         except KeyError as exc:
             problems.append(Problem(source, line, f"parameters.{label}", value, exc.args[0]))
             continue
-        if isinstance(holder[key], dict) and not isinstance(value, dict):
+        if isinstance(holder.get(key), dict) and not isinstance(value, dict):
             allowed = ", ".join(str(k) for k in holder[key])
             problems.append(
                 Problem(

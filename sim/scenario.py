@@ -22,6 +22,20 @@ MAX_TURNS = 60
 Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
 
 
+class FieldError(ValueError):
+    """A cross-field rule broken by one field: errors then point at that field's line.
+
+    Args:
+        field: The offending field, relative to the model that raises (a name, or a
+            path such as ``("events", 2, "turn")``).
+        message: What is wrong and what is allowed.
+    """
+
+    def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.field: tuple[str | int, ...] = (field,) if isinstance(field, str) else field
+
+
 class Strict(BaseModel):
     """Base for scenario models: unknown keys are refused."""
 
@@ -69,11 +83,11 @@ class Condition(Strict):
         }.get(self.metric, ())
         missing = [f for f in needs if getattr(self, f) is None]
         if missing:
-            raise ValueError(f"metric '{self.metric}' needs {' and '.join(missing)}")
+            raise FieldError(missing[0], f"is required for metric '{self.metric}'")
         if self.of is not None and self.of == self.toward:
-            raise ValueError("'of' and 'toward' must be different actors")
+            raise FieldError("toward", "'of' and 'toward' must be different actors")
         if self.metric != "mechanism_status" and (self.below is None) == (self.above is None):
-            raise ValueError("give exactly one of 'below' or 'above'")
+            raise FieldError("metric", "give exactly one of 'below' or 'above'")
         return self
 
 
@@ -100,15 +114,19 @@ class Event(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Event:
         if self.magnitude < 0 and self.kind != "leadership_change":
-            raise ValueError("magnitude must be in [0, 1] (only leadership_change may be negative)")
+            raise FieldError("magnitude", "must be in [0, 1] (only leadership_change may be negative)")
         if (self.mechanism is None) != (self.mechanism_effect is None):
-            raise ValueError("give 'mechanism' and 'mechanism_effect' together")
+            missing = "mechanism" if self.mechanism is None else "mechanism_effect"
+            raise FieldError(missing, "give 'mechanism' and 'mechanism_effect' together")
         if self.until is not None and self.until < self.turn:
-            raise ValueError(f"until ({self.until}) is before turn ({self.turn})")
+            raise FieldError("until", f"is before turn ({self.turn})")
         if (self.until is not None or self.repeat) and self.when is None and self.chance is None:
-            raise ValueError("'until' and 'repeat' apply only to events with 'when' or 'chance'")
+            raise FieldError(
+                "until" if self.until is not None else "repeat",
+                "'until' and 'repeat' apply only to events with 'when' or 'chance'",
+            )
         if len(set(self.targets)) != len(self.targets):
-            raise ValueError("targets repeat an actor")
+            raise FieldError("targets", "repeat an actor; name each once")
         return self
 
     @property
@@ -134,20 +152,22 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _events_fit(self) -> Scenario:
-        for event in self.events:
+        for i, event in enumerate(self.events):
+            field = "until" if event.until is not None else "turn"
             last = event.until or event.turn
             if last > self.turns:
-                name = event.id or event.kind
-                raise ValueError(f"event '{name}' is set for turn {last}, after the last turn ({self.turns})")
+                raise FieldError(("events", i, field), f"is after the last turn ({self.turns})")
         for turn in self.briefings:
             if turn > self.turns:
-                raise ValueError(f"briefing for turn {turn} is after the last turn ({self.turns})")
+                raise FieldError(("briefings", turn), f"is a briefing after the last turn ({self.turns})")
         missing = sorted({e.turn for e in self.events if e.scheduled} - set(self.briefings))
         if missing:
-            raise ValueError(f"turns {missing} have events but no briefing")
-        ids = [e.id for e in self.events if e.id]
-        if len(ids) != len(set(ids)):
-            raise ValueError("event ids must be unique")
+            raise FieldError("briefings", f"turns {missing} have events but no briefing")
+        seen: set[str] = set()
+        for i, event in enumerate(self.events):
+            if event.id and event.id in seen:
+                raise FieldError(("events", i, "id"), "is used twice; event ids must be unique")
+            seen.add(event.id or "")
         return self
 
     def event_ids(self) -> list[str]:
@@ -237,14 +257,30 @@ def _problems(exc: ValidationError, source: str, lines: dict[Path_, int], data: 
     problems = []
     for err in exc.errors():
         loc: Path_ = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            loc = loc + cause.field
         # pydantic puts union and literal branch names into loc; keep only real keys
         loc = _real_path(loc, data)
         value = err.get("input")
         if err["type"] == "missing" or isinstance(value, dict | list):
             value = MISSING  # a whole mapping says nothing; the message names the problem
+        if isinstance(cause, FieldError):
+            value = _at(data, loc)
         message = _describe(err)
         problems.append(Problem(source, line_of(lines, loc), dotted(loc), value, message))
     return problems
+
+
+def _at(data: Any, path: Path_) -> Any:
+    """The value at ``path`` in the raw data (MISSING where there is none)."""
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+    return node
 
 
 def _real_path(loc: Path_, data: Any) -> Path_:

@@ -59,7 +59,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
             raise InputError.one(source, "holds no YAML document; expected a mapping")
         lines: dict[Path_, int] = {}
         problems: list[Problem] = []
-        data = _construct(loader, node, (), lines, problems, source)
+        data = _construct(loader, node, (), lines, problems, source, set())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -79,12 +79,27 @@ def _construct(
     lines: dict[Path_, int],
     problems: list[Problem],
     source: str,
+    open_nodes: set[int],
 ) -> Any:
-    lines[path] = node.start_mark.line + 1
+    line = node.start_mark.line + 1
+    lines[path] = line
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in open_nodes:  # an alias inside its own anchor: it would never end
+            raise InputError.one(
+                source, "an alias refers to the value that contains it", line=line, path=dotted(path)
+            )
+        open_nodes = open_nodes | {id(node)}
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError.one(
+                    source,
+                    "a mapping key must be a plain word or number, not a list or mapping",
+                    line=key_node.start_mark.line + 1,
+                    path=dotted(path),
+                )
             key = loader.construct_object(key_node, deep=True)
             if key in out:
                 problems.append(
@@ -96,11 +111,11 @@ def _construct(
                         "this key appears twice in the same mapping; keep one",
                     )
                 )
-            out[key] = _construct(loader, value_node, path + (key,), lines, problems, source)
+            out[key] = _construct(loader, value_node, path + (key,), lines, problems, source, open_nodes)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _construct(loader, child, path + (i,), lines, problems, source)
+            _construct(loader, child, path + (i,), lines, problems, source, open_nodes)
             for i, child in enumerate(node.value)
         ]
     return loader.construct_object(node, deep=True)

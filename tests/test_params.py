@@ -156,14 +156,25 @@ def test_set_flags_flow_into_parameters():
     assert p.trust.loss == 0.45 and p.actors["ROK"].temperature == 0.5
 
 
-@pytest.mark.xfail(
-    reason="BUG: EventEffect defines all 12 channels (default 0), but an override of a channel the "
-    "defaults file leaves out (events.military_drill.dispute) is refused as an unknown parameter, "
-    "so a sweep cannot vary it by its path",
-    strict=True,
-    raises=InputError,
-)
 def test_every_event_channel_can_be_set_by_path():
     assert "dispute" in EventEffect.model_fields
     p = build_parameters([parse_set_flag("events.military_drill.dispute=0.2")])
     assert p.events["military_drill"].dispute == 0.2
+
+
+def test_unused_effects_and_utility_features_can_be_added_by_path():
+    p = build_parameters(
+        [
+            parse_set_flag("mechanisms.gsomia.effects.deterrence=0.3"),
+            parse_set_flag("utility.hold.economy.exposure_prc=0.5"),
+        ]
+    )
+    assert p.mechanisms["gsomia"].effects["deterrence"] == 0.3
+    assert p.utility["hold"]["economy"]["exposure_prc"] == 0.5
+
+
+def test_added_names_are_still_checked_against_the_schema():
+    with pytest.raises(InputError, match="effects.nonsense"):
+        build_parameters([parse_set_flag("mechanisms.gsomia.effects.nonsense=0.3")])
+    with pytest.raises(InputError, match="no parameter 'nonsense' under mechanisms.gsomia"):
+        build_parameters([parse_set_flag("mechanisms.gsomia.nonsense=0.3")])

@@ -184,9 +184,9 @@ def test_default_event_ids():
                 "    turn: 1\n", "    turn: 1\n    when: {metric: trust, of: ROK, below: 0.3}\n"
             ),
             13,
-            "events[0].when",
-            "",  # a whole mapping is not repeated back; the message names the gap
-            "needs toward",
+            "events[0].when.toward",
+            "",  # a missing field has no value to repeat; the message names the gap
+            "is required for metric 'trust'",
         ),
     ],
     ids=[
@@ -270,12 +270,15 @@ def test_duplicate_key_in_scenario(tmp_path):
             lambda t: t.replace("    turn: 1\n", "    turn: 1\n    repeat: true\n"),
             "'until' and 'repeat' apply only",
         ),
-        (lambda t: t.replace("targets: [USA, JPN]", "targets: [USA, USA]"), "targets repeat an actor"),
+        (
+            lambda t: t.replace("targets: [USA, JPN]", "targets: [USA, USA]"),
+            "targets: got ['USA', 'USA']; repeat",
+        ),
         (lambda t: t.replace("    turn: 1\n", "    turn: 1\n    mechanism: gsomia\n"), "together"),
         (lambda t: t.replace("    turn: 1\n", "    turn: 2\n"), "have events but no briefing"),
         (
             lambda t: t.replace("  1: First.\n", "  1: First.\n  9: Late.\n"),
-            "briefing for turn 9 is after the last turn",
+            "briefings[9]: got 'Late.'; is a briefing after the last turn (3)",
         ),
         (
             lambda t: t + SECOND_EVENT.replace("id: e2", "id: e1"),
@@ -305,13 +308,6 @@ def test_events_after_the_last_turn_are_refused(tmp_path):
     assert text.startswith(f"{f}:") and "after the last turn (3)" in text and "5" in text
 
 
-@pytest.mark.xfail(
-    reason="BUG: 'event after the last turn' is raised by the Scenario-level validator, so the "
-    "error points at line 1 with no field path and the whole document as the value, instead of "
-    "events[0].turn on its line with the bad turn",
-    strict=True,
-    raises=AssertionError,
-)
 @pytest.mark.parametrize(
     ("edit", "line", "path", "value"),
     [
