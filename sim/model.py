@@ -129,6 +129,8 @@ class TrilateralModel(mesa.Model):
                     "resilience_index": lambda m: float(m.index_so_far().mean()),
                 }
             )
+            # No row for the starting world: mesa.batch_run reads row `steps - 1` as the
+            # final one, so row k must hold turn k + 1.
 
     @property
     def n_runs(self) -> int:

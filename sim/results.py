@@ -23,6 +23,17 @@ def _num(x: float) -> float | None:
     return None if math.isnan(x) else round(x, 6)
 
 
+def _display_path(path: str) -> str:
+    """The path relative to the working folder when it lies inside it (portable output)."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
 class RunResult:
     """Results of a finished `TrilateralModel` (one run or an ensemble)."""
 
@@ -167,7 +178,7 @@ class RunResult:
             "scenario": {
                 "name": m.loaded.name,
                 "title": m.scenario.title,
-                "path": m.loaded.path,
+                "path": _display_path(m.loaded.path),
                 "sha256": m.loaded.sha256,
             },
             "seed": int(m.seeds[run]),

@@ -81,7 +81,7 @@ def test_resume_after_sigkill_gives_the_uninterrupted_files(
 ) -> None:
     out = tmp_path / "killed"
     cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
-    cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "5"]
+    cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     chunks = out / CHUNK_DIR
     deadline = time.monotonic() + 60
@@ -90,7 +90,7 @@ def test_resume_after_sigkill_gives_the_uninterrupted_files(
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     done = len(list(chunks.glob("*.runs.parquet")))
-    assert 3 <= done < len(plan(spec(chunk=5))), "the sweep was not interrupted part-way"
+    assert 3 <= done < len(plan(spec(chunk=1))), "the sweep was not interrupted part-way"
     assert not (out / "runs.parquet").exists()
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
@@ -198,7 +198,7 @@ def test_bad_sweep_file_names_file_line_and_field(tmp_path: Path) -> None:
 def test_sigint_stops_cleanly_and_the_sweep_resumes(tmp_path: Path, reference: dict[str, bytes]) -> None:
     out = tmp_path / "stopped"
     cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
-    cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "5"]
+    cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list((out / CHUNK_DIR).glob("*.runs.parquet"))) < 2:
