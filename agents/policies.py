@@ -44,9 +44,10 @@ def _scaled(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.nd
     Subtracting first keeps every value <= 0, so even a tiny temperature cannot
     overflow; the best open option always gets exp(0) = 1.
     """
-    masked = np.where(open_, utility, -np.inf)
-    best = masked.max(axis=1, keepdims=True)
-    return np.where(open_, (masked - best) / temperature, -np.inf)
+    scaled = np.where(open_, utility, -np.inf)
+    scaled -= scaled.max(axis=1, keepdims=True)  # -inf stays -inf: exp gives 0 there
+    scaled /= temperature  # 0 / tiny is 0: the best option keeps weight 1
+    return scaled
 
 
 def choice_probabilities(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.ndarray:

@@ -165,6 +165,18 @@ FEATURES: dict[str, FeatureFn] = {
 }
 
 
+#: Features whose value depends only on the acting actor, not on the option's target
+#: or mechanism: a kind's options that share an actor share them, so they are
+#: computed once per actor and spread over its options.
+ACTOR_LEVEL = frozenset(
+    {
+        "one", "crisis", "threat_prc", "exposure_prc", "opinion_prc", "opinion_allies", "trust_usa",
+        "resolve", "demand", "dispute_heat", "coordination", "readiness", "dispute", "coercion_pain",
+        "wedge_pull", "allies_rift", "allied_cohesion", "crisis_cohesion",
+    }
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class KindPlan:
     """How to compute one action kind's utilities: its options and weighted features.
@@ -172,8 +184,12 @@ class KindPlan:
     Attributes:
         idx: Global option numbers of this kind.
         group: (actor, target, mechanism) of those options.
-        features: (feature name, coefficient per option) where the coefficient is
-            sum over terms of preference weight x utility coefficient.
+        actors: The distinct acting actors, as a group of their own.
+        spread: For each option, its actor's position in ``actors``.
+        actor_features: (feature, coefficient per distinct actor) for `ACTOR_LEVEL`
+            features; a coefficient is the sum over terms of preference weight x
+            utility coefficient.
+        option_features: (feature, coefficient per option) for the others.
         crowding: Per option, -temperature x ln(number of options of this kind on
             the actor's menu), so that a kind with many targets (invest in any of
             eleven mechanisms) is not chosen more often just for having many.
@@ -181,7 +197,10 @@ class KindPlan:
 
     idx: np.ndarray
     group: Group
-    features: list[tuple[str, np.ndarray]]
+    actors: Group
+    spread: np.ndarray
+    actor_features: list[tuple[str, np.ndarray]]
+    option_features: list[tuple[str, np.ndarray]]
     crowding: np.ndarray
 
 
@@ -193,15 +212,24 @@ def utility_plan(compiled: Compiled) -> list[KindPlan]:
         idx = np.flatnonzero(opts.kind == kind)
         if idx.size == 0 or not entries:
             continue
-        w = compiled.weights[opts.actor[idx]]  # (options, terms)
+        actor = opts.actor[idx]
+        w = compiled.weights[actor]  # (options, terms)
         folded: dict[str, np.ndarray] = {}
         for term, feature, coef in entries:
             folded[feature] = folded.get(feature, 0.0) + coef * w[:, term]
-        group = (opts.actor[idx], opts.target[idx], opts.mechanism[idx])
-        actor = opts.actor[idx]
-        siblings = np.array([np.count_nonzero(actor == a) for a in actor])
-        crowding = -compiled.temperature[actor] * np.log(siblings)
-        plans.append(KindPlan(idx, group, list(folded.items()), crowding))
+        distinct, first, spread = np.unique(actor, return_index=True, return_inverse=True)
+        none = np.full(distinct.size, -1)
+        plans.append(
+            KindPlan(
+                idx=idx,
+                group=(actor, opts.target[idx], opts.mechanism[idx]),
+                actors=(distinct, none, none),
+                spread=spread,
+                actor_features=[(f, c[first]) for f, c in folded.items() if f in ACTOR_LEVEL],
+                option_features=[(f, c) for f, c in folded.items() if f not in ACTOR_LEVEL],
+                crowding=-compiled.temperature[actor] * np.log([np.count_nonzero(actor == a) for a in actor]),
+            )
+        )
     return plans
 
 
@@ -211,10 +239,14 @@ def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled) -> np.ndar
     The sum runs in a fixed order, so a run's utilities (and so its choices) do not
     depend on how many runs share the arrays.
     """
-    total = np.zeros((x.state.n, len(compiled.options)))
+    n = x.state.n
+    total = np.zeros((n, len(compiled.options)))
     for kp in plan:
-        block = np.repeat(kp.crowding[None], x.state.n, axis=0)
-        for feature, coef in kp.features:
+        per_actor = np.zeros((n, kp.actors[0].size))
+        for feature, coef in kp.actor_features:
+            per_actor += coef[None] * FEATURES[feature](x, kp.actors, compiled)
+        block = per_actor[:, kp.spread] + kp.crowding[None]
+        for feature, coef in kp.option_features:
             block += coef[None] * FEATURES[feature](x, kp.group, compiled)
         total[:, kp.idx] = block
     return total

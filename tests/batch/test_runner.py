@@ -85,11 +85,11 @@ def test_resume_after_sigkill_gives_the_uninterrupted_files(
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     chunks = out / CHUNK_DIR
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(chunks.glob("*.runs.parquet"))) < 3:
+    while time.monotonic() < deadline and len(list(chunks.glob("*.runs.arrow"))) < 3:
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done = len(list(chunks.glob("*.runs.parquet")))
+    done = len(list(chunks.glob("*.runs.arrow")))
     assert 3 <= done < len(plan(spec(chunk=1))), "the sweep was not interrupted part-way"
     assert not (out / "runs.parquet").exists()
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -201,7 +201,7 @@ def test_sigint_stops_cleanly_and_the_sweep_resumes(tmp_path: Path, reference: d
     cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / CHUNK_DIR).glob("*.runs.parquet"))) < 2:
+    while time.monotonic() < deadline and len(list((out / CHUNK_DIR).glob("*.runs.arrow"))) < 2:
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
