@@ -7,7 +7,9 @@ steps at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import itertools
+import weakref
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
 import numpy as np
@@ -20,10 +22,28 @@ if TYPE_CHECKING:
     from sim.model import TrilateralModel
 
 
+class _IdCounters(weakref.WeakKeyDictionary):
+    """Per-model agent-id counters that do not keep finished models alive.
+
+    mesa 3.3 counts ids in ``Agent._ids``, a class-level dict keyed by the model
+    itself, so every model ever built stays in memory; a sweep worker building
+    hundreds of models would grow by its whole state each time.
+    """
+
+    def __getitem__(self, model: Any) -> Any:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = itertools.count(1)
+            self[model] = counter
+            return counter
+
+
 class Country(mesa.Agent):
     """A government: its preferences live in the parameters, its choices in `decide`."""
 
     code: ClassVar[str] = ""
+    _ids = _IdCounters()
 
     def __init__(self, model: TrilateralModel, policy: Policy | None = None) -> None:
         """Create the agent for ``model`` with a decision policy (the AI by default)."""

@@ -7,7 +7,7 @@ Usage (from the repository root, inside the virtual environment)::
     python bench/bench_sweep.py --mesa-runs 100000    # the full Mesa baseline (slow)
 
 Peak memory is the largest sum of proportional resident memory (Pss) over the whole
-process tree (the CLI and its workers), sampled every 20 ms from /proc.
+process tree (the CLI and its workers), sampled every 50 ms from /proc.
 """
 
 from __future__ import annotations
@@ -26,21 +26,24 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = Path(os.environ.get("BENCH_SCENARIO", ROOT / "scenarios" / "taiwan_strait.yaml"))
 
 
-def _tree_rss(pid: int) -> int:
-    """Proportional resident bytes (Pss) of a process and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    total, stack = 0, [pid]
+def _descendants(pid: int) -> list[int]:
+    """A process and its descendants, from /proc/PID/task/*/children (cheap to read)."""
+    out, stack = [], [pid]
     while stack:
         p = stack.pop()
-        stack.extend(children.get(p, []))
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                stack.extend(int(c) for c in task.read_text().split())
+            except OSError:
+                pass
+    return out
+
+
+def _tree_rss(pid: int) -> int:
+    """Proportional resident bytes (Pss) of a process and all its descendants."""
+    total = 0
+    for p in _descendants(pid):
         try:
             # Pss shares each page among the processes mapping it, so forked
             # workers' common libraries are not counted once per worker.
@@ -63,7 +66,7 @@ def measure(cmd: list[str]) -> tuple[float, int]:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.02)
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes | memoryview) -> None:
     """Write ``data`` to ``path`` via a synced temp file and an atomic rename."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -43,3 +43,21 @@ def test_a_plugged_in_policy_is_used():
     model = TrilateralModel(str(SMALL), seeds=[0], policies={"JPN": script}, collect=False)
     assert model.countries["JPN"].policy is script
     assert isinstance(model.countries["ROK"].policy, LogitPolicy)
+
+
+def test_a_finished_model_can_be_freed():
+    # mesa 3.3 keeps every model alive through Agent._ids; sweeps build hundreds.
+    import gc
+    import weakref
+
+    from sim.model import TrilateralModel
+
+    model = TrilateralModel(str(SMALL), seeds=[1, 2], collect=False)
+    while model.running:
+        model.step()
+    ids = sorted(a.unique_id for a in model.countries.values())
+    assert ids == [1, 2, 3, 4]
+    ref = weakref.ref(model)
+    del model
+    gc.collect()
+    assert ref() is None

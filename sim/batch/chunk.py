@@ -66,37 +66,43 @@ def run_chunk(
 
     loaded = parse_scenario(scenario_text, scenario_path, overrides, path=scenario_path)
     seeds = chunk.seed0 + np.arange(chunk.start, chunk.stop, dtype=np.int64)
+    run_id = chunk.point * chunk.runs_per_point + np.arange(chunk.start, chunk.stop, dtype=np.int64)
     # Step the chunk in blocks small enough to stay in cache: ensembles give the same
-    # results at any size, and two workers contend less for memory bandwidth.
-    results = []
+    # results at any size, and two workers contend less for memory bandwidth. Each
+    # block is tabulated at once, so only its compact columns outlive its model.
+    runs_parts, turn_parts = [], []
     for lo in range(0, seeds.size, BLOCK):
         model = TrilateralModel(
             loaded, seeds=seeds[lo : lo + BLOCK], keep_history=False, collect=False, trace=with_turns
         )
         while model.running:
             model.step()
-        results.append((RunResult(model).runs_table(), model.trace or []))
-    runs = pd.concat([r for r, _ in results], ignore_index=True).drop(columns=["run"])
-    trace = [
-        {key: np.concatenate([t[turn][key] for _, t in results]) for key in results[0][1][turn]}
-        for turn in range(len(results[0][1]))
-    ]
+        runs_parts.append(RunResult(model).runs_table().drop(columns=["run"]))
+        if with_turns:
+            turn_parts.append(_turn_columns(model.trace or [], run_id[lo : lo + BLOCK], chunk.point))
+    runs = pd.concat(runs_parts, ignore_index=True)
     n = seeds.size
-    run_id = chunk.point * chunk.runs_per_point + np.arange(chunk.start, chunk.stop, dtype=np.int64)
     head = {"run_id": run_id, "point": np.full(n, chunk.point, dtype=np.int32)}
     runs_table = pa.table({**head, **{f"param:{k}": [v] * n for k, v in values.items()}})
     for name in runs.columns:
         runs_table = runs_table.append_column(name, pa.array(runs[name].to_numpy()))
     if not with_turns:
         return runs_table, None
-    turns = len(trace)
+    return runs_table, pa.table({k: np.concatenate([p[k] for p in turn_parts]) for k in turn_parts[0]})
+
+
+def _turn_columns(
+    trace: list[dict[str, np.ndarray]], run_id: np.ndarray, point: int
+) -> dict[str, np.ndarray]:
+    """A block's per-turn trace as flat columns, a row per run and turn (run-major)."""
+    turns, n = len(trace), run_id.size
 
     def col(values: list[np.ndarray]) -> np.ndarray:
         return np.stack(values, axis=1).astype(np.float32).ravel()
 
-    cols: dict[str, Any] = {
+    cols: dict[str, np.ndarray] = {
         "run_id": np.repeat(run_id, turns),
-        "point": np.full(n * turns, chunk.point, dtype=np.int32),
+        "point": np.full(n * turns, point, dtype=np.int32),
         "turn": np.tile(np.arange(1, turns + 1, dtype=np.int16), n),
     }
     for key in ("cohesion", "index", "crisis", "dispute"):
@@ -105,4 +111,4 @@ def run_chunk(
         cols[f"trust_{pair_name(i, j)}"] = col([t["trust"][:, i, j] for t in trace])
     for k, name in enumerate(MECHANISMS):
         cols[f"strength_{name}"] = col([t["strength"][:, k] for t in trace])
-    return runs_table, pa.table(cols)
+    return cols

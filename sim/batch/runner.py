@@ -8,7 +8,6 @@ the files do not depend on the number of workers, the chunk size or the schedule
 
 from __future__ import annotations
 
-import io
 import json
 import multiprocessing
 import os
@@ -108,12 +107,12 @@ def manifest(spec: SweepSpec, status: str, started: str, command: list[str], ext
     }
 
 
-def _table_bytes(table: pa.Table) -> bytes:
+def _table_bytes(table: pa.Table) -> memoryview:
     """A chunk as an Arrow IPC file: written and read back almost for free."""
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return memoryview(sink.getvalue())  # no copy into a bytes object
 
 
 def _chunk_file(out: Path, chunk: Chunk, kind: str) -> Path:
