@@ -86,8 +86,8 @@ def sweep(
             raise typer.Exit(130) from None
         except OSError as exc:  # the disk filled up, or the folder was moved away mid-sweep
             err_console.print(
-                f"[bold red]error:[/] {exc.filename or out}: {exc.strerror or exc}; finished chunks are kept, "
-                "run the same command to resume once the cause is fixed",
+                f"[bold red]error:[/] {exc.filename or out}: {exc.strerror or exc}; finished chunks "
+                "are kept, run the same command to resume once the cause is fixed",
                 highlight=False,
             )
             raise typer.Exit(1) from None
