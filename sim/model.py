@@ -109,6 +109,7 @@ class TrilateralModel(mesa.Model):
         # Start from the world's own cohesion, so Beijing's first move reads a real value.
         no_one = np.zeros((self.seeds.size, len(ACTORS)), dtype=bool)
         self.state = self.state.evolve(cohesion=cohesion(self.state, no_one, self.compiled.params))
+        self.start: State = self.state  # the world before turn 1, for measures of change
         policies = policies or {}
         self.countries: dict[str, Country] = {
             cls.code: cls(self, policies.get(cls.code)) for cls in COUNTRIES

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.actors import ActorName
 from sim.errors import MISSING, InputError, Problem
+from sim.expectations import Expectations
 from sim.params import Override, Parameters, build_parameters, flatten_overrides
 from sim.vocab import EventKind, MechanismId, Status
 from sim.yamlio import Path_, dotted, line_of, parse_yaml, read_text
@@ -149,6 +150,9 @@ class Scenario(Strict):
         description="overrides of the default parameters by path (see sim/data/*.yaml)",
     )
     events: list[Event] = Field(default_factory=list)
+    expectations: Expectations | None = Field(
+        None, description="outcomes an ensemble should show (see sim/expectations.py); run by `backtest`"
+    )
 
     @model_validator(mode="after")
     def _events_fit(self) -> Scenario:
@@ -168,6 +172,15 @@ class Scenario(Strict):
             if event.id and event.id in seen:
                 raise FieldError(("events", i, "id"), "is used twice; event ids must be unique")
             seen.add(event.id or "")
+        for i, check in enumerate(self.expectations.checks if self.expectations else []):
+            where = ("expectations", "checks", i)
+            for field in ("from_turn", "by_turn", "at"):
+                turn = getattr(check, field)
+                if turn is not None and turn > self.turns:
+                    raise FieldError((*where, field), f"is after the last turn ({self.turns})")
+            if check.event is not None and check.event not in self.event_ids():
+                known = ", ".join(self.event_ids()) or "none"
+                raise FieldError((*where, "event"), f"names no event of this scenario; its events: {known}")
         return self
 
     def event_ids(self) -> list[str]:
@@ -244,6 +257,7 @@ def parse_scenario(
         raise InputError(_problems(exc, source, lines, data)) from None
     own = flatten_overrides(scenario.parameters, source, lines, ("parameters",))
     parameters = build_parameters(own + list(overrides or []))
+    _check_actions(scenario, parameters, source, lines)
     return LoadedScenario(
         path=path or source,
         scenario=scenario,
@@ -270,6 +284,36 @@ def _problems(exc: ValidationError, source: str, lines: dict[Path_, int], data: 
         message = _describe(err)
         problems.append(Problem(source, line_of(lines, loc), dotted(loc), value, message))
     return problems
+
+
+def _check_actions(scenario: Scenario, parameters: Parameters, source: str, lines: dict[Path_, int]) -> None:
+    """Action labels in expectations must be on the actor's menu."""
+    from sim.actions import build_options
+    from sim.actors import INDEX
+
+    checks = scenario.expectations.checks if scenario.expectations else []
+    wanted = [(i, c) for i, c in enumerate(checks) if c.action is not None]
+    if not wanted:
+        return
+    options = build_options(parameters)
+    problems = []
+    for i, check in wanted:
+        actor = INDEX[check.actor]
+        if options.find(actor, check.action) is None:
+            menu = options.slices[actor]
+            labels = ", ".join(options.label(o) for o in range(menu.start, menu.stop))
+            path = ("expectations", "checks", i, "action")
+            problems.append(
+                Problem(
+                    source,
+                    line_of(lines, path),
+                    dotted(path),
+                    check.action,
+                    f"is not on {check.actor}'s menu: {labels}",
+                )
+            )
+    if problems:
+        raise InputError(problems)
 
 
 def _at(data: Any, path: Path_) -> Any:
