@@ -70,8 +70,8 @@ SCORE_MEASURES = (
 )
 Metric = Literal[
     "concedes", "chooses", "coordinated_response", "mechanism_status", "event_fires",
-    "trust", "opinion", "threat", "exposure", "pressure", "resolve", "dispute", "crisis", "cohesion", "strength",
-    "index", "cohesion_mean", "coordinated_response_rate", "coercion_success_rate", "wedge_success_rate",
+    "trust", "opinion", "threat", "exposure", "pressure", "resolve", "dispute", "crisis", "cohesion",
+    "strength", "index", "cohesion_mean", "coordinated_response_rate", "coercion_success_rate", "wedge_success_rate",
 ]  # fmt: skip
 Turn = Annotated[int, Field(ge=1, le=60)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
