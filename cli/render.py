@@ -72,7 +72,7 @@ def mechanism_table(model: TrilateralModel, index: int, run: int = 0) -> Table:
 def render_turn(console: Console, model: TrilateralModel, index: int, run: int = 0) -> None:
     """Print one turn: briefing, injects, actions and why, trust, mechanisms, story."""
     rec = model.history[index]
-    sc = model.scenario
+    sc = model.script
     opts = model.compiled.options
     parts: list = []
     if rec.turn in sc.briefings:

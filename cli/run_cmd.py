@@ -37,7 +37,7 @@ def run(
         return
     from cli.render import render_scorecard, render_turn
 
-    sc = model.scenario
+    sc = model.script
     console.rule(f"[bold]{sc.title}[/]  (seed {seed}, {sc.turns} turns of {sc.turn_length})")
     console.print(sc.description.strip(), highlight=False)
     for i in range(len(model.history)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
 from typing import Annotated
 
@@ -54,7 +55,7 @@ def sweep(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from sim.batch.runner import run_sweep
+    from sim.batch.runner import Interrupted, run_sweep
 
     columns = (
         TextColumn("[bold]sweep"),
@@ -71,6 +72,10 @@ def sweep(
             speed = bar.tasks[0].speed
             bar.update(task, rate=f"{speed:,.0f}" if speed else "—")
 
+        # Ctrl-C sets a flag that the sweep checks between chunks, so it stops at a
+        # clean point instead of wherever a KeyboardInterrupt would land.
+        asked: list[bool] = []
+        previous = signal.signal(signal.SIGINT, lambda *_: asked.append(True))
         try:
             with input_errors():
                 manifest = run_sweep(
@@ -80,8 +85,9 @@ def sweep(
                     scheduler=scheduler,
                     progress=advance,
                     command=[shlex.join(command)],
+                    stop=lambda: bool(asked),
                 )
-        except KeyboardInterrupt:
+        except Interrupted:
             err_console.print(f"stopped; finished chunks are kept in {out}. Run the same command to resume.")
             raise typer.Exit(130) from None
         except OSError as exc:  # the disk filled up, or the folder was moved away mid-sweep
@@ -91,6 +97,8 @@ def sweep(
                 highlight=False,
             )
             raise typer.Exit(1) from None
+        finally:
+            signal.signal(signal.SIGINT, previous)
     _print_summary(out, spec.total_runs, manifest)
 
 

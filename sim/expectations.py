@@ -71,7 +71,8 @@ SCORE_MEASURES = (
 Metric = Literal[
     "concedes", "chooses", "coordinated_response", "mechanism_status", "event_fires",
     "trust", "opinion", "threat", "exposure", "pressure", "resolve", "dispute", "crisis", "cohesion",
-    "strength", "index", "cohesion_mean", "coordinated_response_rate", "coercion_success_rate", "wedge_success_rate",
+    "strength", "index", "cohesion_mean", "coordinated_response_rate", "coercion_success_rate",
+    "wedge_success_rate",
 ]  # fmt: skip
 Turn = Annotated[int, Field(ge=1, le=60)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -249,7 +250,7 @@ def evaluate(check: Check, model: TrilateralModel) -> Result:
 
 
 def _window(check: Check, model: TrilateralModel) -> list:
-    last = check.by_turn or model.scenario.turns
+    last = check.by_turn or model.script.turns
     return [rec for rec in model.history if check.from_turn <= rec.turn <= last]
 
 
@@ -268,7 +269,7 @@ def _outcome(check: Check, model: TrilateralModel) -> np.ndarray:
         elif check.metric == "mechanism_status":
             held |= rec.state.status[:, MECHANISMS.index(check.mechanism)] == STATUSES.index(check.status)
         elif check.metric == "event_fires":
-            held |= rec.fired[:, model.scenario.event_ids().index(check.event)]
+            held |= rec.fired[:, model.script.event_ids().index(check.event)]
     return held
 
 
@@ -277,7 +278,7 @@ def _measure(check: Check, model: TrilateralModel) -> np.ndarray:
         s = model.scores
         field = {"index": s.index, "cohesion_mean": s.cohesion_mean}.get(check.metric)
         return np.asarray(field if field is not None else getattr(s, check.metric), dtype=float)
-    at = check.at or model.scenario.turns
+    at = check.at or model.script.turns
     value = _state_value(check, model.history[at - 1].state)
     if check.change:
         value = value - _state_value(check, model.start)

@@ -97,11 +97,12 @@ class TrilateralModel(mesa.Model):
             self.loaded = scenario.with_overrides(overrides or [])
         else:
             self.loaded = load_scenario(scenario, overrides)
-        self.scenario = self.loaded.scenario
+        # The scenario file's content. Not `self.scenario`: mesa 3.5 reserves that name.
+        self.script = self.loaded.scenario
         self.compiled = compile_parameters(self.loaded.parameters)
         self.plan = utility_plan(self.compiled)
         self.turn = 0
-        self.state: State = initial_state(self.compiled, self.seeds.size, len(self.scenario.events))
+        self.state: State = initial_state(self.compiled, self.seeds.size, len(self.script.events))
         self.keep_history = keep_history
         self.history: list[TurnRecord] = []
         self.trace: list[dict[str, np.ndarray]] | None = [] if trace else None
@@ -143,9 +144,9 @@ class TrilateralModel(mesa.Model):
         self.turn += 1
         turn, c, state = self.turn, self.compiled, self.state
         hooks = mechanism_hooks(state, c)
-        fired = ev.fire(self.scenario, state, turn, self.seeds)
-        state, signals = ev.apply_events(self.scenario, state, fired, c, hooks)
-        if ev.touches_mechanisms(self.scenario, fired):
+        fired = ev.fire(self.script, state, turn, self.seeds)
+        state, signals = ev.apply_events(self.script, state, fired, c, hooks)
+        if ev.touches_mechanisms(self.script, fired):
             hooks = mechanism_hooks(state, c)  # an inject suspended or revived one
 
         view = situation(state, hooks, c)
@@ -160,7 +161,7 @@ class TrilateralModel(mesa.Model):
         if self.keep_history:
             terms = utility_terms(view, c)
             self.history.append(self._record(turn, fired, outcome, terms, utility, open_, state))
-        if turn >= self.scenario.turns:
+        if turn >= self.script.turns:
             self.running = False
             self.scores = self._score()
         if self.trace is not None:

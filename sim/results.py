@@ -73,7 +73,7 @@ class RunResult:
         if not m.history:
             raise ValueError("the model kept no history (keep_history=False)")
         opts = m.compiled.options
-        ids = np.array(m.scenario.event_ids(), dtype=object)
+        ids = np.array(m.script.event_ids(), dtype=object)
         frames = []
         for rec in m.history:
             st = rec.state
@@ -138,7 +138,7 @@ class RunResult:
                     "source": e.source,
                     "targets": list(e.targets),
                 }
-                for eid, e, on in zip(m.scenario.event_ids(), m.scenario.events, rec.fired[run], strict=True)
+                for eid, e, on in zip(m.script.event_ids(), m.script.events, rec.fired[run], strict=True)
                 if on
             ]
             actions = {}
@@ -153,7 +153,7 @@ class RunResult:
             turns.append(
                 {
                     "turn": rec.turn,
-                    "briefing": m.scenario.briefings.get(rec.turn, ""),
+                    "briefing": m.script.briefings.get(rec.turn, ""),
                     "events": fired,
                     "actions": actions,
                     "coordinated_response": bool(rec.outcome.coordinated[run]),
@@ -177,7 +177,7 @@ class RunResult:
         return {
             "scenario": {
                 "name": m.loaded.name,
-                "title": m.scenario.title,
+                "title": m.script.title,
                 "path": _display_path(m.loaded.path),
                 "sha256": m.loaded.sha256,
             },

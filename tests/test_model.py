@@ -94,7 +94,7 @@ def test_different_seeds_give_different_choice_histories(big):
 
 def test_model_runs_exactly_turns_steps_and_scores_at_the_end():
     model = TrilateralModel(str(SMALL), rng=7)
-    turns = model.scenario.turns
+    turns = model.script.turns
     steps = 0
     assert model.scores is None
     while model.running:
@@ -114,7 +114,7 @@ def test_datacollector_has_one_row_per_turn():
         model.step()
     df = model.datacollector.get_model_vars_dataframe()
     assert {"cohesion", "resilience_index"} <= set(df.columns)
-    assert len(df) == model.scenario.turns
+    assert len(df) == model.script.turns
     np.testing.assert_allclose(df["cohesion"].to_numpy(), [rec.state.cohesion[0] for rec in model.history])
     assert df["resilience_index"].iloc[-1] == pytest.approx(model.scores.index[0])
     assert df["cohesion"].between(0, 100).all() and df["resilience_index"].between(0, 100).all()

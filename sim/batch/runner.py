@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -160,26 +161,51 @@ def _call_and_persist(job: tuple[Path, tuple]) -> Chunk:
     return chunk
 
 
-def _local(spec: SweepSpec, todo: list[Chunk], workers: int, out: Path) -> Iterator[Chunk]:
-    """Compute chunks on local processes."""
+class Interrupted(Exception):
+    """The sweep was asked to stop; finished chunks are kept for a resume."""
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group; only the parent decides to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _local(
+    spec: SweepSpec, todo: list[Chunk], workers: int, out: Path, stop: Callable[[], bool]
+) -> Iterator[Chunk]:
+    """Compute chunks on local processes, checking ``stop`` between them."""
     jobs = [(out, _task(spec, c)) for c in todo]
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
+            if stop():
+                raise Interrupted
             yield _call_and_persist(job)
         return
     # An explicit context: mesa 3.3 forces "spawn" globally when imported; "fork"
     # starts workers at once with the parent's modules already loaded.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = multiprocessing.get_context(method).Pool(min(workers, len(jobs)))
+    pool = multiprocessing.get_context(method).Pool(min(workers, len(jobs)), initializer=_ignore_sigint)
     try:
-        yield from pool.imap_unordered(_call_and_persist, jobs)
+        results = pool.imap_unordered(_call_and_persist, jobs)
+        for _ in jobs:
+            while True:
+                if stop():
+                    raise Interrupted
+                try:
+                    chunk = results.next(timeout=0.1)
+                    break
+                except multiprocessing.TimeoutError:
+                    continue
+            yield chunk
         pool.close()
     finally:
         pool.terminate()
         pool.join()
 
 
-def _dask(spec: SweepSpec, todo: list[Chunk], address: str, out: Path) -> Iterator[Chunk]:
+def _dask(
+    spec: SweepSpec, todo: list[Chunk], address: str, out: Path, stop: Callable[[], bool]
+) -> Iterator[Chunk]:
     """Compute chunks on a Dask cluster; results come back here to be written."""
     from distributed import Client, as_completed
 
@@ -192,6 +218,9 @@ def _dask(spec: SweepSpec, todo: list[Chunk], address: str, out: Path) -> Iterat
     try:
         futures = [client.submit(_call, _task(spec, c), pure=False) for c in todo]
         for fut in as_completed(futures):
+            if stop():
+                client.cancel(futures)
+                raise Interrupted
             chunk, runs, turns = fut.result()
             _persist(out, chunk, runs, turns)
             yield chunk
@@ -273,6 +302,7 @@ def run_sweep(
     scheduler: str | None = None,
     progress: Progress | None = None,
     command: list[str] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Run (or resume) a sweep into ``out``.
 
@@ -283,6 +313,8 @@ def run_sweep(
         scheduler: Address of a Dask distributed scheduler (``tcp://host:port``).
         progress: Called with the number of runs each time a chunk finishes.
         command: The command line, for the manifest.
+        stop: Polled while chunks compute; when it returns True the sweep raises
+            `Interrupted`, keeping the finished chunks for a resume.
 
     Returns:
         The final manifest.
@@ -309,7 +341,12 @@ def run_sweep(
         for chunk in chunks:
             if chunk not in todo:
                 combiner.add(chunk)
-        stream = _dask(spec, todo, scheduler, out) if scheduler else _local(spec, todo, workers, out)
+        never = lambda: False  # noqa: E731
+        stop = stop or never
+        if scheduler:
+            stream = _dask(spec, todo, scheduler, out, stop)
+        else:
+            stream = _local(spec, todo, workers, out, stop)
         for chunk in stream:
             combiner.add(chunk)
             if progress:

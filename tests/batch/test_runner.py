@@ -195,10 +195,13 @@ def test_bad_sweep_file_names_file_line_and_field(tmp_path: Path) -> None:
     assert code == 2 and f"{bad}:2" in output and "runz" in output
 
 
-def test_sigint_stops_cleanly_and_the_sweep_resumes(tmp_path: Path, reference: dict[str, bytes]) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigint_stops_cleanly_and_the_sweep_resumes(
+    tmp_path: Path, reference: dict[str, bytes], workers: str
+) -> None:
     out = tmp_path / "stopped"
     cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
-    cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "1"]
+    cmd += ["--out", str(out), "--workers", workers, "--chunk-size", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list((out / CHUNK_DIR).glob("*.runs.arrow"))) < 2:
