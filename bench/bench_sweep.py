@@ -109,13 +109,18 @@ def sweep(runs: int, out: Path, extra: list[str]) -> tuple[float, int]:
 def mesa_baseline(runs: int, processes: int = 2) -> float:
     """The idiomatic Mesa way: one model per seed, driven by mesa.batch_run."""
     code = f"""
-import time, mesa
+import inspect, time, mesa
 from sim.model import TrilateralModel
 from sim.scenario import load_scenario
 loaded = load_scenario({str(SCENARIO)!r})
 t = time.perf_counter()
-rows = mesa.batch_run(TrilateralModel, parameters={{"scenario": loaded, "rng": range({runs})}},
-                      number_processes={processes}, iterations=1, display_progress=False)
+seeds = list(range({runs}))
+if "rng" in inspect.signature(mesa.batch_run).parameters:  # mesa >= 3.4 takes seeds as `rng`
+    rows = mesa.batch_run(TrilateralModel, parameters={{"scenario": loaded}}, rng=seeds,
+                          number_processes={processes}, display_progress=False)
+else:
+    rows = mesa.batch_run(TrilateralModel, parameters={{"scenario": loaded, "rng": seeds}},
+                          number_processes={processes}, iterations=1, display_progress=False)
 print(time.perf_counter() - t, len(rows))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
 import mesa
 import numpy as np
@@ -130,14 +131,24 @@ def test_rng_is_the_seed_of_a_single_run():
     assert same(by_rng.scores.index, by_seeds.scores.index)
 
 
-def test_mesa_batch_run_matches_direct_runs():
-    rows = mesa.batch_run(
+def seeded_batch_run(parameters: dict, seeds: list[int]) -> list[dict]:
+    """mesa.batch_run over seeds: mesa 3.5 takes them as its own `rng` argument (and
+    would override an `rng` parameter with None); mesa 3.3 only as a parameter."""
+    if "rng" in inspect.signature(mesa.batch_run).parameters:
+        return mesa.batch_run(
+            TrilateralModel, parameters=parameters, rng=seeds, number_processes=1, display_progress=False
+        )
+    return mesa.batch_run(
         TrilateralModel,
-        parameters={"scenario": str(SMALL), "rng": [1, 2, 3]},
+        parameters={**parameters, "rng": seeds},
         number_processes=1,
         iterations=1,
         display_progress=False,
     )
+
+
+def test_mesa_batch_run_matches_direct_runs():
+    rows = seeded_batch_run({"scenario": str(SMALL)}, [1, 2, 3])
     assert len(rows) == 3
     for row in rows:
         assert {"cohesion", "resilience_index", "rng", "scenario"} <= set(row)
