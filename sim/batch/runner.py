@@ -170,6 +170,20 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """An explicit start method (mesa 3.3 forces "spawn" globally when imported).
+
+    "forkserver" where it exists: a clean single-threaded server imports the engine
+    once and forks each worker from it, so workers start at once without inheriting
+    the parent's threads (forking a threaded parent can deadlock).
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["sim.batch.chunk", "sim.model"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 def _local(
     spec: SweepSpec, todo: list[Chunk], workers: int, out: Path, stop: Callable[[], bool]
 ) -> Iterator[Chunk]:
@@ -181,10 +195,7 @@ def _local(
                 raise Interrupted
             yield _call_and_persist(job)
         return
-    # An explicit context: mesa 3.3 forces "spawn" globally when imported; "fork"
-    # starts workers at once with the parent's modules already loaded.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = multiprocessing.get_context(method).Pool(min(workers, len(jobs)), initializer=_ignore_sigint)
+    pool = _context().Pool(min(workers, len(jobs)), initializer=_ignore_sigint)
     try:
         results = pool.imap_unordered(_call_and_persist, jobs)
         for _ in jobs:
