@@ -1,6 +1,6 @@
 # Quick start: `make demo` plays the Taiwan Strait scenario; `make test` runs the tests.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
