@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import backtest_cmd, run_cmd, scenarios_cmd, schema_cmd, sweep_cmd, validate_cmd
+from cli import backtest_cmd, claims_cmd, run_cmd, scenarios_cmd, schema_cmd, sweep_cmd, validate_cmd
 
 app = typer.Typer(
     name="run.py",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (run_cmd, validate_cmd, schema_cmd, scenarios_cmd, sweep_cmd, backtest_cmd):
+for module in (run_cmd, validate_cmd, schema_cmd, scenarios_cmd, sweep_cmd, backtest_cmd, claims_cmd):
     app.add_typer(module.app)
 
 

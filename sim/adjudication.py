@@ -112,7 +112,7 @@ def adjudicate(
         ),
     )
 
-    levels = _tensions(state, p, kind, target, conceded, responding, hooks)
+    levels = _tensions(state, p, kind, target, conceded, responding, hooks, compiled)
     investing = np.zeros(state.strength.shape)
     suspending = np.zeros(state.strength.shape, dtype=bool)
     rows = np.arange(n)
@@ -231,6 +231,7 @@ def _tensions(
     conceded: np.ndarray,
     responding: np.ndarray,
     hooks: Hooks,
+    compiled: Compiled,
 ) -> dict[str, np.ndarray]:
     """Crisis, pressure, inducement, demand, dispute, threat, exposure and cost after the moves."""
     x = p.tension
@@ -264,6 +265,8 @@ def _tensions(
             x.inducement * ((beijing == K["induce"]) & (target[:, PRC] == a)) * (1.0 - wedge_shield[:, a])
         )
         threat[:, a, PRC] += x.threat_from_crisis * escalation + x.threat_from_coercion * squeeze[:, a]
+    # Threat perceptions ease back toward their peacetime level between shocks.
+    threat += x.threat_relaxation * (compiled.world["threat"][None] - threat)
     align = hooks.of("threat_alignment")
     mean_threat = threat[:, allies, PRC].mean(axis=1)
     for a in allies:

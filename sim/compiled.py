@@ -33,6 +33,8 @@ class Compiled:
         mech: Per-mechanism dynamics arrays keyed by field name, each shape (mechanisms,).
         event_coef: Effect per unit magnitude, shape (event kinds, channels).
         utility: For each action kind, its (term index, feature, coefficient) entries.
+        world: The starting views as matrices, keyed trust, opinion, threat, exposure
+            (holder x object; the diagonal is 1 for trust and opinion, else 0).
     """
 
     params: Parameters
@@ -46,6 +48,16 @@ class Compiled:
     mech: dict[str, np.ndarray]
     event_coef: np.ndarray
     utility: dict[int, list[tuple[int, str, float]]]
+    world: dict[str, np.ndarray]
+
+
+def _matrix(table: dict[str, dict[str, float]], diagonal: float) -> np.ndarray:
+    out = np.full((N_A, N_A), diagonal)
+    for i, holder in enumerate(ACTORS):
+        for j, obj in enumerate(ACTORS):
+            if i != j:
+                out[i, j] = table[holder][obj]
+    return out
 
 
 def compile_parameters(params: Parameters) -> Compiled:
@@ -81,7 +93,15 @@ def compile_parameters(params: Parameters) -> Compiled:
         ]
         for kind, terms in params.utility.items()
     }
+    w = params.world
+    world = {
+        "trust": _matrix(w.trust, 1.0),
+        "opinion": _matrix(w.opinion, 1.0),
+        "threat": _matrix(w.threat, 0.0),
+        "exposure": _matrix(w.exposure, 0.0),
+    }
     return Compiled(
+        world=world,
         params=params,
         options=build_options(params),
         weights=weights,

@@ -108,10 +108,9 @@ class MeanBound(_Strict):
         return self
 
 
-class Check(_Strict):
-    """One expectation; see the module docstring."""
+class Quantity(_Strict):
+    """What is measured in each run: an outcome (0 or 1) or a measure (a number)."""
 
-    name: str = Field(min_length=1)
     metric: Metric
     actor: ActorName | None = Field(None, description="who concedes or chooses; whose pressure or resolve")
     action: str | None = Field(
@@ -126,22 +125,16 @@ class Check(_Strict):
     by_turn: Turn | None = Field(None, description="last turn of the window (default: the last turn)")
     at: Turn | None = Field(None, description="turn whose end state a measure reads (default: the last)")
     change: bool = False
-    share: ShareBound | None = None
-    mean: MeanBound | None = None
+
+    @property
+    def is_outcome(self) -> bool:
+        """True for a yes/no outcome, judged by the share of runs."""
+        return self.metric in OUTCOMES
 
     @model_validator(mode="after")
-    def _well_formed(self) -> Check:
+    def _complete(self) -> Quantity:
         from sim.scenario import FieldError
 
-        outcome = self.metric in OUTCOMES
-        if outcome and self.share is None:
-            raise FieldError("metric", f"'{self.metric}' is an outcome: judge it with share: {{at_least: p}}")
-        if not outcome and self.mean is None:
-            raise FieldError("metric", f"'{self.metric}' is a measure: judge it with mean: {{above: x}}")
-        if outcome and self.mean is not None:
-            raise FieldError("mean", f"'{self.metric}' is an outcome: use share, not mean")
-        if not outcome and self.share is not None:
-            raise FieldError("share", f"'{self.metric}' is a measure: use mean, not share")
         needs = {
             "concedes": ("actor",),
             "chooses": ("actor", "action"),
@@ -169,8 +162,30 @@ class Check(_Strict):
         return self
 
     def last_turn(self) -> int | None:
-        """The latest turn this check names, to compare with the scenario's length."""
+        """The latest turn this quantity names, to compare with the scenario's length."""
         return max((t for t in (self.by_turn, self.at, self.from_turn) if t is not None), default=None)
+
+
+class Check(Quantity):
+    """One expectation: a quantity and the bound it should meet; see the module docstring."""
+
+    name: str = Field(min_length=1)
+    share: ShareBound | None = None
+    mean: MeanBound | None = None
+
+    @model_validator(mode="after")
+    def _judged(self) -> Check:
+        from sim.scenario import FieldError
+
+        if self.is_outcome and self.share is None:
+            raise FieldError("metric", f"'{self.metric}' is an outcome: judge it with share: {{at_least: p}}")
+        if not self.is_outcome and self.mean is None:
+            raise FieldError("metric", f"'{self.metric}' is a measure: judge it with mean: {{above: x}}")
+        if self.is_outcome and self.mean is not None:
+            raise FieldError("mean", f"'{self.metric}' is an outcome: use share, not mean")
+        if not self.is_outcome and self.share is not None:
+            raise FieldError("share", f"'{self.metric}' is a measure: use mean, not share")
+        return self
 
 
 class Expectations(_Strict):
@@ -229,32 +244,38 @@ def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
     return (mean, mean - half, mean + half)
 
 
+def per_run(quantity: Quantity, model: TrilateralModel) -> np.ndarray:
+    """The quantity in each run: 1.0 or 0.0 for an outcome, a number (NaN if untested) for a measure."""
+    if quantity.is_outcome:
+        return _outcome(quantity, model).astype(float)
+    return np.asarray(_measure(quantity, model), dtype=float)
+
+
 def evaluate(check: Check, model: TrilateralModel) -> Result:
     """Judge one check on a finished model that kept its history."""
-    if check.metric in OUTCOMES:
-        held = _outcome(check, model)
-        n = held.size
-        share = float(held.mean()) if n else math.nan
-        low, high = wilson(float(held.sum()), n)
+    values = per_run(check, model)
+    values = values[~np.isnan(values)]
+    n = int(values.size)
+    if check.is_outcome:
+        share = float(values.mean()) if n else math.nan
+        low, high = wilson(float(values.sum()), n)
         bound = check.share
         passed = share >= bound.at_least if bound.at_least is not None else share <= bound.at_most
         words = f"share >= {bound.at_least}" if bound.at_least is not None else f"share <= {bound.at_most}"
-        return Result(check.name, bool(passed), share, low, high, n, words)
-    values = _measure(check, model)
-    values = values[~np.isnan(values)]
+        return Result(check.name, bool(passed) and n > 0, share, low, high, n, words)
     mean, low, high = mean_interval(values)
     bound = check.mean
     passed = mean > bound.above if bound.above is not None else mean < bound.below
     words = f"mean > {bound.above}" if bound.above is not None else f"mean < {bound.below}"
-    return Result(check.name, bool(passed) and values.size > 0, mean, low, high, int(values.size), words)
+    return Result(check.name, bool(passed) and n > 0, mean, low, high, n, words)
 
 
-def _window(check: Check, model: TrilateralModel) -> list:
+def _window(check: Quantity, model: TrilateralModel) -> list:
     last = check.by_turn or model.script.turns
     return [rec for rec in model.history if check.from_turn <= rec.turn <= last]
 
 
-def _outcome(check: Check, model: TrilateralModel) -> np.ndarray:
+def _outcome(check: Quantity, model: TrilateralModel) -> np.ndarray:
     n = model.n_runs
     held = np.zeros(n, dtype=bool)
     opts = model.compiled.options
@@ -273,7 +294,7 @@ def _outcome(check: Check, model: TrilateralModel) -> np.ndarray:
     return held
 
 
-def _measure(check: Check, model: TrilateralModel) -> np.ndarray:
+def _measure(check: Quantity, model: TrilateralModel) -> np.ndarray:
     if check.metric in SCORE_MEASURES:
         s = model.scores
         field = {"index": s.index, "cohesion_mean": s.cohesion_mean}.get(check.metric)
@@ -285,7 +306,7 @@ def _measure(check: Check, model: TrilateralModel) -> np.ndarray:
     return value
 
 
-def _state_value(check: Check, state: Any) -> np.ndarray:
+def _state_value(check: Quantity, state: Any) -> np.ndarray:
     m = check.metric
     if m in ("trust", "opinion", "threat", "exposure"):
         return getattr(state, m)[:, INDEX[check.of], INDEX[check.toward]]

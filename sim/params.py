@@ -135,6 +135,7 @@ class TensionParams(Strict):
     coordinated_deterrence: Unit
     threat_from_crisis: Unit
     threat_from_coercion: Unit
+    threat_relaxation: Unit
     diversification: Unit
     coercion_cost: NonNeg
     retaliation_cost: NonNeg

@@ -72,15 +72,6 @@ class State:
         return State(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
 
-def _matrix(table: dict[str, dict[str, float]], diagonal: float) -> np.ndarray:
-    out = np.full((N_A, N_A), diagonal)
-    for i, holder in enumerate(ACTORS):
-        for j, obj in enumerate(ACTORS):
-            if i != j:
-                out[i, j] = table[holder][obj]
-    return out
-
-
 def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
     """The starting state of n identical runs, from the parameters' world."""
     w = compiled.params.world
@@ -89,10 +80,10 @@ def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
         return np.broadcast_to(x, (n, *x.shape)).copy()
 
     return State(
-        trust=tile(_matrix(w.trust, 1.0)),
-        opinion=tile(_matrix(w.opinion, 1.0)),
-        threat=tile(_matrix(w.threat, 0.0)),
-        exposure=tile(_matrix(w.exposure, 0.0)),
+        trust=tile(compiled.world["trust"]),
+        opinion=tile(compiled.world["opinion"]),
+        threat=tile(compiled.world["threat"]),
+        exposure=tile(compiled.world["exposure"]),
         resolve=tile(np.array([w.resolve[a] for a in ACTORS])),
         crisis=np.full(n, w.crisis),
         dispute=np.full(n, w.dispute),

@@ -109,6 +109,7 @@ Feature = Literal[
     "dispute_heat",
     "coordination",
     "readiness",
+    "crisis_threat",
     "dispute",
     "coercion_pain",
     "wedge_pull",
