@@ -13,7 +13,7 @@ from sim.expectations import Check, evaluate, mean_interval, per_run, wilson
 from sim.model import TrilateralModel
 from sim.scenario import load_scenario
 
-# Line 1 is `title:`; the first check is on line 13.
+# Line 1 is `title:`; the first check is on line 14.
 BASE = textwrap.dedent(
     """\
     title: Expectation test
@@ -188,7 +188,7 @@ def test_intervals():
             "checks[0].action",
             "not on ROK's menu",
         ),
-        ("{name: c, metric: index, at: 2, mean: {above: 0}}", 13, "checks[0].at", "read at the end"),
+        ("{name: c, metric: index, at: 2, mean: {above: 0}}", 14, "checks[0].at", "read at the end"),
     ],
 )
 def test_malformed_expectations_name_file_line_and_field(tmp_path, check, line, path, words):
