@@ -117,12 +117,15 @@ FEATURES: dict[str, FeatureFn] = {
     "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], (ROK, JPN))[None],
     "coordination": _hook("coordination"),
     "readiness": lambda x, g, c: x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]],
+    "crisis_threat": lambda x, g, c: x.state.crisis[:, None] * x.state.threat[:, g[0], PRC],
     "dispute": lambda x, g, c: np.repeat(x.state.dispute[:, None], len(g[0]), axis=1),
     "coercion_pain": lambda x, g, c: (
         x.state.pressure[:, g[0]]
         * x.state.exposure[:, g[0], PRC]
         * (1.0 - x.hooks.actor[:, H["coercion_shield"], g[0]])
     ),
+    # Cost borne so far wears down a government, the faster the weaker its resolve.
+    "fatigue": lambda x, g, c: -np.expm1(-x.state.cost[:, g[0]]) * (1.0 - x.state.resolve[:, g[0]]),
     "wedge_pull": lambda x, g, c: (
         x.state.inducement[:, g[0]]
         * (1.0 - x.partner_trust[:, g[0]])
@@ -171,7 +174,8 @@ FEATURES: dict[str, FeatureFn] = {
 ACTOR_LEVEL = frozenset(
     {
         "one", "crisis", "threat_prc", "exposure_prc", "opinion_prc", "opinion_allies", "trust_usa",
-        "resolve", "demand", "dispute_heat", "coordination", "readiness", "dispute", "coercion_pain",
+        "resolve", "demand", "dispute_heat", "coordination", "readiness", "crisis_threat", "dispute",
+        "coercion_pain", "fatigue",
         "wedge_pull", "allies_rift", "allied_cohesion", "crisis_cohesion",
     }
 )  # fmt: skip

@@ -85,14 +85,16 @@ def adjudicate(
     conceded = kind == K["concede"]
     coerced = state.pressure >= p.thresholds.pressure
     coerced[:, PRC] = False
-    crisis_turn = (state.crisis >= p.thresholds.crisis) | coerced[:, allies].any(axis=1)
+    military = state.crisis >= p.thresholds.crisis
+    crisis_turn = military | coerced[:, allies].any(axis=1)
     coordinated = responding[:, allies].all(axis=1)
     wedge_target = state.inducement >= p.thresholds.inducement
     wedge_target[:, PRC] = False
     breaks_ranks = defecting | (kind == K["suspend"]) | ((kind == K["retaliate"]) & (target != PRC))
     wedge_split = wedge_target & breaks_ranks
 
-    _alliance_signals(signals, p, kind, target, mech, responding, defecting, conceded, crisis_turn, compiled)
+    # Standing together or apart under fire is what allies remember: a military crisis.
+    _alliance_signals(signals, p, kind, target, mech, responding, defecting, conceded, military, compiled)
     _beijing_signals(signals, state, p, kind)
     _seoul_tokyo_signals(signals, state, p, hooks)
     signals.trust_good += hooks.trust_repair
@@ -121,8 +123,11 @@ def adjudicate(
         investing[rows[inv], mech[inv, a]] += 1.0
         sus = kind[:, a] == K["suspend"]
         suspending[rows[sus], mech[sus, a]] = True
+    conceding = conceded[:, allies].astype(float) @ compiled.members[:, allies].T  # exact: 0/1 sums
     after_trust = state.evolve(trust=trust, dispute=levels["dispute"])
-    strength, status, suspended_for = step_mechanisms(after_trust, compiled, investing, suspending, hooks)
+    strength, status, suspended_for = step_mechanisms(
+        after_trust, compiled, investing, suspending, conceding, hooks
+    )
 
     new_state = state.evolve(
         trust=trust,
@@ -155,7 +160,7 @@ def _alliance_signals(
     responding: np.ndarray,
     defecting: np.ndarray,
     conceded: np.ndarray,
-    crisis_turn: np.ndarray,
+    military: np.ndarray,
     compiled: Compiled,
 ) -> None:
     """Signals the actors' moves send to each other."""
@@ -165,8 +170,8 @@ def _alliance_signals(
         for j in ALLIES:
             if i == j:
                 continue
-            s.trust_good[:, i, j] += t.solidarity * (responding[:, i] & responding[:, j] & crisis_turn)
-            s.trust_bad[:, i, j] += t.abandonment * (responding[:, i] & defecting[:, j] & crisis_turn)
+            s.trust_good[:, i, j] += t.solidarity * (responding[:, i] & responding[:, j] & military)
+            s.trust_bad[:, i, j] += t.abandonment * (responding[:, i] & defecting[:, j] & military)
             s.trust_bad[:, i, j] += t.concession * conceded[:, j]
     n_a = kind.shape[1]
     for j in range(n_a):

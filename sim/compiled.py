@@ -77,6 +77,8 @@ def compile_parameters(params: Parameters) -> Compiled:
         "stress",
         "suspend_below",
         "resume_above",
+        "lapse_below",
+        "concession_stress",
         "end_after",
     )
     mech = {f: np.array([float(getattr(m, f)) for m in mechs]) for f in fields}

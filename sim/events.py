@@ -132,7 +132,8 @@ def apply_events(
         # Heat rises with any inject that touches the dispute, but only a meeting
         # of both Seoul and Tokyo cools it (a U.S.-Japan summit does not).
         both = {ROK, JPN} <= {src, *targets}
-        dispute += _damped(coef[C["dispute"]] * m, damping) if both or coef[C["dispute"]] > 0 else 0.0
+        heat = coef[C["dispute"]] * m
+        dispute += np.where(both | (heat > 0), _damped(heat, damping), 0.0)
         for t in targets:
             pressure[:, t] += coef[C["pressure"]] * m * (1.0 - coercion_shield[:, t])
             inducement[:, t] += coef[C["inducement"]] * m * (1.0 - wedge_shield[:, t])

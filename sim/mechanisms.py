@@ -90,6 +90,7 @@ def step_mechanisms(
     compiled: Compiled,
     investing: np.ndarray,
     suspending: np.ndarray,
+    conceding: np.ndarray,
     hooks: Hooks,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Move each mechanism's strength and status one turn.
@@ -99,6 +100,7 @@ def step_mechanisms(
         compiled: Tables.
         investing: Members investing this turn, count per mechanism, shape (n, M).
         suspending: Whether a member suspended it this turn, shape (n, M).
+        conceding: Members who conceded to Beijing this turn, count per mechanism, shape (n, M).
         hooks: This turn's mechanism effects (for the spillover shield).
 
     Returns:
@@ -111,10 +113,15 @@ def step_mechanisms(
     stress = mech["stress"] * p.spillover * state.dispute[:, None] * compiled.seoul_tokyo * (1.0 - shield)
     gain = mech["invest_gain"] * investing * (1.0 - s)
     loss = (mech["decay"] + stress + p.suspended_decay * (status == SUSPENDED)) * s
-    strength = np.clip(s + gain - loss, 0.0, 1.0)
+    # A member that gives way to Beijing hollows out what it promised the others.
+    kept = (1.0 - mech["concession_stress"]) ** conceding
+    strength = np.clip((s + gain - loss) * kept, 0.0, 1.0)
 
     weakest = member_trust(state.trust, compiled)
-    suspend = (status == ACTIVE) & (suspending | (weakest < mech["suspend_below"]))
+    # An active mechanism is suspended by a member, by distrust among its members, or
+    # when it has grown too weak to function (it lapses).
+    lapsed = strength < mech["lapse_below"]
+    suspend = (status == ACTIVE) & (suspending | (weakest < mech["suspend_below"]) | lapsed)
     resume = (status == SUSPENDED) & (investing > 0) & (weakest >= mech["resume_above"]) & ~suspending
     new_status = status.copy()
     new_status[suspend] = SUSPENDED

@@ -162,6 +162,8 @@ class Mechanism(Strict):
     stress: NonNeg
     suspend_below: Unit
     resume_above: Unit
+    lapse_below: Unit
+    concession_stress: Unit
     end_after: Annotated[int, Field(ge=0, le=1000)]
     effects: dict[Hook, NonNeg]
 

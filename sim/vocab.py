@@ -112,6 +112,7 @@ Feature = Literal[
     "crisis_threat",
     "dispute",
     "coercion_pain",
+    "fatigue",
     "wedge_pull",
     "threat_target",
     "target_exposure",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import compiled, make_state
@@ -15,12 +16,38 @@ M = {name: k for k, name in enumerate(MECHANISMS)}
 N_M = len(MECHANISMS)
 
 
-def step(state, investing=None, suspending=None, c=None):
+def step(state, investing=None, suspending=None, c=None, conceding=None):
     c = c or compiled()
     n = state.n
     investing = np.zeros((n, N_M)) if investing is None else investing
     suspending = np.zeros((n, N_M), dtype=bool) if suspending is None else suspending
-    return step_mechanisms(state, c, investing, suspending, mechanism_hooks(state, c))
+    conceding = np.zeros((n, N_M)) if conceding is None else conceding
+    return step_mechanisms(state, c, investing, suspending, conceding, mechanism_hooks(state, c))
+
+
+def test_a_member_conceding_to_beijing_costs_strength():
+    c = compiled(
+        {"mechanisms.trilateral_exercises.concession_stress": 0.5, "mechanisms.gsomia.concession_stress": 0.0}
+    )
+    state = make_state(c, n=2)
+    conceding = np.zeros((2, N_M))
+    conceding[1, :] = 1.0
+    strength, _, _ = step(state, c=c, conceding=conceding)
+    ex, gs = MECHANISMS.index("trilateral_exercises"), MECHANISMS.index("gsomia")
+    assert strength[1, ex] == pytest.approx(0.5 * strength[0, ex])
+    assert strength[1, gs] == strength[0, gs]
+
+
+def test_a_mechanism_too_weak_to_function_lapses():
+    c = compiled({"mechanisms.history_dialogue.lapse_below": 0.2})
+    hd = MECHANISMS.index("history_dialogue")
+    weak = np.array(c.mech["strength"])
+    weak[hd] = 0.1
+    _, status, _ = step(make_state(c, strength=weak), c=c)
+    assert status[0, hd] == SUSPENDED
+    weak[hd] = 0.5
+    _, status, _ = step(make_state(c, strength=weak), c=c)
+    assert status[0, hd] == ACTIVE
 
 
 def test_hooks_are_zero_when_every_mechanism_is_suspended():
