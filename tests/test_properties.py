@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import get_args
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,7 @@ from support import loaded, make_scenario, play
 from sim.actors import ACTORS
 from sim.params import TensionParams
 from sim.results import RunResult
+from sim.scenario import Metric
 from sim.scoring import INDEX_COMPONENTS
 from sim.vocab import ACTIVE, ENDED, EVENT_KINDS, MECHANISMS, STATUSES
 
@@ -24,20 +26,7 @@ mechanism = st.sampled_from(MECHANISMS)
 
 @st.composite
 def conditions(draw):
-    metric = draw(
-        st.sampled_from(
-            [
-                "trust",
-                "opinion",
-                "threat",
-                "crisis",
-                "dispute",
-                "pressure",
-                "mechanism_strength",
-                "mechanism_status",
-            ]
-        )
-    )
+    metric = draw(st.sampled_from(get_args(Metric)))
     cond: dict = {"metric": metric}
     if metric in ("trust", "opinion", "threat"):
         of, toward = draw(st.lists(actor, min_size=2, max_size=2, unique=True))
