@@ -12,9 +12,10 @@ import numpy as np
 
 from sim.actions import K
 from sim.actors import ACTORS, ALLY_PAIRS, CAPITAL, PRC
-from sim.vocab import MECHANISMS, STATUSES, TERMS
+from sim.vocab import ACTION_KINDS, MECHANISMS, STATUSES, TERMS
 
 if TYPE_CHECKING:
+    from sim.actions import Options
     from sim.model import TrilateralModel, TurnRecord
 
 #: Trust moves smaller than this are not worth a sentence.
@@ -42,8 +43,7 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     out = []
     kinds = opts.kind[rec.outcome.choices[run]]
     targets = opts.target[rec.outcome.choices[run]]
-    beijing = opts.label(int(rec.outcome.choices[run, PRC]))
-    out.append(f"Beijing chose to {beijing.replace('PRC', 'Beijing')}.")
+    out.append(f"Beijing chose to {_verb(opts, int(rec.outcome.choices[run, PRC]))}.")
     if rec.outcome.crisis_turn[run]:
         if rec.outcome.coordinated[run]:
             out.append("The three allies answered together: a coordinated response.")
@@ -71,6 +71,27 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
                 )
         out.extend(_status_changes(before.status[run], rec.state.status[run]))
     return out
+
+
+_VERBS = {
+    "induce": "offer {target} an inducement",
+    "military_pressure": "apply military pressure",
+    "coerce": "coerce {target}",
+    "retaliate": "retaliate against {target}",
+    "repair": "repair relations with {target}",
+    "invest": "invest in {mechanism}",
+    "suspend": "suspend {mechanism}",
+    "broker": "broker between Seoul and Tokyo",
+    "joint_statement": "issue a joint statement",
+}
+
+
+def _verb(opts: Options, o: int) -> str:
+    """An option as a verb phrase for prose: 'offer Seoul an inducement'."""
+    kind = ACTION_KINDS[opts.kind[o]]
+    target = CAPITAL[ACTORS[opts.target[o]]] if opts.target[o] >= 0 else ""
+    mechanism = MECHANISMS[opts.mechanism[o]].replace("_", " ") if opts.mechanism[o] >= 0 else ""
+    return _VERBS.get(kind, opts.label(o)).format(target=target, mechanism=mechanism)
 
 
 def _status_changes(old: np.ndarray, new: np.ndarray) -> list[str]:
