@@ -44,9 +44,9 @@ def test_turn_story_starts_with_beijing_and_reports_coordination(model):
             if rec.outcome.crisis_turn[run] and rec.outcome.coordinated[run]:
                 assert "answered together" in text
             elif rec.outcome.crisis_turn[run]:
-                assert "No coordinated response" in text
+                sentence = next(s for s in story if s.startswith("No coordinated response"))
                 for a, capital in enumerate(("Washington", "Seoul", "Tokyo")):
-                    assert (capital in text.split("did not join")[0]) == (not rec.outcome.responding[run, a])
+                    assert (capital in sentence) == (not rec.outcome.responding[run, a])
             else:
                 assert "coordinated response" not in text
             for a, capital in enumerate(("Washington", "Seoul", "Tokyo")):
