@@ -32,7 +32,7 @@ from sim.compiled import compile_parameters
 from sim.mechanisms import mechanism_hooks
 from sim.params import Override
 from sim.scenario import LoadedScenario, load_scenario
-from sim.scoring import Episodes, Scorecard, Tallies, cohesion, scorecard
+from sim.scoring import Episodes, Scorecard, Tallies, cohesion, index_breakdown, scorecard
 from sim.state import State, initial_state
 
 
@@ -227,4 +227,4 @@ class TrilateralModel(mesa.Model):
         """The resilience index of the turns played so far, per run (0 before turn 1)."""
         if self.turn == 0:
             return np.zeros(self.n_runs)
-        return self._score().index
+        return index_breakdown(self._tallies(), self.compiled.params)[2]

@@ -147,14 +147,15 @@ def recovery_times(status: np.ndarray) -> np.ndarray:
     return np.where(recovered, (when - first).astype(float), np.nan)
 
 
-def scorecard(t: Tallies, params: Parameters) -> Scorecard:
-    """Score each run from its tallies."""
-    cohesion_mean = t.cohesion.mean(axis=0)
-    coordinated = _rate(t.coordinated_turns, t.crisis_turns)
-    wedge = _rate(t.wedge.successes, t.wedge.attempts)
-    coercion = _rate(t.coercion.successes, t.coercion.attempts)
+def index_breakdown(
+    t: Tallies, params: Parameters
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """The resilience index's components, their points, and the index, per run.
+
+    Components never tested in a run (NaN) are dropped and the other weights
+    renormalised.
+    """
     time_active = (t.status == ACTIVE).mean(axis=0)
-    survived = t.status[-1] != ENDED
     started = t.initial_status == ACTIVE
     mech_score = np.where(
         started.any(axis=1),
@@ -162,11 +163,11 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
         np.nan,
     )
     components = {
-        "cohesion": cohesion_mean / 100.0,
+        "cohesion": t.cohesion.mean(axis=0) / 100.0,
         "mechanisms": mech_score,
-        "coordinated_response": coordinated,
-        "wedge_resistance": 1.0 - wedge,
-        "coercion_resistance": 1.0 - coercion,
+        "coordinated_response": _rate(t.coordinated_turns, t.crisis_turns),
+        "wedge_resistance": 1.0 - _rate(t.wedge.successes, t.wedge.attempts),
+        "coercion_resistance": 1.0 - _rate(t.coercion.successes, t.coercion.attempts),
     }
     w = params.scoring.index
     weights = {name: getattr(w, name) for name in INDEX_COMPONENTS}
@@ -179,20 +180,35 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
         )
         for c in INDEX_COMPONENTS
     }
-    index = sum(points[c] for c in INDEX_COMPONENTS)
+    index = np.clip(sum(points[c] for c in INDEX_COMPONENTS), 0.0, 100.0)
+    return components, points, index
+
+
+def scorecard(t: Tallies, params: Parameters) -> Scorecard:
+    """Score each run from its tallies."""
+    components, points, index = index_breakdown(t, params)
     return Scorecard(
-        cohesion_mean=cohesion_mean,
-        coordinated_response_rate=coordinated,
-        wedge_success_rate=wedge,
-        coercion_success_rate=coercion,
-        time_active=time_active,
-        survived=survived,
+        cohesion_mean=t.cohesion.mean(axis=0),
+        coordinated_response_rate=_rate(t.coordinated_turns, t.crisis_turns),
+        wedge_success_rate=_rate(t.wedge.successes, t.wedge.attempts),
+        coercion_success_rate=_rate(t.coercion.successes, t.coercion.attempts),
+        time_active=(t.status == ACTIVE).mean(axis=0),
+        survived=t.status[-1] != ENDED,
         recovery_time=recovery_times(t.status),
         final_strength=t.strength,
         components=components,
         points=points,
-        index=np.clip(index, 0.0, 100.0),
+        index=index,
     )
 
 
-__all__ = ["INDEX_COMPONENTS", "MECHANISMS", "Episodes", "Scorecard", "Tallies", "cohesion", "scorecard"]
+__all__ = [
+    "INDEX_COMPONENTS",
+    "MECHANISMS",
+    "Episodes",
+    "Scorecard",
+    "Tallies",
+    "cohesion",
+    "index_breakdown",
+    "scorecard",
+]

@@ -44,6 +44,20 @@ class Chunk:
         return f"p{self.point:06d}-r{self.start:09d}-{self.stop:09d}"
 
 
+_PARSED: dict[tuple[str, str, str], Any] = {}
+
+
+def _parsed(text: str, path: str, key: str, overrides: list[Override]) -> Any:
+    """Parse each (scenario, overrides) once per worker: a worker runs many chunks of a point."""
+    from sim.scenario import parse_scenario
+
+    if (text, path, key) not in _PARSED:
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        _PARSED[(text, path, key)] = parse_scenario(text, path, overrides, path=path)
+    return _PARSED[(text, path, key)]
+
+
 def run_chunk(
     scenario_text: str,
     scenario_path: str,
@@ -62,9 +76,8 @@ def run_chunk(
 
     from sim.model import TrilateralModel
     from sim.results import RunResult
-    from sim.scenario import parse_scenario
 
-    loaded = parse_scenario(scenario_text, scenario_path, overrides, path=scenario_path)
+    loaded = _parsed(scenario_text, scenario_path, repr(overrides), overrides)
     seeds = chunk.seed0 + np.arange(chunk.start, chunk.stop, dtype=np.int64)
     run_id = chunk.point * chunk.runs_per_point + np.arange(chunk.start, chunk.stop, dtype=np.int64)
     # Step the chunk in blocks small enough to stay in cache: ensembles give the same

@@ -8,6 +8,8 @@ the files do not depend on the number of workers, the chunk size or the schedule
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import multiprocessing
 import os
@@ -158,7 +160,23 @@ def _call_and_persist(job: tuple[Path, tuple]) -> Chunk:
     out, args = job
     chunk, runs, turns = _call(args)
     _persist(out, chunk, runs, turns)
+    del runs, turns
+    _release_memory()
     return chunk
+
+
+def _release_memory() -> None:
+    """Free a finished chunk's memory and hand it back to the system.
+
+    A model and its agents refer to each other, so finished models wait for the
+    cycle collector, holding their arrays; collect them now. Then glibc keeps what
+    numpy freed in its arenas: malloc_trim returns it (a no-op off glibc).
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class Interrupted(Exception):
@@ -179,7 +197,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.batch.chunk", "sim.model"])
+        ctx.set_forkserver_preload(["sim.batch.preload"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -22,7 +22,7 @@ from sim.scenario import LoadedScenario, _problems, load_scenario
 from sim.yamlio import line_of, load_yaml
 
 Sampler = Literal["grid", "lhs", "random", "sobol"]
-DEFAULT_CHUNK = 10_000  # about 150 MB of scratch per worker; larger chunks add memory, not speed
+DEFAULT_CHUNK = 5_000  # one cache-sized block (sim.batch.chunk.BLOCK): larger chunks add memory, not speed
 
 
 class Range(BaseModel):
