@@ -163,6 +163,7 @@ def _print_summary(out: str, total: int, manifest: dict) -> None:
     console.print(table)
     secs = manifest.get("compute_seconds")
     if secs:
-        console.print(
-            f"computed in {secs:.1f} s; files: runs.parquet, turns.parquet, manifest.json", highlight=False
+        files = (
+            ["runs.parquet"] + (["turns.parquet"] if manifest.get("turns_output") else []) + ["manifest.json"]
         )
+        console.print(f"computed in {secs:.1f} s; files: {', '.join(files)}", highlight=False)

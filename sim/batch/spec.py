@@ -173,7 +173,7 @@ def build_spec(
     loaded = load_scenario(scenario)
     point_list = sample_points(dims, sampler, points, seed, source)
     fixed = dict(fixed or {})
-    _validate_points(loaded, fixed, point_list, source)
+    _validate_values(loaded, fixed, dims, source)
     return SweepSpec(
         scenario=loaded,
         fixed=fixed,
@@ -188,16 +188,18 @@ def build_spec(
     )
 
 
-def _validate_points(
-    loaded: LoadedScenario, fixed: dict[str, Any], points: list[dict[str, Any]], source: str
+def _validate_values(
+    loaded: LoadedScenario, fixed: dict[str, Any], dims: tuple[Dimension, ...], source: str
 ) -> None:
-    checked: set[str] = set()
-    for point in points or [{}]:
-        merged = {**fixed, **point}
-        key = json.dumps(merged, sort_keys=True, default=str)
-        if key in checked:
-            continue
-        checked.add(key)
+    """Check the fixed overrides and every value each dimension can take, before any run.
+
+    Each parameter is checked alone with the fixed ones, so the cost grows with the
+    values listed, not with the points of their product; a range is checked at both
+    ends (the schema's bounds are intervals, so what lies between is allowed too).
+    """
+    trials = [{}] + [{d.path: v} for d in dims for v in (d.values if d.values is not None else (d.lo, d.hi))]
+    for extra in trials:
+        merged = {**fixed, **extra}
         try:
             loaded.with_overrides([(parse_path(p), v, source, None) for p, v in merged.items()])
         except InputError as exc:
