@@ -147,6 +147,19 @@ def recovery_times(status: np.ndarray) -> np.ndarray:
     return np.where(recovered, (when - first).astype(float), np.nan)
 
 
+def mean_over_turns(values: np.ndarray) -> np.ndarray:
+    """Mean over the turn axis of a (turns, n) array, summed turn by turn.
+
+    `ndarray.mean(axis=0)` sums a single run's column pairwise but many runs' row by
+    row, which differs in the last bit from eight turns on; a fixed order keeps run k
+    identical alone and inside any ensemble.
+    """
+    total = np.zeros(values.shape[1:])
+    for row in values:
+        total += row
+    return total / values.shape[0]
+
+
 def index_breakdown(
     t: Tallies, params: Parameters
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
@@ -163,7 +176,7 @@ def index_breakdown(
         np.nan,
     )
     components = {
-        "cohesion": t.cohesion.mean(axis=0) / 100.0,
+        "cohesion": mean_over_turns(t.cohesion) / 100.0,
         "mechanisms": mech_score,
         "coordinated_response": _rate(t.coordinated_turns, t.crisis_turns),
         "wedge_resistance": 1.0 - _rate(t.wedge.successes, t.wedge.attempts),
@@ -188,7 +201,7 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
     """Score each run from its tallies."""
     components, points, index = index_breakdown(t, params)
     return Scorecard(
-        cohesion_mean=t.cohesion.mean(axis=0),
+        cohesion_mean=mean_over_turns(t.cohesion),
         coordinated_response_rate=_rate(t.coordinated_turns, t.crisis_turns),
         wedge_success_rate=_rate(t.wedge.successes, t.wedge.attempts),
         coercion_success_rate=_rate(t.coercion.successes, t.coercion.attempts),

@@ -214,3 +214,16 @@ def test_keep_history_false_keeps_scores_the_same():
     assert same(lean.scores.index, full.scores.index)
     for f in dataclasses.fields(lean.state):
         assert same(getattr(lean.state, f.name), getattr(full.state, f.name)), f.name
+
+
+def test_a_lone_run_scores_exactly_as_inside_an_ensemble():
+    # Twelve turns: numpy's pairwise summation would treat a lone run's column
+    # differently from many runs' rows; the scores must not notice.
+    from sim.scenario import SCENARIO_DIR
+
+    path = SCENARIO_DIR / "taiwan_strait.yaml"
+    alone = {k: play(path, seeds=[k]) for k in (9, 4)}
+    many = play(path, seeds=list(range(12)))
+    for k, model in alone.items():
+        assert model.scores.cohesion_mean[0] == many.scores.cohesion_mean[k]
+        assert model.scores.index[0] == many.scores.index[k]
