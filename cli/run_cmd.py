@@ -15,7 +15,9 @@ app = typer.Typer()
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Scenario file, or a bundled name such as taiwan_strait.")],
-    seed: Annotated[int, typer.Option(help="Seed of the run; the same seed gives the same run.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**63 - 1, help="Seed of the run; the same seed gives the same run.")
+    ] = 0,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter: PATH=VALUE (repeatable), e.g. trust.loss=0.4."),

@@ -134,13 +134,13 @@ def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):
     return build_spec(
         target,
         runs=100 if runs is None else runs,
-        seed=seed or 0,
+        seed=0 if seed is None else seed,
         fixed=fixed,
         dimensions=dims,
         sampler=sample or "grid",
         points=points,
         turns_output=not no_turns,
-        chunk_size=chunk_size or DEFAULT_CHUNK,
+        chunk_size=DEFAULT_CHUNK if chunk_size is None else chunk_size,
     )
 
 

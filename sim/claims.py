@@ -139,8 +139,8 @@ def test_claim(claim: Claim, runs: int | None = None, seed: int = 0) -> ClaimRes
         id=claim.id,
         claim=claim.claim,
         expect=claim.expect,
-        baseline=float(np.nanmean(base)) if both.any() else math.nan,
-        treatment=float(np.nanmean(treat)) if both.any() else math.nan,
+        baseline=float(base[both].mean()) if both.any() else math.nan,  # the runs the effect uses
+        treatment=float(treat[both].mean()) if both.any() else math.nan,
         effect=effect,
         low=low,
         high=high,

@@ -98,8 +98,8 @@ class ShareBound(_Strict):
 class MeanBound(_Strict):
     """The mean of a measure over runs: above or below a value."""
 
-    above: float | None = None
-    below: float | None = None
+    above: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    below: Annotated[float, Field(allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> MeanBound:
@@ -158,6 +158,15 @@ class Quantity(_Strict):
         if self.metric in SCORE_MEASURES and (self.at is not None or self.change):
             raise FieldError(
                 "at" if self.at is not None else "change", "scores are read at the end of the run"
+            )
+        if not self.is_outcome and (self.by_turn is not None or self.from_turn != 1):
+            raise FieldError(
+                "by_turn" if self.by_turn is not None else "from_turn",
+                "windows apply to outcomes; a measure is read at one turn: use `at`",
+            )
+        if self.is_outcome and (self.at is not None or self.change):
+            raise FieldError(
+                "at" if self.at is not None else "change", "applies to measures; an outcome uses a window"
             )
         return self
 

@@ -60,6 +60,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
         lines: dict[Path_, int] = {}
         problems: list[Problem] = []
         data = _construct(loader, node, (), lines, problems, source, set())
+    except RecursionError:
+        raise InputError.one(source, "is nested too deeply to read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

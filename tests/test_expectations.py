@@ -198,3 +198,21 @@ def test_malformed_expectations_name_file_line_and_field(tmp_path, check, line, 
     text = str(info.value)
     assert text.startswith(f"{f}:{line}:"), text
     assert path in text and words in text, text
+
+
+@pytest.mark.parametrize(
+    ("check", "words"),
+    [
+        (
+            "{name: c, metric: trust, of: ROK, toward: JPN, by_turn: 3, mean: {above: 0}}",
+            "windows apply to outcomes",
+        ),
+        ("{name: c, metric: concedes, actor: ROK, at: 3, share: {at_least: 0.5}}", "applies to measures"),
+        ("{name: c, metric: dispute, mean: {above: .nan}}", "finite number"),
+    ],
+)
+def test_meaningless_checks_are_refused(tmp_path, check, words):
+    f = scenario_with(tmp_path, check)
+    with pytest.raises(InputError) as info:
+        load_scenario(f)
+    assert words in str(info.value), str(info.value)

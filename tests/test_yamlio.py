@@ -126,3 +126,8 @@ def test_unhashable_key_is_an_input_error():
 def test_recursive_alias_is_an_input_error():
     with pytest.raises(InputError, match=r"f\.yaml:1: a\[0\]: an alias refers to the value that contains it"):
         parse_yaml("a: &x [*x]\n", "f.yaml")
+
+
+def test_absurdly_deep_nesting_is_an_input_error():
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "f.yaml")

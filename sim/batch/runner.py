@@ -55,15 +55,33 @@ def check_out_dir(spec: SweepSpec, out: Path) -> dict[str, Any] | None:
         except (OSError, ValueError):
             raise InputError.one(str(manifest), "is unreadable or corrupt; move the folder aside") from None
         if old.get("key") != spec.key():
+            if old.get("status") == "running" and not _holds_work(out):
+                return None  # a sweep that stopped before finishing any chunk: nothing to keep
             raise InputError.one(
                 str(out),
                 "holds a different sweep (other scenario, parameters, seeds or runs); "
                 "choose another --out folder; nothing was overwritten",
             )
+        if old.get("status") == "complete":
+            wanted = ["runs.parquet"] + (["turns.parquet"] if spec.turns_output else [])
+            missing = [name for name in wanted if not (out / name).is_file()]
+            if missing:
+                raise InputError.one(
+                    str(out / missing[0]),
+                    "is missing though the manifest says the sweep is complete; "
+                    "move the folder aside and run the sweep again",
+                )
         return old
     if out.exists() and any(p.name in ("runs.parquet", "turns.parquet") for p in out.iterdir()):
         raise InputError.one(str(out), "holds sweep results without a manifest; choose another --out folder")
     return None
+
+
+def _holds_work(out: Path) -> bool:
+    """Whether a folder holds finished chunks or results."""
+    chunks = out / CHUNK_DIR
+    done = chunks.is_dir() and any(chunks.glob("*.runs.arrow"))
+    return done or any((out / name).exists() for name in ("runs.parquet", "turns.parquet"))
 
 
 def _versions() -> dict[str, str]:
@@ -236,23 +254,29 @@ def _dask(
     spec: SweepSpec, todo: list[Chunk], address: str, out: Path, stop: Callable[[], bool]
 ) -> Iterator[Chunk]:
     """Compute chunks on a Dask cluster; results come back here to be written."""
-    from distributed import Client, as_completed
+    from distributed import Client, wait
 
     try:
         client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise InputError.one(
-            "--scheduler", f"cannot reach the Dask scheduler ({exc})", value=address
+            "--scheduler", f"cannot reach the Dask scheduler ({exc}); expected tcp://HOST:PORT", value=address
         ) from None
     try:
-        futures = [client.submit(_call, _task(spec, c), pure=False) for c in todo]
-        for fut in as_completed(futures):
+        pending = {client.submit(_call, _task(spec, c), pure=False) for c in todo}
+        while pending:
+            # Poll rather than block, so Ctrl-C is heard even while no chunk finishes.
+            try:
+                done, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # distributed raises, rather than return, when none finished
+                done = set()
             if stop():
-                client.cancel(futures)
+                client.cancel(list(pending))
                 raise Interrupted
-            chunk, runs, turns = fut.result()
-            _persist(out, chunk, runs, turns)
-            yield chunk
+            for fut in done:
+                chunk, runs, turns = fut.result()
+                _persist(out, chunk, runs, turns)
+                yield chunk
     finally:
         client.close()
 
@@ -352,7 +376,13 @@ def run_sweep(
     old = check_out_dir(spec, out)
     if old is not None and old.get("status") == "complete":
         return old
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".writable"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise InputError.one(str(out), f"cannot be written to ({exc.strerror or exc})") from None
     started = (old or {}).get("started") or datetime.now(UTC).isoformat()
     command = command or sys.argv
     workers = workers or os.cpu_count() or 1

@@ -22,6 +22,9 @@ from sim.scenario import LoadedScenario, _problems, load_scenario
 from sim.yamlio import line_of, load_yaml
 
 Sampler = Literal["grid", "lhs", "random", "sobol"]
+MAX_STEPS = 10_000
+MAX_RUNS = 100_000_000
+MAX_SEED = 2**63 - 1
 DEFAULT_CHUNK = 5_000  # one cache-sized block (sim.batch.chunk.BLOCK): larger chunks add memory, not speed
 
 
@@ -130,14 +133,21 @@ def parse_vary(text: str) -> Dimension:
             raise InputError.one(
                 "--vary", "LO and HI must be numbers and STEPS a whole number", path=path, value=spec
             ) from None
-        if len(parts) > 3 or steps < 1:
-            raise InputError.one("--vary", "expected LO:HI:STEPS with STEPS >= 1", path=path, value=spec)
+        if len(parts) > 3 or not 1 <= steps <= MAX_STEPS:
+            raise InputError.one(
+                "--vary", f"expected LO:HI:STEPS with STEPS from 1 to {MAX_STEPS}", path=path, value=spec
+            )
         if not hi > lo:
             raise InputError.one(
                 "--vary", "empty or reversed range: HI must be above LO", path=path, value=spec
             )
         return Dimension(path, lo=lo, hi=hi, steps=steps)
-    values = tuple(yaml.safe_load(v) for v in spec.split(",") if v.strip())
+    try:
+        values = tuple(yaml.safe_load(v) for v in spec.split(",") if v.strip())
+    except yaml.YAMLError:
+        raise InputError.one(
+            "--vary", "each value must be a number or a word", path=path, value=spec
+        ) from None
     if not values:
         raise InputError.one("--vary", "no values given", path=path, value=spec)
     return Dimension(path, values=values)
@@ -164,15 +174,26 @@ def build_spec(
     """
     from sim.batch.samplers import sample_points
 
-    if runs < 1:
-        raise InputError.one("--runs", "the number of runs must be at least 1", value=runs)
-    dims = tuple(dimensions or [])
+    if not 1 <= runs <= MAX_RUNS:
+        raise InputError.one("--runs", f"the number of runs must be from 1 to {MAX_RUNS:,}", value=runs)
+    if not 0 <= seed <= MAX_SEED - runs:
+        raise InputError.one(
+            "--seed", f"must be from 0 to {MAX_SEED - runs} (run k has seed SEED + k)", value=seed
+        )
+    if not 1 <= chunk_size <= 1_000_000:
+        raise InputError.one("--chunk-size", "must be from 1 to 1,000,000", value=chunk_size)
+    if points is not None and not 1 <= points <= 1_000_000:
+        raise InputError.one("--points", "must be from 1 to 1,000,000", value=points)
+    dims = tuple(_checked(d, source) for d in dimensions or [])
     seen = [d.path for d in dims]
     if len(seen) != len(set(seen)):
         raise InputError.one(source, "a parameter is varied twice", value=seen)
+    fixed = dict(fixed or {})
+    both = sorted(set(seen) & set(fixed))
+    if both:
+        raise InputError.one(source, "a parameter is both fixed (--set) and varied (--vary)", value=both[0])
     loaded = load_scenario(scenario)
     point_list = sample_points(dims, sampler, points, seed, source)
-    fixed = dict(fixed or {})
     _validate_values(loaded, fixed, dims, source)
     return SweepSpec(
         scenario=loaded,
@@ -186,6 +207,26 @@ def build_spec(
         chunk_size=chunk_size,
         n_points_requested=points,
     )
+
+
+def _checked(d: Dimension, source: str) -> Dimension:
+    """Refuse an empty or reversed range or list; make numeric lists all floats.
+
+    One column type per parameter keeps every chunk's table alike (0.1 and 1 would
+    otherwise make a float column in one chunk and an integer column in another).
+    """
+    if d.values is not None:
+        if not d.values:
+            raise InputError.one(source, "no values given", path=d.path)
+        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in d.values)
+        return Dimension(d.path, values=tuple(float(v) for v in d.values)) if numeric else d
+    if d.lo is None or d.hi is None or not d.hi > d.lo:
+        raise InputError.one(
+            source, "empty or reversed range: HI must be above LO", path=d.path, value=(d.lo, d.hi)
+        )
+    if d.steps is None or not 1 <= d.steps <= MAX_STEPS:
+        raise InputError.one(source, f"STEPS must be from 1 to {MAX_STEPS}", path=d.path, value=d.steps)
+    return d
 
 
 def _validate_values(
@@ -204,6 +245,11 @@ def _validate_values(
             loaded.with_overrides([(parse_path(p), v, source, None) for p, v in merged.items()])
         except InputError as exc:
             raise InputError(exc.problems[:5]) from None
+
+
+def _given(cli: dict[str, Any], key: str, default: Any) -> Any:
+    """A command-line value when given (0 included), else the sweep file's."""
+    return cli[key] if cli.get(key) is not None else default
 
 
 def load_sweep_file(path: str | Path, **cli: Any) -> SweepSpec:
@@ -230,13 +276,13 @@ def load_sweep_file(path: str | Path, **cli: Any) -> SweepSpec:
             dims.append(Dimension(name, values=tuple(spec)))
     return build_spec(
         scenario,
-        runs=cli.get("runs") or sf.runs,
-        seed=cli.get("seed") if cli.get("seed") is not None else sf.seed,
+        runs=_given(cli, "runs", sf.runs),
+        seed=_given(cli, "seed", sf.seed),
         fixed=sf.parameters,
         dimensions=dims,
-        sampler=cli.get("sampler") or sf.sampler,
-        points=cli.get("points") or sf.points,
-        turns_output=sf.turns_output if cli.get("turns_output") is None else cli["turns_output"],
-        chunk_size=cli.get("chunk_size") or sf.chunk_size,
+        sampler=_given(cli, "sampler", sf.sampler),
+        points=_given(cli, "points", sf.points),
+        turns_output=_given(cli, "turns_output", sf.turns_output),
+        chunk_size=_given(cli, "chunk_size", sf.chunk_size),
         source=source,
     )

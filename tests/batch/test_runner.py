@@ -129,10 +129,17 @@ def cli(*args: str) -> tuple[int, str]:
         (["--vary", "trust.loss=0.5:0.1:3"], "empty or reversed range"),
         (["--vary", "trust.loss=0.5:0.5:3"], "empty or reversed range"),
         (["--vary", "trust.loss=0:2:3"], "must be <= 1"),
-        (["--runs", "0"], "at least 1"),
+        (["--runs", "0"], "must be from 1 to"),
         (["--sample", "lhs", "--vary", "trust.loss=0.1,0.2", "--points", "4"], "needs LO:HI ranges"),
         (["--sample", "lhs", "--vary", "trust.loss=0.1:0.2"], "needs --points"),
         (["--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
+        (["--scheduler", "foo"], "cannot reach the Dask scheduler"),
+        (["--seed", "-1"], "must be from 0"),
+        (["--chunk-size", "-2"], "must be from 1 to 1,000,000"),
+        (["--sample", "lhs", "--vary", "trust.loss=0.1:0.2", "--points", "-1"], "must be from 1 to"),
+        (["--vary", "trust.loss=0.1:0.5:99999999"], "STEPS from 1 to 10000"),
+        (["--vary", "world.trust.ROK.JPN=[0.1,0.2]"], "each value must be a number or a word"),
+        (["--set", "trust.loss=0.3", "--vary", "trust.loss=0.2,0.4"], "both fixed (--set) and varied"),
     ],
 )
 def test_bad_sweeps_exit_2_with_a_clear_error(tmp_path: Path, args: list[str], needle: str) -> None:
@@ -218,3 +225,48 @@ def test_sigint_stops_cleanly_and_the_sweep_resumes(
 def test_default_workers_is_all_cores(tmp_path: Path) -> None:
     manifest = run_sweep(spec(runs=4), tmp_path)
     assert manifest["workers"] == os.cpu_count()
+
+
+def test_mixed_whole_and_decimal_values_share_one_column(tmp_path: Path) -> None:
+    code, output = cli(
+        str(SCENARIO), "--runs", "3", "--vary", "trust.loss=0.1,1", "--workers", "1", "--out", str(tmp_path)
+    )
+    assert code == 0, output
+    values = pq.read_table(tmp_path / "runs.parquet").column("param:trust.loss").to_pylist()
+    assert sorted(set(values)) == [0.1, 1.0]
+
+
+def test_a_complete_sweep_missing_its_files_is_refused_cleanly(tmp_path: Path) -> None:
+    run_sweep(spec(runs=4), tmp_path, workers=1)
+    (tmp_path / "runs.parquet").unlink()
+    code, output = cli(
+        str(SCENARIO),
+        "--runs",
+        "4",
+        "--vary",
+        "trust.loss=0.2,0.4",
+        "--chunk-size",
+        "25",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 2 and "is missing though the manifest says the sweep is complete" in output
+
+
+def test_a_sweep_that_stopped_before_any_chunk_does_not_block_the_folder(tmp_path: Path) -> None:
+    code, output = cli(
+        str(SCENARIO), "--runs", "3", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path)
+    )
+    assert code == 2
+    code, output = cli(str(SCENARIO), "--runs", "5", "--workers", "1", "--out", str(tmp_path))
+    assert code == 0, output
+
+
+def test_an_unwritable_output_folder_is_bad_input(tmp_path: Path) -> None:
+    code, output = cli(str(SCENARIO), "--runs", "3", "--out", "/proc/nope")
+    assert code == 2 and "cannot be written to" in output
+
+
+def test_sweep_file_values_of_zero_are_not_ignored(tmp_path: Path) -> None:
+    code, output = cli(str(HERE / "sweep_file.yaml"), "--runs", "0", "--out", str(tmp_path))
+    assert code == 2 and "must be from 1 to" in output
