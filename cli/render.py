@@ -31,7 +31,7 @@ def _level(value: float, change: float) -> Text:
 def trust_table(model: TrilateralModel, index: int, run: int = 0) -> Table:
     """The directed trust matrix after a turn, with the turn's changes."""
     rec = model.history[index]
-    before = model.history[index - 1].state.trust[run] if index else model_initial_trust(model, run)
+    before = (model.history[index - 1].state if index else model.start).trust[run]
     table = Table(title="Trust (row → column)", title_justify="left", box=None, pad_edge=False)
     table.add_column("")
     for code in ACTORS:
@@ -48,17 +48,10 @@ def trust_table(model: TrilateralModel, index: int, run: int = 0) -> Table:
     return table
 
 
-def model_initial_trust(model: TrilateralModel, run: int):  # noqa: ANN201 - numpy array
-    """Trust before turn 1 (from the parameters' world)."""
-    from sim.state import initial_state
-
-    return initial_state(model.compiled, 1, 0).trust[0]
-
-
 def mechanism_table(model: TrilateralModel, index: int, run: int = 0) -> Table:
     """Each mechanism's status and strength after a turn."""
     rec = model.history[index]
-    before = model.history[index - 1].state.strength[run] if index else model.compiled.mech["strength"]
+    before = (model.history[index - 1].state if index else model.start).strength[run]
     table = Table(title="Mechanisms", title_justify="left", box=None, pad_edge=False)
     for col, justify in (("mechanism", "left"), ("status", "left"), ("strength", "right")):
         table.add_column(col, justify=justify)

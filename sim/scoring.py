@@ -12,7 +12,7 @@ import numpy as np
 from sim.actors import ALLIES, ALLY_PAIRS, PRC
 from sim.params import Parameters
 from sim.state import State
-from sim.vocab import ACTIVE, ENDED, MECHANISMS
+from sim.vocab import ACTIVE, ENDED
 
 INDEX_COMPONENTS = (
     "cohesion",
@@ -213,15 +213,3 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
         points=points,
         index=index,
     )
-
-
-__all__ = [
-    "INDEX_COMPONENTS",
-    "MECHANISMS",
-    "Episodes",
-    "Scorecard",
-    "Tallies",
-    "cohesion",
-    "index_breakdown",
-    "scorecard",
-]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -89,7 +89,6 @@ class SweepSpec:
     turns_output: bool
     chunk_size: int
     n_points_requested: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total_runs(self) -> int:
