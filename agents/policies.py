@@ -11,6 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
+from sim.actors import ACTORS
+
 
 class Policy(Protocol):
     """What the model asks of a decision-maker."""
@@ -105,3 +107,35 @@ class ScriptedPolicy:
             return auto
         move = self.moves[turn]
         return np.where(open_[:, move], move, auto)
+
+
+class RandomPolicy:
+    """A baseline that ignores utility: every open option equally likely.
+
+    The validation instruments play it for all four governments on the same seeds,
+    events and counter-based draws as the AI: a check or claim that also holds under
+    random play says nothing about what the governments choose (MODEL.md, Validation).
+    """
+
+    def choose(
+        self,
+        turn: int,
+        utility: np.ndarray,
+        open_: np.ndarray,
+        draws: np.ndarray,
+        temperature: float,
+    ) -> np.ndarray:
+        """Pick the k-th open option with k = floor(draw x number open).
+
+        Utility and temperature are ignored. A run with no open option gets option 0
+        (the menus always keep `hold` open, so this does not happen in the model).
+        """
+        n_open = open_.sum(axis=1)
+        k = np.minimum((draws * n_open).astype(np.int64), np.maximum(n_open - 1, 0))
+        # The k-th open option is the first whose running count of open options exceeds k.
+        return (np.cumsum(open_, axis=1) <= k[:, None]).sum(axis=1)
+
+
+def random_policies() -> dict[str, Policy]:
+    """The random baseline for every actor, keyed by actor code."""
+    return {code: RandomPolicy() for code in ACTORS}

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from agents.policies import LogitPolicy, ScriptedPolicy, choice_probabilities
+from agents.policies import LogitPolicy, RandomPolicy, ScriptedPolicy, choice_probabilities
 
 N_OPT = 6
 
@@ -114,3 +114,65 @@ def test_scripted_default_fallback_is_the_logit_ai():
     open_ = np.ones((1, 3), dtype=bool)
     scripted = ScriptedPolicy({}).choose(1, utility, open_, np.array([0.5]), 0.01)
     assert scripted[0] == LogitPolicy().choose(1, utility, open_, np.array([0.5]), 0.01)[0] == 1
+
+
+# --- the random baseline -------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(menus())
+def test_random_policy_never_picks_a_closed_option(menu):
+    utility, open_, draws, temperature = menu
+    chosen = RandomPolicy().choose(1, utility, open_, draws, temperature)
+    assert chosen.shape == (len(draws),)
+    assert open_[np.arange(len(draws)), chosen].all()
+
+
+def test_random_policy_maps_draws_onto_open_options_by_hand():
+    # Open: options 0, 2 and 3 of four; thirds of [0, 1) go to each of them in order.
+    open_ = np.tile([True, False, True, True], (6, 1))
+    draws = np.array([0.0, 0.33, 0.34, 0.66, 0.67, 0.999])
+    chosen = RandomPolicy().choose(1, np.zeros((6, 4)), open_, draws, 0.05)
+    np.testing.assert_array_equal(chosen, [0, 0, 2, 2, 3, 3])
+
+
+def test_random_policy_ignores_utility_and_temperature():
+    rng = np.random.default_rng(3)
+    open_ = rng.random((200, 7)) < 0.6
+    open_[:, 0] = True
+    draws = rng.random(200)
+    a = RandomPolicy().choose(1, rng.normal(size=(200, 7)), open_, draws, 0.01)
+    b = RandomPolicy().choose(5, rng.normal(size=(200, 7)) * 100, open_, draws, 9.0)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_random_policy_is_uniform_over_open_options():
+    # 12,000 draws over five open options of eight: each should get about 2,400.
+    n = 12_000
+    open_ = np.tile([True, True, False, True, False, True, True, False], (n, 1))
+    draws = np.random.default_rng(11).random(n)
+    chosen = RandomPolicy().choose(1, np.zeros(open_.shape), open_, draws, 0.05)
+    counts = np.bincount(chosen, minlength=8)
+    assert counts[[2, 4, 7]].sum() == 0
+    expected = n / 5
+    chi2 = float((((counts[open_[0]] - expected) ** 2) / expected).sum())
+    assert chi2 < 25.0  # 4 degrees of freedom: p < 1e-4 above 23.5
+
+
+def test_random_play_is_reproducible_and_independent_of_the_ensemble():
+    from agents.policies import random_policies
+    from sim.model import TrilateralModel
+
+    def play(seeds):
+        model = TrilateralModel("wedge_driving", seeds=seeds, policies=random_policies(), collect=False)
+        while model.running:
+            model.step()
+        return np.stack([rec.outcome.choices for rec in model.history], axis=1)
+
+    whole = play([0, 1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(whole, play([0, 1, 2, 3, 4, 5]))
+    np.testing.assert_array_equal(whole[3:4], play([3]))
+    ai = TrilateralModel("wedge_driving", seeds=[0, 1, 2, 3, 4, 5], collect=False)
+    while ai.running:
+        ai.step()
+    assert not np.array_equal(whole, np.stack([rec.outcome.choices for rec in ai.history], axis=1))
