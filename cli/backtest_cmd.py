@@ -1,9 +1,9 @@
-"""`backtest`: run scenarios' expected outcomes and report each, pass or fail."""
+"""`backtest`: run scenarios' expected outcomes, beside random play, and report each."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,6 +16,12 @@ app = typer.Typer()
 #: Exit status when an expectation fails.
 EXIT_FAILED = 1
 
+CONTEXT_NOTE = (
+    "A check marked 'context' does not tell the AI from random play (every government "
+    "choosing uniformly among its open options, same seeds and events): it is context, "
+    "not evidence."
+)
+
 
 @app.command()
 def backtest(
@@ -23,57 +29,107 @@ def backtest(
         list[str] | None,
         typer.Argument(help="Scenario files (default: every bundled scenario that declares expectations)."),
     ] = None,
+    runs: Annotated[
+        int | None, typer.Option(help="Runs per ensemble (default: each file's own; seeds are a prefix).")
+    ] = None,
+    perturb: Annotated[
+        float | None,
+        typer.Option(
+            help="Robustness: move each calibrated parameter (sim/data/calibrated.yaml) by ± this "
+            "share, one at a time, and report which checks break."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")] = False,
 ) -> None:
-    """Run each scenario's expectation ensemble; report every check with its 95% interval.
+    """Run each scenario's expectation ensemble under the AI and under random play.
 
-    Exit status 1 if any check fails, 2 on bad input.
+    Each check is reported with the AI's value, random play's value on the same seeds,
+    and the paired difference with its 95% interval; a check *discriminates* when the
+    AI passes and random play fails, or the difference lies on the side the bound asks
+    for. Exit status 1 if any check fails under the AI (with --perturb: also if any
+    perturbation breaks a check), 2 on bad input.
     """
-    from sim.expectations import backtest as run_checks
-    from sim.scenario import SCENARIO_DIR, load_scenario
+    from sim.errors import InputError
 
     with input_errors():
-        if files:
-            loaded = [load_scenario(f) for f in files]
-            missing = [s.path for s in loaded if s.scenario.expectations is None]
-            if missing:
-                from sim.errors import InputError
+        if runs is not None and runs < 10:
+            raise InputError.one("--runs", "must be at least 10", value=runs)
+        if perturb is not None and not 0.0 < perturb < 1.0:
+            raise InputError.one("--perturb", "must be a share between 0 and 1, e.g. 0.2", value=perturb)
+        loaded = _scenarios(files)
+    if perturb is not None:
+        from cli.robustness_view import show_robustness
 
-                raise InputError.one(missing[0], "declares no expectations: add an `expectations:` block")
-        else:
-            everything = [load_scenario(p) for p in sorted(SCENARIO_DIR.rglob("*.yaml"))]
-            loaded = [s for s in everything if s.scenario.expectations is not None]
-    report = []
-    for sc in loaded:
-        results = run_checks(sc)
-        report.append(
-            {"scenario": sc.name, "path": sc.path, "runs": sc.scenario.expectations.runs, "results": results}
-        )
-    failed = sum(not r.passed for entry in report for r in entry["results"])
+        show_robustness(loaded, perturb, runs, as_json)
+        return
+    from sim.baseline import compare
+
+    report = [
+        {
+            "scenario": sc.name,
+            "path": sc.path,
+            "runs": runs or sc.scenario.expectations.runs,
+            "results": compare(sc, runs),
+        }
+        for sc in loaded
+    ]
+    checks = [c for entry in report for c in entry["results"]]
+    failed = sum(not c.ai.passed for c in checks)
+    evidence = sum(c.discriminates for c in checks)
     if as_json:
-        doc = [{**e, "results": [r.as_dict() for r in e["results"]]} for e in report]
-        typer.echo(json.dumps({"scenarios": doc, "failed": failed}, indent=2))
+        doc = [{**e, "results": [c.as_dict() for c in e["results"]]} for e in report]
+        summary = {"checks": len(checks), "failed": failed, "discriminating": evidence}
+        typer.echo(json.dumps({"scenarios": doc, **summary}, indent=2))
     else:
         for entry in report:
             _table(entry)
-        total = sum(len(e["results"]) for e in report)
+        total = len(checks)
         verdict = "[green]all expectations met[/]" if not failed else f"[red]{failed} of {total} failed[/]"
         console.print(f"{total - failed} passed, {failed} failed — {verdict}")
+        console.print(
+            f"{evidence} of {total} checks discriminate from random play (evidence); "
+            f"{total - evidence} are context only."
+        )
+        console.print(CONTEXT_NOTE, style="dim")
     if failed:
         raise typer.Exit(EXIT_FAILED)
 
 
+def _scenarios(files: list[str] | None) -> list[Any]:
+    from sim.errors import InputError
+    from sim.scenario import SCENARIO_DIR, load_scenario
+
+    if files:
+        loaded = [load_scenario(f) for f in files]
+        missing = [s.path for s in loaded if s.scenario.expectations is None]
+        if missing:
+            raise InputError.one(missing[0], "declares no expectations: add an `expectations:` block")
+        return loaded
+    everything = [load_scenario(p) for p in sorted(SCENARIO_DIR.rglob("*.yaml"))]
+    return [s for s in everything if s.scenario.expectations is not None]
+
+
 def _table(entry: dict) -> None:
-    table = Table(title=f"{entry['scenario']} ({entry['runs']} runs)", title_justify="left")
+    from rich import box
+
+    table = Table(
+        title=f"{entry['scenario']} ({entry['runs']} runs)", title_justify="left", box=box.SIMPLE_HEAD
+    )
     for col, justify in (
-        ("check", "left"),
-        ("expected", "left"),
-        ("measured", "right"),
-        ("95% interval", "right"),
+        ("check (expected)", "left"),
+        ("AI", "right"),
+        ("random", "right"),
+        ("AI−random 95%", "right"),
         ("", "left"),
+        ("evidence", "left"),
     ):
         table.add_column(col, justify=justify)
-    for r in entry["results"]:
-        mark = Text("PASS", style="green") if r.passed else Text("FAIL", style="bold red")
-        table.add_row(r.name, r.bound, f"{r.value:.3f}", f"{r.low:.3f} – {r.high:.3f}", mark)
+    for c in entry["results"]:
+        mark = Text("PASS", style="green") if c.ai.passed else Text("FAIL", style="bold red")
+        kind = Text("yes", style="green") if c.discriminates else Text("context", style="yellow")
+        name = Text(c.ai.name)
+        name.append(f" ({c.ai.bound})", style="dim")
+        table.add_row(
+            name, f"{c.ai.value:.3f}", f"{c.random.value:.3f}", f"{c.low:+.3f}…{c.high:+.3f}", mark, kind
+        )
     console.print(table)

@@ -326,20 +326,38 @@ def _state_value(check: Quantity, state: Any) -> np.ndarray:
     return np.asarray(getattr(state, m), dtype=float)  # dispute, crisis, cohesion
 
 
-def backtest(loaded: Any) -> list[Result]:
-    """Run a scenario's expectation ensemble and judge every check.
+def play(loaded: Any, runs: int | None = None, policies: dict[str, Any] | None = None) -> TrilateralModel:
+    """Play a scenario's expectation ensemble, keeping the history the checks read.
 
     Args:
         loaded: A `sim.scenario.LoadedScenario` that declares expectations.
+        runs: Ensemble size (default: the file's ``expectations.runs``); the seeds are
+            ``seed .. seed + runs - 1``, so a smaller ensemble is a prefix of the full one.
+        policies: Decision policy per actor code (default: the logit AI).
 
     Returns:
-        One result per check, in order.
+        The finished model.
     """
     from sim.model import TrilateralModel
 
     spec = loaded.scenario.expectations
-    seeds = spec.seed + np.arange(spec.runs)
-    model = TrilateralModel(loaded, seeds=seeds, keep_history=True, collect=False)
+    seeds = spec.seed + np.arange(runs or spec.runs)
+    model = TrilateralModel(loaded, seeds=seeds, policies=policies, keep_history=True, collect=False)
     while model.running:
         model.step()
-    return [evaluate(check, model) for check in spec.checks]
+    return model
+
+
+def backtest(loaded: Any, runs: int | None = None, policies: dict[str, Any] | None = None) -> list[Result]:
+    """Run a scenario's expectation ensemble and judge every check.
+
+    Args:
+        loaded: A `sim.scenario.LoadedScenario` that declares expectations.
+        runs: Ensemble size (default: the file's own).
+        policies: Decision policy per actor code (default: the logit AI).
+
+    Returns:
+        One result per check, in order.
+    """
+    model = play(loaded, runs, policies)
+    return [evaluate(check, model) for check in loaded.scenario.expectations.checks]

@@ -25,6 +25,7 @@ SCENARIO = textwrap.dedent(
       checks:
         - {name: the ban fires, metric: event_fires, event: ban, share: {at_least: 0.99}}
         - {name: Seoul resents Beijing, metric: trust, of: ROK, toward: PRC, change: true, mean: {below: 0.0}}
+        - {name: Washington never holds, metric: chooses, actor: USA, action: hold, share: {at_most: 0.10}}
     """
 )
 
@@ -39,14 +40,14 @@ def test_passing_expectations_exit_0(tmp_path):
     result = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO)])
     assert result.exit_code == 0, result.output
     assert "the ban fires" in result.output and "PASS" in result.output and "FAIL" not in result.output
-    assert "2 passed, 0 failed" in result.output
+    assert "3 passed, 0 failed" in result.output
 
 
 def test_a_failing_expectation_exits_1(tmp_path):
     text = SCENARIO.replace("share: {at_least: 0.99}", "share: {at_most: 0.5}")
     result = runner.invoke(app, ["backtest", write(tmp_path, text)])
     assert result.exit_code == 1
-    assert "FAIL" in result.output and "1 passed, 1 failed" in result.output
+    assert "FAIL" in result.output and "2 passed, 1 failed" in result.output
 
 
 def test_json_reports_value_interval_and_verdict(tmp_path):
@@ -58,6 +59,30 @@ def test_json_reports_value_interval_and_verdict(tmp_path):
     first = entry["results"][0]
     assert first["name"] == "the ban fires" and first["value"] == 1.0 and first["passed"] is True
     assert first["low"] <= first["value"] <= first["high"] and first["n"] == 50
+    # Random play on the same seeds, and the paired difference.
+    assert first["random"] == {"passed": True, "value": 1.0, "low": first["low"], "high": 1.0, "n": 50}
+    assert first["difference"] == {"effect": 0.0, "low": 0.0, "high": 0.0, "n": 50}
+    assert first["discriminates"] is False
+    last = entry["results"][2]
+    assert last["random"]["passed"] is False and last["discriminates"] is True
+    assert last["difference"]["high"] < 0 and last["value"] < last["random"]["value"]
+    assert doc["checks"] == 3 and doc["discriminating"] == 1
+
+
+def test_table_shows_random_play_and_evidence(tmp_path):
+    result = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO), "--runs", "40"])
+    assert result.exit_code == 0, result.output
+    assert "(40 runs)" in result.output and "random" in result.output
+    assert "context" in result.output and "yes" in result.output
+    assert "1 of 3 checks discriminate from random play (evidence); 2 are context only" in result.output
+    assert "context, not evidence" in " ".join(result.output.split())
+
+
+def test_random_play_does_not_decide_the_exit_status(tmp_path):
+    # The AI passes; random play fails the third check: still exit 0.
+    result = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO), "--json", "--runs", "40"])
+    doc = json.loads(result.output)
+    assert result.exit_code == 0 and doc["scenarios"][0]["results"][2]["random"]["passed"] is False
 
 
 def test_bad_input_exits_2(tmp_path):
@@ -68,3 +93,6 @@ def test_bad_input_exits_2(tmp_path):
     result = runner.invoke(app, ["backtest", write(tmp_path, none, "n.yaml")])
     assert result.exit_code == 2 and "declares no expectations" in result.output
     assert "Traceback" not in result.output
+    for flags, words in ((["--runs", "3"], "at least 10"), (["--perturb", "1.5"], "between 0 and 1")):
+        result = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO), *flags])
+        assert result.exit_code == 2 and words in result.output
