@@ -96,3 +96,25 @@ def test_bad_input_exits_2(tmp_path):
     for flags, words in ((["--runs", "3"], "at least 10"), (["--perturb", "1.5"], "between 0 and 1")):
         result = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO), *flags])
         assert result.exit_code == 2 and words in result.output
+
+
+def test_perturb_reports_every_calibrated_pair(tmp_path):
+    from sim.robustness import load_calibrated
+
+    paths = [e.path for e in load_calibrated()]
+    result = runner.invoke(
+        app, ["backtest", write(tmp_path, SCENARIO), "--perturb", "0.2", "--runs", "10", "--json"]
+    )
+    doc = json.loads(result.output)
+    assert doc["share"] == 0.2 and doc["runs"] == 10 and doc["total"] == 2 * len(paths)
+    assert [p["path"] for p in doc["pairs"]] == [p for p in paths for _ in (0, 1)]
+    assert {p["direction"] for p in doc["pairs"]} == {"+", "-"}
+    assert sorted({round(p["factor"], 9) for p in doc["pairs"]}) == [0.8, 1.2]
+    assert doc["robust"] == sum(p["holds"] for p in doc["pairs"])
+    assert result.exit_code == (0 if doc["robust"] == doc["total"] and not doc["baseline_failed"] else 1)
+    text = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO), "--perturb", "0.2", "--runs", "10"])
+    assert (
+        f"{doc['robust']} of {doc['total']} (parameter, direction) pairs keep every check passing"
+        in text.output
+    )
+    assert "coercion_pain" in text.output and "…" not in text.output  # no parameter name is cut
