@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -13,19 +14,39 @@ from cli.common import console, input_errors
 
 app = typer.Typer()
 
+_MARKS = {
+    "holds": Text("HOLDS", style="green"),
+    "fails": Text("FAILS", style="bold red"),
+    "inconclusive": Text("inconclusive at this size", style="yellow"),
+}
+
 
 @app.command("check-claims")
 def check_claims(
     runs: Annotated[int | None, typer.Option(help="Seeds per arm (default: each claim's own).")] = None,
     only: Annotated[list[str] | None, typer.Option(help="Check only these claim ids (repeatable).")] = None,
+    ablate: Annotated[
+        bool,
+        typer.Option(
+            "--ablate",
+            help="Also rerun each claim with its direct coefficients at zero, and under random play.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")] = False,
 ) -> None:
     """Test each causal claim of the paper and each theoretical proposition.
 
     Each claim runs two arms on the same seeds; the effect is treatment minus baseline
-    with its 95% interval, and the claim holds when the interval lies on the predicted
-    side of zero. Exit status 1 if any claim fails.
+    with its 95% interval. A claim holds when the interval lies on the predicted side
+    of zero, fails when it lies on the other side (or the effect is zero), and is
+    inconclusive at this size when it straddles zero. With --ablate, a behaviour claim
+    counts only if it also holds with its direct coefficients (sim/data/claims.yaml) at
+    zero and does not hold when every government chooses at random.
+
+    Exit status 1 if any claim fails (with --ablate: or does not count), 2 on bad
+    input; an inconclusive claim alone does not set it.
     """
+    from sim.claims import ablate as ablate_claim
     from sim.claims import load_claims, test_claim
     from sim.errors import InputError
 
@@ -40,20 +61,79 @@ def check_claims(
                     "--only", f"no such claim; known: {', '.join(c.id for c in claims)}", value=unknown[0]
                 )
             claims = [c for c in claims if c.id in only]
+        if ablate:
+            _ablation_report([ablate_claim(c, runs=runs) for c in claims], as_json)
+            return
         results = [test_claim(c, runs=runs) for c in claims]
-    failed = sum(not r.holds for r in results)
+    failed = sum(r.verdict == "fails" for r in results)
+    unsure = sum(r.verdict == "inconclusive" for r in results)
     if as_json:
-        typer.echo(json.dumps({"claims": [r.as_dict() for r in results], "failed": failed}, indent=2))
+        doc = {"claims": [r.as_dict() for r in results], "failed": failed, "inconclusive": unsure}
+        typer.echo(json.dumps(doc, indent=2))
     else:
         table = Table(
-            title="Claims as directional tests (treatment − baseline, same seeds)", title_justify="left"
+            title="Claims as directional tests (treatment − baseline, same seeds)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
         )
         for col in ("claim", "expected", "effect", "95% interval", ""):
             table.add_column(col, justify="right" if col in ("effect", "95% interval") else "left")
         for r in results:
-            mark = Text("HOLDS", style="green") if r.holds else Text("FAILS", style="bold red")
-            table.add_row(r.id, r.expect, f"{r.effect:+.3f}", f"{r.low:+.3f} … {r.high:+.3f}", mark)
+            table.add_row(
+                r.id, r.expect, f"{r.effect:+.3f}", f"{r.low:+.3f} … {r.high:+.3f}", _MARKS[r.verdict]
+            )
         console.print(table)
-        console.print(f"{len(results) - failed} hold, {failed} fail")
+        held = len(results) - failed - unsure
+        line = f"{held} hold, {failed} fail"
+        if unsure:
+            line += f", {unsure} inconclusive at this size (the interval straddles zero: try more --runs)"
+        console.print(line)
     if failed:
         raise typer.Exit(1)
+
+
+def _ablation_report(rows: list[Any], as_json: bool) -> None:
+    failed = sum(r.verdict == "fails" for r in rows)
+    unsure = sum(r.verdict == "inconclusive at this size" for r in rows)
+    counted = sum(r.counts for r in rows)
+    if as_json:
+        doc = {
+            "claims": [r.as_dict() for r in rows],
+            "counted": counted,
+            "failed": failed,
+            "inconclusive": unsure,
+        }
+        typer.echo(json.dumps(doc, indent=2))
+    else:
+        table = Table(
+            title="Claims with their own coefficients removed, and under random play",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
+        table.add_column("claim (kind): verdict", overflow="fold")
+        for col in ("effect", "ablated", "random"):
+            table.add_column(col, justify="right")
+        for r in rows:
+            style = "green" if r.counts else ("yellow" if r.verdict.startswith("inconclusive") else "red")
+            cell = Text(r.claim.id)
+            cell.append(f" ({r.claim.kind})", style="dim")
+            cell.append("\n" + r.verdict, style=style)
+            table.add_row(cell, _effect(r.ai), _effect(r.ablated), _effect(r.random))
+        console.print(table)
+        console.print(
+            "effect: treatment − baseline and its 95% interval, with the AI; ablated: the same "
+            "with the claim's direct coefficients at zero; random: every government choosing "
+            "uniformly among its open options. A behaviour claim counts only if it holds "
+            "ablated and does not hold under random play.",
+            style="dim",
+        )
+        console.print(
+            f"{counted} of {len(rows)} claims count ({failed} fail, {unsure} inconclusive at this size, "
+            f"{len(rows) - counted - failed - unsure} do not survive ablation or random play)"
+        )
+    if any(not r.counts and not r.verdict.startswith("inconclusive") for r in rows):
+        raise typer.Exit(1)
+
+
+def _effect(r: Any) -> str:
+    return f"{r.effect:+.3f}\n{r.low:+.3f}…{r.high:+.3f}"

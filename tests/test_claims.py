@@ -7,7 +7,17 @@ import math
 import numpy as np
 import pytest
 
-from sim.claims import CLAIMS_FILE, Claim, load_claims, test_claim
+from sim.claims import (
+    CLAIMS_FILE,
+    Claim,
+    _arm_scenario,
+    ablate,
+    ablation,
+    ablation_verdict,
+    judge,
+    load_claims,
+    test_claim,
+)
 from sim.errors import InputError
 
 CLAIMS = load_claims()
@@ -54,11 +64,13 @@ def test_effect_is_the_paired_difference(tmp_path) -> None:
             "baseline": same,
             "treatment": same,
             "expect": "increase",
+            "kind": "behaviour",
+            "direct": ["trust.gain"],
         }
     )
     result = test_claim(claim)
     assert result.effect == 0.0 and result.low == 0.0 and result.high == 0.0
-    assert not result.holds and result.baseline == result.treatment
+    assert not result.holds and result.verdict == "fails" and result.baseline == result.treatment
     assert not any(isinstance(v, float) and math.isnan(v) for v in result.as_dict().values() if v is not None)
 
 
@@ -77,3 +89,129 @@ def test_claims_reuse_common_random_numbers() -> None:
     a, b = test_claim(claim, runs=40), test_claim(claim, runs=40)
     assert a == b
     assert np.isfinite([a.effect, a.low, a.high]).all()
+
+
+# --- verdicts, kinds and ablation ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expect", "low", "high", "n", "verdict"),
+    [
+        ("increase", 0.01, 0.05, 100, "holds"),
+        ("increase", -0.05, -0.01, 100, "fails"),  # the wrong side
+        ("increase", -0.01, 0.05, 100, "inconclusive"),  # straddles zero
+        ("increase", 0.0, 0.05, 100, "inconclusive"),  # touches it
+        ("decrease", -0.05, -0.01, 100, "holds"),
+        ("decrease", 0.01, 0.05, 100, "fails"),
+        ("decrease", -0.05, 0.01, 100, "inconclusive"),
+        ("increase", 0.0, 0.0, 100, "fails"),  # no effect in any run
+        ("increase", 0.02, 0.02, 100, "holds"),  # the same effect in every run
+        ("increase", math.nan, math.nan, 0, "fails"),  # no run counted
+    ],
+)
+def test_judge(expect, low, high, n, verdict):
+    assert judge(expect, low, high, n) == verdict
+
+
+@pytest.mark.parametrize(
+    ("kind", "ai", "ablated", "rnd", "verdict", "counts"),
+    [
+        ("behaviour", "holds", "holds", "fails", "supported", True),
+        ("behaviour", "holds", "holds", "inconclusive", "supported", True),
+        ("behaviour", "holds", "fails", "fails", "carried by its own coefficients", False),
+        ("behaviour", "holds", "inconclusive", "fails", "carried by its own coefficients", False),
+        ("behaviour", "holds", "holds", "holds", "holds under random play too", False),
+        (
+            "behaviour",
+            "holds",
+            "fails",
+            "holds",
+            "carried by its own coefficients; holds under random play too",
+            False,
+        ),
+        ("definition", "holds", "fails", "holds", "holds (definition)", True),
+        ("definition", "fails", "holds", "fails", "fails", False),
+        ("behaviour", "inconclusive", "holds", "fails", "inconclusive at this size", False),
+    ],
+)
+def test_ablation_verdict(kind, ai, ablated, rnd, verdict, counts):
+    assert ablation_verdict(kind, ai, ablated, rnd) == (verdict, counts)
+
+
+def test_every_claim_declares_a_kind_and_its_direct_coefficients():
+    kinds = {c.id: c.kind for c in CLAIMS}
+    assert kinds["repair_mechanisms_rebuild_trust"] == "definition"
+    assert all(k == "behaviour" for cid, k in kinds.items() if cid != "repair_mechanisms_rebuild_trust")
+    assert all(c.direct for c in CLAIMS)
+
+
+def _leaves(tree, prefix=()):
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _leaves(value, (*prefix, str(key)))
+    else:
+        yield ".".join(prefix), tree
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
+def test_ablation_zeroes_exactly_the_declared_paths(claim: Claim) -> None:
+    for arm in (claim.baseline, claim.treatment):
+        before = dict(_leaves(_arm_scenario(claim, arm, []).parameters.model_dump()))
+        after = dict(_leaves(_arm_scenario(claim, arm, ablation(claim)).parameters.model_dump()))
+        changed = {k for k in before if before[k] != after[k]}
+        assert changed == {p for p in claim.direct if before[p] != 0.0}
+        assert all(after[p] == 0.0 for p in claim.direct)
+        assert changed, f"{claim.id}: ablation changes nothing"
+
+
+def _bad_file(tmp_path, old: str, new: str):
+    bad = tmp_path / "claims.yaml"
+    text = CLAIMS_FILE.read_text().replace(old, new, 1)
+    assert text != CLAIMS_FILE.read_text()
+    bad.write_text(text)
+    with pytest.raises(InputError) as info:
+        load_claims(bad)
+    return text, str(info.value)
+
+
+def test_unknown_direct_path_is_refused_with_file_and_line(tmp_path):
+    text, message = _bad_file(
+        tmp_path, "      - trust.quasi_alliance_fear", "      - trust.quasi_alliance_fearr"
+    )
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "fearr" in row)
+    assert (
+        f"{tmp_path / 'claims.yaml'}:{line}:" in message
+        and "no coefficient 'quasi_alliance_fearr'" in message
+    )
+
+
+def test_a_section_or_missing_direct_list_is_refused(tmp_path):
+    _, message = _bad_file(tmp_path, "      - trust.quasi_alliance_fear", "      - trust")
+    assert "is a section" in message
+    text, message = _bad_file(tmp_path, "    kind: behaviour\n", "")
+    assert "kind" in message
+    text, message = _bad_file(tmp_path, "    direct:\n      - utility.coerce.security.target_trust_usa\n", "")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "id: coercion_of_the_aligned" in row)
+    assert f":{line}:" in message and "direct" in message
+
+
+def test_a_direct_path_an_arm_sets_is_refused(tmp_path):
+    text, message = _bad_file(
+        tmp_path, "      - utility.coerce.security.target_trust_usa", "      - world.trust.ROK.USA"
+    )
+    assert "what the baseline arm sets" in message
+
+
+def test_ablate_reports_three_effects_on_the_same_seeds():
+    claim = next(c for c in CLAIMS if c.id == "coercion_of_the_aligned")
+    result = ablate(claim, runs=40)
+    assert result.ai == test_claim(claim, runs=40)
+    # Under random play Beijing's choice does not read Seoul's trust in Washington.
+    assert result.random.effect == 0.0 and result.random.verdict == "fails"
+    assert result.ablated.effect != result.ai.effect
+    doc = result.as_dict()
+    assert doc["kind"] == "behaviour" and doc["direct"] == ["utility.coerce.security.target_trust_usa"]
+    assert {"ai", "ablated", "random", "verdict", "counts"} <= set(doc)
+    assert (
+        doc["verdict"] == ablation_verdict("behaviour", result.ai.verdict, result.ablated.verdict, "fails")[0]
+    )

@@ -46,3 +46,60 @@ def test_bad_flags_exit_2():
     assert result.exit_code == 2 and "no such claim" in result.output
     result = runner.invoke(app, ["check-claims", "--runs", "3"])
     assert result.exit_code == 2 and "at least 10" in result.output
+
+
+def _straddling_claim():
+    from sim.claims import Claim
+
+    # 40 seeds, exposure 0.20 against 0.22: the interval of the effect straddles zero.
+    return Claim.model_validate(
+        {
+            "id": "tiny_exposure_step",
+            "claim": "a small step in exposure",
+            "source": "test",
+            "scenario": "economic_coercion",
+            "runs": 40,
+            "measure": {"metric": "concedes", "actor": "ROK"},
+            "baseline": {"set": {"world.exposure.ROK.PRC": 0.20}},
+            "treatment": {"set": {"world.exposure.ROK.PRC": 0.22}},
+            "expect": "increase",
+            "kind": "behaviour",
+            "direct": ["utility.concede.economy.coercion_pain"],
+        }
+    )
+
+
+def test_a_straddling_interval_is_inconclusive_not_a_failure(monkeypatch):
+    import sim.claims
+
+    monkeypatch.setattr(sim.claims, "load_claims", lambda: [_straddling_claim()])
+    result = runner.invoke(app, ["check-claims"])
+    assert result.exit_code == 0, result.output
+    assert "inconclusive at this size" in result.output and "FAILS" not in result.output
+    assert "0 hold, 0 fail, 1 inconclusive at this size" in result.output
+    doc = json.loads(runner.invoke(app, ["check-claims", "--json"]).output)
+    (claim,) = doc["claims"]
+    assert claim["verdict"] == "inconclusive" and claim["holds"] is False and claim["low"] < 0 < claim["high"]
+    assert doc["failed"] == 0 and doc["inconclusive"] == 1
+
+
+def test_ablate_json_carries_every_arm_and_the_verdict():
+    args = ["check-claims", "--ablate", "--only", "coercion_of_the_aligned", "--only", "quasi_alliance"]
+    result = runner.invoke(app, [*args, "--runs", "40", "--json"])
+    doc = json.loads(result.output)
+    by_id = {c["id"]: c for c in doc["claims"]}
+    assert set(by_id) == {"coercion_of_the_aligned", "quasi_alliance"}
+    for c in doc["claims"]:
+        assert c["kind"] == "behaviour" and c["direct"]
+        for arm in ("ai", "ablated", "random"):
+            assert c[arm]["n"] == 40 and c[arm]["verdict"] in ("holds", "fails", "inconclusive")
+            assert c[arm]["low"] <= c[arm]["effect"] <= c[arm]["high"]
+    # Random Seoul and Tokyo still grow closer when trust in Washington is low: the
+    # quasi-alliance claim is carried by the trust dynamics, not by choices.
+    assert by_id["quasi_alliance"]["random"]["verdict"] == "holds"
+    assert by_id["quasi_alliance"]["counts"] is False and "random play" in by_id["quasi_alliance"]["verdict"]
+    assert doc["counted"] == sum(c["counts"] for c in doc["claims"])
+    assert result.exit_code == 1  # a claim that does not count is a failure of --ablate
+    text = runner.invoke(app, [*args, "--runs", "40"])
+    assert text.exit_code == 1 and "quasi_alliance" in text.output and "ablated" in text.output
+    assert f"{doc['counted']} of 2 claims count" in text.output
