@@ -53,6 +53,11 @@ class Comparison:
     n: int
     discriminates: bool
 
+    @property
+    def differs(self) -> bool:
+        """The 95% interval of AI − random excludes 0, on either side."""
+        return bool(self.low > 0.0 or self.high < 0.0)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data, for JSON: the AI's result at the top level (as before), the rest beside it."""
 
@@ -62,7 +67,7 @@ class Comparison:
         out = {k: num(v) for k, v in self.ai.as_dict().items()}
         out["random"] = {k: num(v) for k, v in self.random.as_dict().items() if k not in ("name", "bound")}
         diff = {"effect": self.effect, "low": self.low, "high": self.high}
-        out["difference"] = {**{k: num(v) for k, v in diff.items()}, "n": self.n}
+        out["difference"] = {**{k: num(v) for k, v in diff.items()}, "n": self.n, "differs": self.differs}
         out["discriminates"] = self.discriminates
         return out
 

@@ -78,9 +78,11 @@ def test_compare_pairs_ai_and_random_play_on_the_same_seeds():
     assert (fires.effect, fires.low, fires.high) == (0.0, 0.0, 0.0) and not fires.discriminates
     # Both ensembles resent Beijing; random play resents it more, so this check is context.
     assert resents.ai.passed and resents.random.passed and not resents.discriminates
+    assert resents.differs and resents.low > 0  # measurably different, but on the wrong side
     # Washington's AI almost never holds; a random Washington holds in some runs.
     assert never_holds.ai.value < never_holds.random.value
     assert never_holds.ai.passed and not never_holds.random.passed and never_holds.discriminates
     doc = never_holds.as_dict()
     assert doc["value"] == never_holds.ai.value and doc["random"]["value"] == never_holds.random.value
-    assert doc["difference"]["n"] == 40 and doc["discriminates"] is True
+    assert doc["difference"]["n"] == 40 and doc["difference"]["differs"] is True
+    assert doc["discriminates"] is True

@@ -61,7 +61,7 @@ def test_json_reports_value_interval_and_verdict(tmp_path):
     assert first["low"] <= first["value"] <= first["high"] and first["n"] == 50
     # Random play on the same seeds, and the paired difference.
     assert first["random"] == {"passed": True, "value": 1.0, "low": first["low"], "high": 1.0, "n": 50}
-    assert first["difference"] == {"effect": 0.0, "low": 0.0, "high": 0.0, "n": 50}
+    assert first["difference"] == {"effect": 0.0, "low": 0.0, "high": 0.0, "n": 50, "differs": False}
     assert first["discriminates"] is False
     last = entry["results"][2]
     assert last["random"]["passed"] is False and last["discriminates"] is True
