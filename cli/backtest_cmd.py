@@ -115,21 +115,19 @@ def _table(entry: dict) -> None:
     table = Table(
         title=f"{entry['scenario']} ({entry['runs']} runs)", title_justify="left", box=box.SIMPLE_HEAD
     )
-    for col, justify in (
-        ("check (expected)", "left"),
-        ("AI", "right"),
-        ("random", "right"),
-        ("AI−random 95%", "right"),
-        ("", "left"),
-        ("evidence", "left"),
-    ):
-        table.add_column(col, justify=justify)
+    table.add_column("check (expected)", overflow="fold", ratio=1)
+    for col, width in (("AI", 6), ("random", 6), ("AI − random, 95%", 7)):
+        table.add_column(col, justify="right", min_width=width, overflow="fold")
+    table.add_column("verdict", min_width=8)
+    narrow = console.width < 72
     for c in entry["results"]:
-        mark = Text("PASS", style="green") if c.ai.passed else Text("FAIL", style="bold red")
-        kind = Text("yes", style="green") if c.discriminates else Text("context", style="yellow")
+        verdict = Text("PASS", style="green") if c.ai.passed else Text("FAIL", style="bold red")
+        verdict.append("\n")
+        verdict.append(
+            "evidence" if c.discriminates else "context", style="green" if c.discriminates else "yellow"
+        )
         name = Text(c.ai.name)
         name.append(f" ({c.ai.bound})", style="dim")
-        table.add_row(
-            name, f"{c.ai.value:.3f}", f"{c.random.value:.3f}", f"{c.low:+.3f}…{c.high:+.3f}", mark, kind
-        )
+        interval = f"{c.low:+.3f}…" + ("\n" if narrow else "") + f"{c.high:+.3f}"
+        table.add_row(name, f"{c.ai.value:.3f}", f"{c.random.value:.3f}", interval, verdict)
     console.print(table)

@@ -17,7 +17,7 @@ app = typer.Typer()
 _MARKS = {
     "holds": Text("HOLDS", style="green"),
     "fails": Text("FAILS", style="bold red"),
-    "inconclusive": Text("inconclusive at this size", style="yellow"),
+    "inconclusive": Text("inconclusive\nat this size", style="yellow"),
 }
 
 
@@ -77,7 +77,8 @@ def check_claims(
             box=box.SIMPLE_HEAD,
         )
         for col in ("claim", "expected", "effect", "95% interval", ""):
-            table.add_column(col, justify="right" if col in ("effect", "95% interval") else "left")
+            justify = "right" if col in ("effect", "95% interval") else "left"
+            table.add_column(col, justify=justify, overflow="fold", ratio=1 if col == "claim" else None)
         for r in results:
             table.add_row(
                 r.id, r.expect, f"{r.effect:+.3f}", f"{r.low:+.3f} … {r.high:+.3f}", _MARKS[r.verdict]

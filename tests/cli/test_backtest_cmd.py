@@ -73,7 +73,7 @@ def test_table_shows_random_play_and_evidence(tmp_path):
     result = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO), "--runs", "40"])
     assert result.exit_code == 0, result.output
     assert "(40 runs)" in result.output and "random" in result.output
-    assert "context" in result.output and "yes" in result.output
+    assert "context" in result.output and "evidence" in result.output.split("1 of 3")[0]
     assert "1 of 3 checks discriminate from random play (evidence); 2 are context only" in result.output
     assert "context, not evidence" in " ".join(result.output.split())
 
