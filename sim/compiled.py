@@ -11,7 +11,8 @@ import numpy as np
 
 from sim.actions import Options, build_options
 from sim.actors import ACTORS, JPN, ROK
-from sim.params import Parameters
+from sim.params import Parameters, rate_declarations
+from sim.timescale import scale_parameters
 from sim.vocab import ACTION_KINDS, CHANNELS, EVENT_KINDS, HOOKS, MECHANISMS, STATUSES, TERMS
 
 N_A = len(ACTORS)
@@ -35,6 +36,7 @@ class Compiled:
         utility: For each action kind, its (term index, feature, coefficient) entries.
         world: The starting views as matrices, keyed trust, opinion, threat, exposure
             (holder x object; the diagonal is 1 for trust and opinion, else 0).
+        months: Turn length in months; ``params`` holds its rates per turn.
     """
 
     params: Parameters
@@ -49,6 +51,7 @@ class Compiled:
     event_coef: np.ndarray
     utility: dict[int, list[tuple[int, str, float]]]
     world: dict[str, np.ndarray]
+    months: float = 1.0
 
 
 def _matrix(table: dict[str, dict[str, float]], diagonal: float) -> np.ndarray:
@@ -60,8 +63,15 @@ def _matrix(table: dict[str, dict[str, float]], diagonal: float) -> np.ndarray:
     return out
 
 
-def compile_parameters(params: Parameters) -> Compiled:
-    """Build the numeric tables for ``params``."""
+def compile_parameters(params: Parameters, months: float = 1.0) -> Compiled:
+    """Build the numeric tables for ``params``.
+
+    Args:
+        params: Parameters with their rates per month (as written in the data files).
+        months: The scenario's turn length in months (`sim.timescale`); the declared
+            per-month rates are scaled to it, and ``Compiled.params`` holds them per turn.
+    """
+    params = scale_parameters(params, months, rate_declarations())
     weights = np.array([[getattr(params.actors[a].preferences, t) for t in TERMS] for a in ACTORS])
     temperature = np.array([params.actors[a].temperature for a in ACTORS])
     mechs = [params.mechanisms[m] for m in MECHANISMS]
@@ -115,4 +125,5 @@ def compile_parameters(params: Parameters) -> Compiled:
         mech=mech,
         event_coef=event_coef,
         utility=utility,
+        months=months,
     )

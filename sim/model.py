@@ -99,7 +99,7 @@ class TrilateralModel(mesa.Model):
             self.loaded = load_scenario(scenario, overrides)
         # The scenario file's content. Not `self.scenario`: mesa 3.5 reserves that name.
         self.script = self.loaded.scenario
-        self.compiled = compile_parameters(self.loaded.parameters)
+        self.compiled = compile_parameters(self.loaded.parameters, self.script.turn_months)
         self.plan = utility_plan(self.compiled)
         self.turn = 0
         self.state: State = initial_state(self.compiled, self.seeds.size, len(self.script.events))

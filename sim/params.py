@@ -245,10 +245,43 @@ class Parameters(Strict):
 
 
 @cache
-def _default_tree() -> dict[str, Any]:
+def _default_files() -> tuple[dict[str, Any], dict[str, Any]]:
     world, _ = load_yaml(WORLD_FILE)
     rest, _ = load_yaml(PARAMETERS_FILE)
-    return {"world": world, **rest}
+    rates = rest.pop("per_month", {})
+    return {"world": world, **rest}, rates
+
+
+def _default_tree() -> dict[str, Any]:
+    return _default_files()[0]
+
+
+@cache
+def rate_declarations() -> dict[str, str]:
+    """Which coefficients are per-month rates, and of what kind.
+
+    Read from ``per_month:`` in parameters.yaml: dotted path pattern (``*`` for any
+    key) to ``share``, ``amount`` or ``months``; see `sim.timescale`.
+
+    Raises:
+        ValueError: if a pattern names no parameter, or is declared twice.
+    """
+    from sim.timescale import RATE_KINDS, matching_paths  # timescale reads Parameters: no cycle at import
+
+    out: dict[str, str] = {}
+    tree = _default_tree()
+    for kind, patterns in _default_files()[1].items():
+        if kind not in RATE_KINDS:
+            raise ValueError(
+                f"{PARAMETERS_FILE}: per_month.{kind}: unknown kind; allowed: {', '.join(RATE_KINDS)}"
+            )
+        for pattern in patterns:
+            if pattern in out:
+                raise ValueError(f"{PARAMETERS_FILE}: per_month: {pattern} is declared twice")
+            if not matching_paths(tree, tuple(pattern.split("."))):
+                raise ValueError(f"{PARAMETERS_FILE}: per_month: {pattern} names no parameter")
+            out[pattern] = kind
+    return out
 
 
 def default_tree() -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.actors import ActorName
 from sim.errors import MISSING, InputError, Problem
@@ -143,7 +143,9 @@ class Scenario(Strict):
     description: str = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
     turns: Turn
-    turn_length: str = "1 month"
+    turn_length: str = Field(
+        "1 month", description="'N days', 'N weeks' or 'N months'; rates are scaled to it"
+    )
     briefings: dict[Turn, str] = Field(description="the situation briefing read at the start of each turn")
     parameters: dict[str, Any] = Field(
         default_factory=dict,
@@ -153,6 +155,21 @@ class Scenario(Strict):
     expectations: Expectations | None = Field(
         None, description="outcomes an ensemble should show (see sim/expectations.py); run by `backtest`"
     )
+
+    @field_validator("turn_length")
+    @classmethod
+    def _turn_length(cls, value: str) -> str:
+        from sim.timescale import parse_turn_length
+
+        parse_turn_length(value)  # a bad length raises with what is allowed
+        return value
+
+    @property
+    def turn_months(self) -> float:
+        """The turn length in months (`sim.timescale.parse_turn_length`)."""
+        from sim.timescale import parse_turn_length
+
+        return parse_turn_length(self.turn_length)
 
     @model_validator(mode="after")
     def _events_fit(self) -> Scenario:
