@@ -122,6 +122,7 @@ FEATURES: dict[str, FeatureFn] = {
     "coercion_pain": lambda x, g, c: (
         x.state.pressure[:, g[0]]
         * x.state.exposure[:, g[0], PRC]
+        * x.state.leverage[:, g[0]]
         * (1.0 - x.hooks.actor[:, H["coercion_shield"], g[0]])
     ),
     # Cost borne so far wears down a government, the faster the weaker its resolve.

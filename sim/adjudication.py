@@ -14,7 +14,7 @@ import numpy as np
 from sim.actions import DEFECTION_KINDS, RESPONSE_KINDS, K
 from sim.actors import ALLIES, JPN, PRC, ROK, USA
 from sim.compiled import Compiled
-from sim.events import Signals
+from sim.events import Signals, blend_leverage
 from sim.mechanisms import Hooks, step_mechanisms
 from sim.params import Parameters
 from sim.state import State
@@ -281,14 +281,19 @@ def _tensions(
     cost = state.cost.copy()
     for a in allies:
         pain = (
-            x.coercion_cost * state.pressure[:, a] * state.exposure[:, a, PRC] * (1.0 - coercion_shield[:, a])
+            x.coercion_cost
+            * state.pressure[:, a]
+            * state.exposure[:, a, PRC]
+            * state.leverage[:, a]
+            * (1.0 - coercion_shield[:, a])
         )
         cost[:, a] += pain * ~conceded[:, a] + x.retaliation_cost * (kind[:, a] == K["retaliate"])
         cost[:, PRC] += x.coercion_cost * state.pressure[:, a] * state.exposure[:, PRC, a]
         exposure[:, a, PRC] *= 1.0 - x.diversification * state.pressure[:, a]
-    pressure = (pressure * np.where(conceded, 1.0 - x.concession_relief, 1.0) + squeeze) * (
-        1.0 - x.pressure_decay
-    )
+    kept = pressure * np.where(conceded, 1.0 - x.concession_relief, 1.0)
+    # Beijing's coerce action squeezes trade at large: leverage 1 for its share.
+    leverage = blend_leverage(kept, state.leverage, squeeze, 1.0)
+    pressure = (kept + squeeze) * (1.0 - x.pressure_decay)
     inducement *= 1.0 - x.inducement_decay
     demand = state.demand * (1.0 - x.demand_decay) * ~responding
 
@@ -311,6 +316,7 @@ def _tensions(
     return {
         "crisis": crisis,
         "pressure": np.clip(pressure, 0.0, 1.0),
+        "leverage": leverage,
         "inducement": np.clip(inducement, 0.0, 1.0),
         "demand": demand,
         "dispute": dispute,

@@ -13,6 +13,7 @@ from sim import rng
 from sim.actors import ALLIES, INDEX, JPN, ROK
 from sim.compiled import Compiled
 from sim.mechanisms import Hooks
+from sim.params import government_table
 from sim.scenario import Condition, Event, Scenario
 from sim.state import State
 from sim.vocab import ACTIVE, CHANNELS, ENDED, EVENT_KINDS, MECHANISMS, STATUSES, SUSPENDED
@@ -114,6 +115,7 @@ def apply_events(
         state.demand.copy(),
     )
     threat, resolve, cost = state.threat.copy(), state.resolve.copy(), state.cost.copy()
+    leverage = state.leverage.copy()
     strength, status = state.strength.copy(), state.status.copy()
     deterrence = hooks.of("deterrence")[:, list(ALLIES)].mean(axis=1)
     damping = hooks.of("dispute_damping")[:, [ROK, JPN]].mean(axis=1)
@@ -135,19 +137,30 @@ def apply_events(
         heat = coef[C["dispute"]] * m
         dispute += np.where(both | (heat > 0), _damped(heat, damping), 0.0)
         for t in targets:
-            pressure[:, t] += coef[C["pressure"]] * m * (1.0 - coercion_shield[:, t])
+            added = coef[C["pressure"]] * m * (1.0 - coercion_shield[:, t])
+            if event.dependence is not None:
+                ratio = _dependence_ratio(event.dependence, state.exposure[:, t, src])
+                leverage[:, t] = blend_leverage(pressure[:, t], leverage[:, t], added, ratio)
+            pressure[:, t] += added
             inducement[:, t] += coef[C["inducement"]] * m * (1.0 - wedge_shield[:, t])
             demand[:, t] += coef[C["demand"]] * m
             if t != src:
                 threat[:, t, src] += coef[C["threat"]] * m
                 signals.add("trust", t, src, coef[C["trust_to_source"]] * m)
                 signals.add("opinion", t, src, coef[C["opinion_to_source"]] * m)
-            resolve[:, t] += coef[C["resolve"]] * m
+            if event.government is None:
+                resolve[:, t] += coef[C["resolve"]] * m
             cost[:, t] += np.maximum(coef[C["cost"]] * m, 0.0)
             for u in targets:
                 if u != t:
                     signals.add("trust", t, u, coef[C["trust_among"]] * m)
                     signals.add("opinion", t, u, coef[C["opinion_among"]] * m)
+        if event.government is not None:
+            # Who governs is data; resolve follows it by the one coding rule.
+            seat = government_table().governments[event.government].actor
+            resolve[:, INDEX[seat]] = np.where(
+                on, government_table().resolve(event.government), resolve[:, INDEX[seat]]
+            )
         if event.mechanism is not None:
             _mechanism_effect(event, on, strength, status)
 
@@ -155,6 +168,7 @@ def apply_events(
         crisis=np.clip(crisis, 0.0, 1.0),
         dispute=np.clip(dispute, 0.0, 1.0),
         pressure=np.clip(pressure, 0.0, 1.0),
+        leverage=leverage,
         inducement=np.clip(inducement, 0.0, 1.0),
         demand=np.clip(demand, 0.0, 1.0),
         threat=np.clip(threat, 0.0, 1.0),
@@ -165,6 +179,31 @@ def apply_events(
         fired=state.fired | fired,
     )
     return state, signals
+
+
+def blend_leverage(
+    pressure: np.ndarray, leverage: np.ndarray, added: np.ndarray, ratio: np.ndarray | float
+) -> np.ndarray:
+    """Leverage after ``added`` pressure with dependence-over-exposure ``ratio`` joins.
+
+    The pressure-weighted mean (pressure x leverage + added x ratio) / (pressure +
+    added); unchanged where no pressure is present or added. Exactly 1 stays 1 when
+    ``ratio`` is 1, so a scenario without a stated dependence plays as before.
+
+    Args:
+        pressure: Pressure before, shape (n,).
+        leverage: Leverage before, shape (n,).
+        added: Pressure added, shape (n,).
+        ratio: Dependence on what the new measure cuts over trade exposure.
+    """
+    total = pressure + added
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, (pressure * leverage + added * ratio) / safe, leverage)
+
+
+def _dependence_ratio(dependence: float, exposure: np.ndarray) -> np.ndarray:
+    """Dependence on the cut goods over trade exposure; 1 where there is no trade."""
+    return np.where(exposure > 0, dependence / np.where(exposure > 0, exposure, 1.0), 1.0)
 
 
 def _damped(increment: np.ndarray, damping: np.ndarray) -> np.ndarray:

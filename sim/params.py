@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.actors import ACTORS, ActorName
 from sim.errors import InputError, Problem
@@ -24,6 +24,7 @@ from sim.yamlio import Path_, dotted, load_yaml
 DATA_DIR = Path(__file__).parent / "data"
 WORLD_FILE = DATA_DIR / "world.yaml"
 PARAMETERS_FILE = DATA_DIR / "parameters.yaml"
+GOVERNMENTS_FILE = DATA_DIR / "governments.yaml"
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
@@ -39,6 +40,62 @@ class Strict(BaseModel):
 ActorMatrix = dict[ActorName, dict[ActorName, Unit]]
 
 
+class Government(Strict):
+    """One government in the resolve table (governments.yaml), with its coding's source."""
+
+    actor: ActorName
+    leader: str = Field(min_length=1)
+    term: str = Field(min_length=1)
+    line: Annotated[int, Field(ge=-1, le=1)]
+    source: str = Field(min_length=1)
+
+
+class ResolveRule(Strict):
+    """resolve = base + step x line + great_power_bonus x (actor is a great power)."""
+
+    base: Unit
+    step: Unit
+    great_power_bonus: Unit
+    great_powers: list[ActorName]
+
+
+class GovernmentTable(Strict):
+    """governments.yaml: the one coding rule and every government it is applied to."""
+
+    rule: ResolveRule
+    governments: dict[str, Government]
+
+    def resolve(self, government: str) -> float:
+        """The coded resolve of a government, clipped to [0, 1].
+
+        Raises:
+            KeyError: for a government not in the table.
+        """
+        g = self.governments[government]
+        r = self.rule
+        return min(
+            max(r.base + r.step * g.line + r.great_power_bonus * (g.actor in r.great_powers), 0.0), 1.0
+        )
+
+    def known(self, actor: str) -> list[str]:
+        """The governments of one actor's seat, in file order."""
+        return [k for k, g in self.governments.items() if g.actor == actor]
+
+
+@cache
+def government_table() -> GovernmentTable:
+    """The validated resolve table (sim/data/governments.yaml)."""
+    data, _ = load_yaml(GOVERNMENTS_FILE)
+    return GovernmentTable.model_validate(data)
+
+
+def _known_government(government: str) -> str:
+    table = government_table()
+    if government not in table.governments:
+        raise ValueError(f"is not in {GOVERNMENTS_FILE.name}; known: {', '.join(table.governments)}")
+    return government
+
+
 class World(Strict):
     """The starting world: views each actor holds of the others, and tension levels."""
 
@@ -46,6 +103,7 @@ class World(Strict):
     opinion: ActorMatrix
     threat: ActorMatrix
     exposure: ActorMatrix
+    governments: dict[ActorName, Annotated[str, AfterValidator(_known_government)]]
     resolve: dict[ActorName, Unit]
     crisis: Unit
     dispute: Unit
@@ -64,6 +122,15 @@ class World(Strict):
                     )
         if set(self.resolve) != set(ACTORS):
             raise ValueError(f"resolve must give a value for each of {', '.join(ACTORS)}")
+        table = government_table()
+        for actor, government in self.governments.items():
+            if table.governments[government].actor != actor:
+                raise ValueError(
+                    f"governments.{actor}: {government!r} is not a government of {actor} in "
+                    f"{GOVERNMENTS_FILE.name}; known: {', '.join(table.known(actor))}"
+                )
+        if set(self.governments) != set(ACTORS):
+            raise ValueError(f"governments must name who governs each of {', '.join(ACTORS)}")
         return self
 
 
@@ -249,7 +316,26 @@ def _default_files() -> tuple[dict[str, Any], dict[str, Any]]:
     world, _ = load_yaml(WORLD_FILE)
     rest, _ = load_yaml(PARAMETERS_FILE)
     rates = rest.pop("per_month", {})
+    _code_resolve(world, set())
     return {"world": world, **rest}, rates
+
+
+def _code_resolve(world: Any, kept: set[str]) -> None:
+    """Fill ``world["resolve"]`` from who governs, by the one rule of governments.yaml.
+
+    Args:
+        world: The world tree (mutated).
+        kept: Actors whose resolve was set explicitly (``--set``, a sweep): left alone.
+    """
+    if not isinstance(world, dict) or not isinstance(world.get("governments"), dict):
+        return
+    table = government_table()
+    resolve = world.setdefault("resolve", {})
+    if not isinstance(resolve, dict):
+        return
+    for actor, government in world["governments"].items():
+        if actor not in kept and isinstance(government, str) and government in table.governments:
+            resolve[actor] = table.resolve(government)
 
 
 def _default_tree() -> dict[str, Any]:
@@ -402,10 +488,31 @@ def build_parameters(overrides: list[Override]) -> Parameters:
                 )
             )
             continue
+        if path[:2] == ("world", "governments") and len(path) == 3:
+            seat = government_table().governments.get(value) if isinstance(value, str) else None
+            if seat is not None and seat.actor != path[2]:
+                known = ", ".join(government_table().known(path[2]))
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        f"parameters.{label}",
+                        value,
+                        f"governs {seat.actor}, not {path[2]}; known for {path[2]}: {known}",
+                    )
+                )
+                continue
         holder[key] = value
         origin[path] = (source, line)
     if problems:
         raise InputError(problems)
+    # Resolve follows who governs, unless a value was set explicitly for a what-if.
+    kept = (
+        set(ACTORS)
+        if ("world", "resolve") in origin
+        else {p[2] for p in origin if p[:2] == ("world", "resolve")}
+    )
+    _code_resolve(tree.get("world"), kept)
     try:
         return Parameters.model_validate(tree)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.actors import ActorName
+from sim.episodes import check_validation_file
 from sim.errors import MISSING, InputError, Problem
 from sim.expectations import Expectations
 from sim.params import Override, Parameters, build_parameters, flatten_overrides
@@ -111,6 +112,19 @@ class Event(Strict):
     magnitude: float = Field(ge=-1.0, le=1.0)
     mechanism: MechanismId | None = None
     mechanism_effect: Literal["suspend", "end", "weaken", "strengthen", "activate"] | None = None
+    government: str | None = Field(
+        None,
+        description="for leadership_change: the incoming government of one target "
+        "(sim/data/governments.yaml); its coded resolve replaces that target's, and the "
+        "kind's resolve channel does not act",
+    )
+    dependence: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="for coercive measures: the targets' sourced dependence on what the measure cuts "
+        "(e.g. 0.9 for rare earths in 2010); default: their trade exposure to the source",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Event:
@@ -128,12 +142,28 @@ class Event(Strict):
             )
         if len(set(self.targets)) != len(self.targets):
             raise FieldError("targets", "repeat an actor; name each once")
+        if self.government is not None:
+            _check_government(self)
         return self
 
     @property
     def scheduled(self) -> bool:
         """True when the event fires on its turn in every run."""
         return self.when is None and self.chance is None
+
+
+def _check_government(event: Event) -> None:
+    from sim.params import government_table
+
+    table = government_table()
+    if event.kind != "leadership_change":
+        raise FieldError("government", "applies only to leadership_change events")
+    seat = table.governments.get(event.government or "")
+    if seat is None or seat.actor not in event.targets:
+        known = ", ".join(g for t in event.targets for g in table.known(t))
+        raise FieldError(
+            "government", f"is not a government of a target ({', '.join(event.targets)}); known: {known}"
+        )
 
 
 class Scenario(Strict):
@@ -273,6 +303,7 @@ def parse_scenario(
     except ValidationError as exc:
         raise InputError(_problems(exc, source, lines, data)) from None
     own = flatten_overrides(scenario.parameters, source, lines, ("parameters",))
+    check_validation_file(scenario, own, source, lines)
     parameters = build_parameters(own + list(overrides or []))
     _check_actions(scenario, parameters, source, lines)
     return LoadedScenario(

@@ -29,6 +29,12 @@ class State:
         crisis: Military tension, shape (n,).
         dispute: Seoul-Tokyo history and territorial heat, shape (n,).
         pressure: Beijing's coercive pressure on each actor, shape (n, 4).
+        leverage: How much harder the measures in force bite than a cut of ordinary
+            trade, per actor, shape (n, 4): the pressure-weighted mean, over the
+            measures that built the pressure, of the target's sourced dependence on
+            what each cuts over its trade exposure to Beijing (1 for a measure with no
+            stated dependence, and for Beijing's coerce action). Pain is pressure x
+            exposure x leverage.
         inducement: Beijing's standing offers to each actor, shape (n, 4).
         demand: Washington's standing asks of each actor, shape (n, 4).
         strength: Mechanism strength in [0, 1], shape (n, mechanisms).
@@ -48,6 +54,7 @@ class State:
     crisis: np.ndarray
     dispute: np.ndarray
     pressure: np.ndarray
+    leverage: np.ndarray
     inducement: np.ndarray
     demand: np.ndarray
     strength: np.ndarray
@@ -88,6 +95,7 @@ def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
         crisis=np.full(n, w.crisis),
         dispute=np.full(n, w.dispute),
         pressure=np.zeros((n, N_A)),
+        leverage=np.ones((n, N_A)),
         inducement=np.zeros((n, N_A)),
         demand=np.zeros((n, N_A)),
         strength=tile(compiled.mech["strength"]),
