@@ -20,7 +20,13 @@ EPISODES = sorted((SCENARIO_DIR / "history").glob("*.yaml"))
 
 
 def test_the_episodes_are_there() -> None:
-    assert {p.stem for p in EPISODES} >= {"senkaku_2010", "thaad_2016", "comfort_women_2015", "dokdo_2021"}
+    assert {p.stem for p in EPISODES} >= {
+        "senkaku_2010",
+        "thaad_2016",
+        "comfort_women_2015",
+        "dokdo_2021",
+        "australia_2020",
+    }
 
 
 @pytest.mark.parametrize("path", EPISODES, ids=[p.stem for p in EPISODES])
