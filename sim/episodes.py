@@ -101,7 +101,7 @@ def check_validation_file(
                 )
             )
         for check in checks:
-            clash = _acts_on(event, check, scenario.turns)
+            clash = acts_on(event, check, scenario.turns)
             if clash:
                 problems.append(
                     Problem(
@@ -125,7 +125,7 @@ def _reads(check: Check, turns: int) -> tuple[int, int]:
     return (0 if check.change else last), last
 
 
-def _acts_on(event: Event, check: Check, turns: int) -> str | None:
+def acts_on(event: Event, check: Check, turns: int) -> str | None:
     """The event field that writes what ``check`` measures, or None."""
     first, last = _reads(check, turns)
     measures_mechanism = check.metric in ("mechanism_status", "strength") and check.mechanism is not None

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from support import compiled, event, make_scenario, make_state, overrides, zero_hooks
 
 from agents.utility import FEATURES, situation
 from sim.actors import INDEX, JPN, PRC, ROK
@@ -12,7 +15,6 @@ from sim.errors import InputError
 from sim.events import apply_events, blend_leverage
 from sim.params import build_parameters, default_parameters, government_table
 from sim.scenario import SCENARIO_DIR, load_scenario, parse_scenario
-from tests.support import compiled, event, make_scenario, make_state, overrides, zero_hooks
 
 HISTORY = sorted((SCENARIO_DIR / "history").glob("*.yaml"))
 
@@ -208,3 +210,16 @@ def test_a_measure_with_a_dependence_bites_as_that_dependence() -> None:
     pain = FEATURES["coercion_pain"](view, group, c)
     assert pain[0, 0] == pytest.approx(0.60 * 0.9)  # pressure x dependence, not x 0.21
     assert INDEX["JPN"] == JPN
+
+
+@given(
+    p=st.floats(0.0, 1.0),
+    lev=st.floats(0.1, 10.0),
+    added=st.floats(0.0, 1.0),
+    ratio=st.floats(0.1, 10.0),
+)
+def test_leverage_stays_between_the_old_leverage_and_the_new_ratio(
+    p: float, lev: float, added: float, ratio: float
+) -> None:
+    out = blend_leverage(np.array([p]), np.array([lev]), np.array([added]), ratio)[0]
+    assert min(lev, ratio) - 1e-12 <= out <= max(lev, ratio) + 1e-12

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.episodes import acts_on
 from sim.expectations import Check, backtest
 from sim.scenario import SCENARIO_DIR, load_scenario
 
@@ -49,3 +50,22 @@ def _meets(value: float, check: Check) -> bool:
     assert check.mean is not None
     above, below = check.mean.above, check.mean.below
     return (above is None or value > above) and (below is None or value < below)
+
+
+@pytest.mark.parametrize("path", EPISODES, ids=[p.stem for p in EPISODES])
+def test_no_episode_scripts_what_its_checks_measure(path: Path) -> None:
+    # The outcomes are not inputs: no event of the file writes a mechanism (or a
+    # resolve) that one of its checks reads, inside the turns the check reads.
+    scenario = load_scenario(path).scenario
+    assert scenario.expectations is not None
+    for event in scenario.events:
+        for check in scenario.expectations.checks:
+            assert acts_on(event, check, scenario.turns) is None, (event.id, check.name)
+
+
+def test_the_comfort_women_file_no_longer_scripts_the_hollowing_out() -> None:
+    # Its history-dialogue checks stop at turn 35; the one scripted effect on the
+    # dialogue is the documented dissolution, in turn 36.
+    scenario = load_scenario(SCENARIO_DIR / "history" / "comfort_women_2015.yaml").scenario
+    on_dialogue = [(e.turn, e.mechanism_effect) for e in scenario.events if e.mechanism == "history_dialogue"]
+    assert on_dialogue == [(36, "end")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sim.compiled import compile_parameters
 from sim.errors import InputError
@@ -187,3 +189,16 @@ def test_unscaled_two_week_turns_would_run_the_dynamics_at_double_speed() -> Non
     unscaled = _trajectory("2 weeks", 26, 1.0)
     worst = max(abs(diff) - 3.0 * se for _, diff, se in _gaps(monthly, unscaled, _PAIRS))
     assert worst > _DISCRETISATION
+
+
+@given(r=st.floats(0.0, 0.99), a=st.floats(0.01, 1.5), b=st.floats(0.01, 1.5))
+def test_shares_compose_over_consecutive_turns(r: float, a: float, b: float) -> None:
+    # what is kept over a turns then b turns is what is kept over a + b
+    kept = (1.0 - scale_rate(r, "share", a)) * (1.0 - scale_rate(r, "share", b))
+    assert kept == pytest.approx(1.0 - scale_rate(r, "share", a + b), rel=1e-9, abs=1e-12)
+
+
+@given(r=st.floats(0.0, 10.0), a=st.floats(0.01, 1.5), b=st.floats(0.01, 1.5))
+def test_amounts_add_over_consecutive_turns(r: float, a: float, b: float) -> None:
+    total = scale_rate(r, "amount", a) + scale_rate(r, "amount", b)
+    assert total == pytest.approx(scale_rate(r, "amount", a + b), rel=1e-9, abs=1e-12)
