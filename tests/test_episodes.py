@@ -131,6 +131,7 @@ def _ev(turn: int, effect: str, kind: str = "agreement_unravels") -> str:
         ("  world: {resolve: {JPN: 0.35}}", "parameters.world.resolve.JPN"),
         ("  trust: {loss: 0.4}", "parameters.trust.loss"),
         ("  mechanisms: {gsomia: {decay: 0.1}}", "parameters.mechanisms.gsomia.decay"),
+        ("  world: {trust: {PRC: {JPN: 0.25}}}", "parameters.world.trust.PRC.JPN"),
     ],
 )
 def test_a_file_with_expectations_may_set_only_observables(setting: str, path: str) -> None:
