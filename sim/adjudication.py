@@ -58,6 +58,58 @@ def bounded_update(
     return np.clip(level + up - down, 0.0, 1.0)
 
 
+def bounded_update_over(
+    level: np.ndarray, good: np.ndarray, bad: np.ndarray, gain: float, loss: float, months: float
+) -> np.ndarray:
+    """`bounded_update` for evidence arriving at a steady monthly rate, over ``months``.
+
+    One month of evidence ``good``, ``bad`` (per month) moves the level by the affine
+    map l -> u + (1 - u - d) l, with u = gain (1 - e^-good) and d = loss (1 - e^-bad),
+    whose fixed point is l* = u / (u + d). Over ``months`` the gap to l* shrinks by
+    (1 - u - d) ** months, so two half-month turns move the level exactly as one month
+    does; with ``months`` = 1 it is `bounded_update` (up to rounding).
+
+    Args:
+        level: The level in [0, 1].
+        good: Good evidence per month (the per-turn amount divided by ``months``).
+        bad: Bad evidence per month.
+        gain: Share of the gap to 1 closed by strong good evidence in a month.
+        loss: Share of the level lost to strong bad evidence in a month.
+        months: Turn length in months.
+    """
+    up = gain * -np.expm1(-good)
+    down = loss * -np.expm1(-bad)
+    moving = up + down
+    fixed = np.where(moving > 0, up / np.where(moving > 0, moving, 1.0), level)
+    kept = np.maximum(1.0 - moving, 0.0) ** months
+    return np.clip(fixed + (level - fixed) * kept, 0.0, 1.0)
+
+
+def _update_view(
+    level: np.ndarray,
+    signals: Signals,
+    one_off: Signals | None,
+    view: str,
+    gain: float,
+    loss: float,
+    months: float,
+) -> np.ndarray:
+    """Trust or opinion after this turn's evidence.
+
+    With monthly turns, one `bounded_update` of all the evidence. With another turn
+    length, the events' one-off evidence first, then the per-turn rest (scaled to the
+    turn) as a steady monthly rate over the turn (`bounded_update_over`).
+    """
+    good, bad = getattr(signals, f"{view}_good"), getattr(signals, f"{view}_bad")
+    if one_off is None:
+        return bounded_update(level, good, bad, gain, loss)
+    event_good, event_bad = getattr(one_off, f"{view}_good"), getattr(one_off, f"{view}_bad")
+    after_events = bounded_update(level, event_good, event_bad, gain, loss)
+    return bounded_update_over(
+        after_events, (good - event_good) / months, (bad - event_bad) / months, gain, loss, months
+    )
+
+
 def adjudicate(
     state: State, choices: np.ndarray, signals: Signals, hooks: Hooks, compiled: Compiled
 ) -> tuple[State, Outcome]:
@@ -93,6 +145,9 @@ def adjudicate(
     breaks_ranks = defecting | (kind == K["suspend"]) | ((kind == K["retaliate"]) & (target != PRC))
     wedge_split = wedge_target & breaks_ranks
 
+    # Events' signals are one-off; what follows (moves, standing conditions, mechanisms)
+    # is per-turn evidence whose rates were scaled to the turn (sim/timescale.py).
+    one_off = None if compiled.months == 1.0 else signals.copy()
     # Standing together or apart under fire is what allies remember: a military crisis.
     _alliance_signals(signals, p, kind, target, mech, responding, defecting, conceded, military, compiled)
     _beijing_signals(signals, state, p, kind)
@@ -104,13 +159,13 @@ def adjudicate(
     trust = np.where(
         eye,
         1.0,
-        bounded_update(state.trust, signals.trust_good, signals.trust_bad, p.trust.gain, p.trust.loss),
+        _update_view(state.trust, signals, one_off, "trust", p.trust.gain, p.trust.loss, compiled.months),
     )
     opinion = np.where(
         eye,
         1.0,
-        bounded_update(
-            state.opinion, signals.opinion_good, signals.opinion_bad, p.opinion.gain, p.opinion.loss
+        _update_view(
+            state.opinion, signals, one_off, "opinion", p.opinion.gain, p.opinion.loss, compiled.months
         ),
     )
 

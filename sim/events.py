@@ -33,6 +33,12 @@ class Signals:
     opinion_good: np.ndarray
     opinion_bad: np.ndarray
 
+    def copy(self) -> Signals:
+        """An independent copy."""
+        return Signals(
+            self.trust_good.copy(), self.trust_bad.copy(), self.opinion_good.copy(), self.opinion_bad.copy()
+        )
+
     @classmethod
     def zeros(cls, n: int, n_a: int) -> Signals:
         """No signals."""
