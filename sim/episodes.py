@@ -24,7 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from sim.errors import InputError, Problem
-from sim.params import DATA_DIR, Override
+from sim.params import DATA_DIR, Override, Parameters
 from sim.timescale import matching_paths
 from sim.yamlio import Path_, dotted, line_of, load_yaml
 
@@ -140,3 +140,33 @@ def acts_on(event: Event, check: Check, turns: int) -> str | None:
         if government_table().governments[event.government].actor == check.actor:
             return "government"
     return None
+
+
+def check_dependence(
+    scenario: Scenario, parameters: Parameters, source: str, lines: dict[Path_, int]
+) -> None:
+    """A `dependence:` belongs on a measure that adds pressure, against Beijing's target.
+
+    Raises:
+        InputError: naming the event's line, for a `dependence:` on an event kind whose
+            `pressure` coefficient is 0 (it would weigh nothing).
+    """
+    problems = []
+    for i, event in enumerate(scenario.events):
+        if event.dependence is None:
+            continue
+        effect = parameters.events.get(event.kind)
+        if effect is None or effect.pressure <= 0:
+            squeezing = ", ".join(k for k, e in parameters.events.items() if e.pressure > 0)
+            path: Path_ = ("events", i, "dependence")
+            problems.append(
+                Problem(
+                    source,
+                    line_of(lines, path),
+                    dotted(path),
+                    event.dependence,
+                    f"applies only to measures that add pressure ({squeezing}); '{event.kind}' adds none",
+                )
+            )
+    if problems:
+        raise InputError(problems)

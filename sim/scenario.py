@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.actors import ActorName
-from sim.episodes import check_validation_file
+from sim.episodes import check_dependence, check_validation_file
 from sim.errors import MISSING, InputError, Problem
 from sim.expectations import Expectations
 from sim.params import Override, Parameters, build_parameters, flatten_overrides
@@ -305,6 +305,7 @@ def parse_scenario(
     own = flatten_overrides(scenario.parameters, source, lines, ("parameters",))
     check_validation_file(scenario, own, source, lines)
     parameters = build_parameters(own + list(overrides or []))
+    check_dependence(scenario, parameters, source, lines)
     _check_actions(scenario, parameters, source, lines)
     return LoadedScenario(
         path=path or source,

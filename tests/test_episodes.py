@@ -224,3 +224,13 @@ def test_leverage_stays_between_the_old_leverage_and_the_new_ratio(
 ) -> None:
     out = blend_leverage(np.array([p]), np.array([lev]), np.array([added]), ratio)[0]
     assert min(lev, ratio) - 1e-12 <= out <= max(lev, ratio) + 1e-12
+
+
+def test_a_dependence_belongs_on_a_measure_that_adds_pressure() -> None:
+    ev = (
+        "  - {kind: summit, source: USA, targets: [USA, JPN], turn: 3, magnitude: 0.5,"
+        " headline: h, briefing: b, dependence: 0.9}"
+    )
+    with pytest.raises(InputError) as err:
+        _parse(events=ev)
+    assert "events[0].dependence" in str(err.value) and "export_ban" in str(err.value)
