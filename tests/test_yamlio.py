@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import functools
+import math
+import re
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim import yamlio
 from sim.errors import InputError
-from sim.yamlio import dotted, line_of, load_yaml, parse_yaml
+from sim.yamlio import LIMITS, dotted, line_of, load_yaml, parse_value, parse_yaml
 
 NESTED = """\
 title: x
@@ -106,7 +113,6 @@ def test_non_utf8_file(tmp_path):
     [
         ("a: [1, 2\nb: 3\n", 2),
         ("a: 1\n  b: 2\n", 2),
-        ("a: 1\n---\nb: 2\n", 2),
         ("a:\n\t- 1\n", 2),
         ("key: 'unterminated\n", 2),
     ],
@@ -129,5 +135,221 @@ def test_recursive_alias_is_an_input_error():
 
 
 def test_absurdly_deep_nesting_is_an_input_error():
-    with pytest.raises(InputError, match="nested too deeply"):
+    with pytest.raises(InputError, match="nested more than 50 levels deep"):
         parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "f.yaml")
+
+
+# --- What the author wrote is what the engine reads (YAML 1.2 core typing) ---
+
+LOADERS = [yamlio._PyLoader] + ([yamlio._CLoader] if hasattr(yamlio, "_CLoader") else [])
+
+
+@pytest.fixture(params=LOADERS, ids=lambda c: c.__name__)
+def loader(request, monkeypatch):
+    """Run a test on libyaml's parser and on the pure-Python one."""
+    monkeypatch.setattr(yamlio, "_Loader", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yes", "yes"),
+        ("no", "no"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("N", "N"),
+        ("Yes", "Yes"),
+        ("true", True),
+        ("False", False),
+        ("TRUE", True),
+        ("1e-1", 0.1),
+        ("2E3", 2000.0),
+        ("-1.5e+2", -150.0),
+        (".5", 0.5),
+        ("1.", 1.0),
+        ("010", 10),
+        ("0o10", 8),
+        ("0x1F", 31),
+        ("+7", 7),
+        ("-0", 0),
+        ("1_000", "1_000"),
+        ("12:30", "12:30"),
+        ("2024-01-01", "2024-01-01"),
+        ("0b101", "0b101"),
+        ("'0.5'", "0.5"),
+        ('"true"', "true"),
+        ("~", None),
+        ("null", None),
+        ("!!str 5", "5"),
+        ("!!float 1", 1.0),
+        ("!!int 010", 10),
+    ],
+)
+def test_scalars_mean_what_they_look_like(loader, text, value):
+    data, _ = parse_yaml(f"v: {text}\n", "f.yaml")
+    assert data["v"] == value and type(data["v"]) is type(value)
+
+
+def test_infinities_and_nan_are_numbers(loader):
+    data, _ = parse_yaml("a: .inf\nb: -.Inf\nc: .nan\n", "f.yaml")
+    assert data["a"] == math.inf and data["b"] == -math.inf and math.isnan(data["c"])
+
+
+def test_yaml_1_1_words_stay_words_as_keys(loader):
+    data, _ = parse_yaml("on: 1\noff: 2\nyes: 3\nNO: 4\n", "f.yaml")
+    assert data == {"on": 1, "off": 2, "yes": 3, "NO": 4}
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_any_float_written_by_python_reads_back_equal(x):
+    assert parse_value(repr(x), "--set") == x
+
+
+@given(st.integers(min_value=-(10**30), max_value=10**30))
+def test_any_integer_reads_back_equal(n):
+    assert parse_value(str(n), "--set") == n
+
+
+def test_one_key_written_twice_is_refused_even_in_another_form(loader):
+    err = problem_of(parse_yaml, "briefings:\n  1: a\n  0x1: b\n", "f.yaml")
+    assert err.problems[0].line == 3 and "appears twice" in str(err)
+
+
+def test_merged_keys_yield_to_the_mappings_own(loader):
+    text = "base: &b {x: 1, y: 1}\nmore: &m {y: 2, z: 2}\nother:\n  <<: [*b, *m]\n  x: 3\n"
+    data, lines = parse_yaml(text, "f.yaml")
+    assert data["other"] == {"x": 3, "y": 1, "z": 2}  # own key wins; earlier merge wins
+    assert lines[("other", "x")] == 5 and lines[("other", "z")] == 2
+
+
+def test_merged_mapping_may_itself_merge(loader):
+    text = "a: &a {x: 1}\nb: &b {<<: *a, y: 2}\nc: {<<: *b, z: 3}\n"
+    data, _ = parse_yaml(text, "f.yaml")
+    assert data["c"] == {"x": 1, "y": 2, "z": 3}
+
+
+def test_merging_a_non_mapping_is_refused(loader):
+    with pytest.raises(InputError, match=r"f\.yaml:2: other: '<<' merges a mapping"):
+        parse_yaml("base: &b [1, 2]\nother: {<<: *b}\n", "f.yaml")
+
+
+def test_a_repeated_own_key_is_refused_beside_a_merge(loader):
+    err = problem_of(parse_yaml, "b: &b {x: 1}\no:\n  <<: *b\n  x: 2\n  x: 3\n", "f.yaml")
+    assert [(p.line, p.path) for p in err.problems] == [(5, "o.x")]
+
+
+def test_aliases_give_independent_copies(loader):
+    data, _ = parse_yaml("a: &a {x: [1]}\nb: *a\n", "f.yaml")
+    data["b"]["x"].append(2)
+    assert data["a"] == {"x": [1]}
+
+
+def test_more_than_one_document_is_refused_clearly(loader):
+    err = problem_of(parse_yaml, "a: 1\n---\nb: 2\n", "f.yaml")
+    assert str(err) == (
+        "f.yaml:2: holds more than one YAML document (a '---' line starts another); "
+        "a file holds one: remove the '---' or split the file"
+    )
+
+
+def test_one_document_with_markers_is_fine(loader):
+    assert parse_yaml("---\na: 1\n...\n", "f.yaml")[0] == {"a": 1}
+
+
+def test_python_tags_are_refused(loader):
+    with pytest.raises(InputError, match="only the standard tags"):
+        parse_yaml("a: !!python/object:os.system ls\n", "f.yaml")
+
+
+# --- Bounded input: refused at once, in little memory ---
+
+
+def billion_laughs(levels: int = 9, width: int = 9) -> str:
+    rows = ["a0: &a0 [" + ", ".join(["lol"] * width) + "]"]
+    for i in range(1, levels):
+        rows.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
+    return "\n".join(rows) + "\n"
+
+
+def test_the_billion_laughs_is_refused_before_it_expands(loader):
+    text = billion_laughs()  # 9^9, about 387 million strings once expanded
+    assert len(text) < 500
+    err = problem_of(parse_yaml, text, "bomb.yaml")
+    (p,) = err.problems
+    assert p.line == 5  # 9^5 > 50,000: refused at the fifth level, not the ninth
+    assert "expands to more than 50,000 values through its aliases" in p.message
+
+
+def test_the_issues_alias_bomb_under_parameters_is_refused(loader):
+    rows = ["title: x", "parameters:", "  l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    rows += [f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    with pytest.raises(InputError, match="through its aliases"):
+        parse_yaml("\n".join(rows) + "\n", "f.yaml")
+
+
+def test_aliases_within_the_bound_expand(loader):
+    data, _ = parse_yaml(billion_laughs(levels=4, width=9), "f.yaml")  # 9^4 = 6,561 leaves
+    assert len(data["a3"]) == 9 and data["a3"][8][8][8] == ["lol"] * 9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "a: " + "{x: " * 5_000 + "1" + "}" * 5_000 + "\n",
+        "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "v\n",
+        "".join("  " * i + "-\n" for i in range(300)) + "  " * 300 + "x\n",
+    ],
+    ids=["flow-lists", "flow-maps", "block-maps", "block-lists"],
+)
+def test_very_deep_nesting_is_refused(loader, text):
+    with pytest.raises(InputError, match=f"nested more than {LIMITS.depth} levels deep"):
+        parse_yaml(text, "deep.yaml")
+
+
+def test_nesting_at_the_bound_is_fine_and_one_more_level_is_not(loader):
+    def nested(lists: int) -> str:  # the root mapping, `lists` lists, and the leaf
+        return "a: " + "[" * lists + "1" + "]" * lists + "\n"
+
+    data, _ = parse_yaml(nested(LIMITS.depth - 2), "f.yaml")
+    assert data["a"] == functools.reduce(lambda acc, _: [acc], range(LIMITS.depth - 2), 1)
+    with pytest.raises(InputError, match="nested more than"):
+        parse_yaml(nested(LIMITS.depth - 1), "f.yaml")
+
+
+def test_a_huge_list_is_refused(loader):
+    with pytest.raises(InputError, match="more than 10,000 entries"):
+        parse_yaml("a: [" + ",".join(["1"] * 20_000) + "]\n", "f.yaml")
+
+
+def test_too_many_values_without_aliases_are_refused(loader):
+    text = "".join(f"k{i}: [" + ",".join(["1"] * 9_000) + "]\n" for i in range(6))
+    with pytest.raises(InputError, match=r"f\.yaml:6: holds more than 50,000 values"):
+        parse_yaml(text, "f.yaml")
+
+
+def test_a_file_over_the_size_bound_is_refused_unread(tmp_path):
+    f = tmp_path / "big.yaml"
+    f.write_text("# padding\n" * 30_000)
+    assert str(problem_of(load_yaml, f)) == (
+        f"{f}: is 300,000 bytes; input files are limited to 262,144 bytes (256 KiB)"
+    )
+
+
+# --- Command-line values ---
+
+
+def test_parse_value_reads_lists_and_words():
+    assert parse_value("[ROK, JPN]", "--set") == ["ROK", "JPN"]
+    assert parse_value("suspended", "--set") == "suspended"
+    assert parse_value("yes", "--set") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [("", "is empty"), ("~", "empty (null)"), ("[1, 2", "not a number")]
+)
+def test_parse_value_refuses_empty_or_malformed(text, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        parse_value(text, "--set", path="trust.loss")
