@@ -13,13 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
+import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.actors import ACTORS, ActorName
 from sim.errors import InputError, Problem
+from sim.validation import explain
 from sim.vocab import ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
-from sim.yamlio import Path_, dotted, load_yaml
+from sim.yamlio import Path_, dotted, line_of, load_yaml, parse_value
 
 DATA_DIR = Path(__file__).parent / "data"
 WORLD_FILE = DATA_DIR / "world.yaml"
@@ -381,8 +382,8 @@ def default_parameters() -> Parameters:
 
 
 def parse_path(text: str) -> tuple[str, ...]:
-    """Split a dotted parameter path; empty segments are refused by `set_path`."""
-    return tuple(text.strip().split("."))
+    """Split a dotted parameter path (``trust.loss``); `build_parameters` refuses empty segments."""
+    return tuple(part.strip() for part in text.strip().split("."))
 
 
 #: Sections whose entries the defaults may leave out (an event kind's unused channels,
@@ -436,21 +437,52 @@ Override = tuple[tuple[str, ...], Any, str, int | None]
 """(path, value, source, line): one override and where it came from."""
 
 
-def flatten_overrides(block: Any, source: str, lines: dict[Path_, int], prefix: Path_ = ()) -> list[Override]:
-    """Turn a nested ``parameters:`` mapping into leaf overrides with their lines.
+def flatten_overrides(
+    block: Any, source: str, lines: dict[Path_, int], prefix: Path_ = ("parameters",)
+) -> list[Override]:
+    """Turn a ``parameters:`` mapping into leaf overrides with their lines.
 
-    A leaf is any non-mapping value, so a whole list (e.g. mechanism members) is
-    replaced at once.
+    A key may be a name or a dotted path, so ``trust: {loss: 0.4}`` and
+    ``trust.loss: 0.4`` are the same override; writing one parameter twice, in
+    either form, is refused. A leaf is any non-mapping value, so a whole list (e.g.
+    mechanism members) is replaced at once.
+
+    Args:
+        block: The mapping (``scenario.parameters``, a sweep file's ``parameters``).
+        source: The file it came from.
+        lines: The file's line map (`sim.yamlio.load_yaml`).
+        prefix: Where ``block`` sits in the file.
+
+    Raises:
+        InputError: naming each parameter written twice, with both lines.
     """
     out: list[Override] = []
-    if isinstance(block, dict):
-        for key, value in block.items():
-            out.extend(flatten_overrides(value, source, lines, prefix + (key,)))
-    else:
-        from sim.yamlio import line_of
+    seen: dict[tuple[str, ...], int | None] = {}
+    problems: list[Problem] = []
 
-        field_path = tuple(str(p) for p in prefix[1:])  # drop the "parameters" key
-        out.append((field_path, block, source, line_of(lines, prefix)))
+    def walk(node: Any, at: Path_, path: tuple[str, ...]) -> None:
+        if isinstance(node, dict) and (node or not path):
+            for key, value in node.items():
+                walk(value, at + (key,), path + parse_path(str(key)))
+            return
+        line = line_of(lines, at)
+        if path in seen:
+            earlier = f" (also set at line {seen[path]})" if seen[path] else ""
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    "parameters." + ".".join(path),
+                    node,
+                    f"is set twice{earlier}; 'a.b: x' and 'a: {{b: x}}' name the same parameter, keep one",
+                )
+            )
+        seen[path] = line
+        out.append((path, node, source, line))
+
+    walk(block, prefix, ())
+    if problems:
+        raise InputError(problems)
     return out
 
 
@@ -469,8 +501,20 @@ def build_parameters(overrides: list[Override]) -> Parameters:
     tree = default_tree()
     origin: dict[tuple[str, ...], tuple[str, int | None]] = {}
     problems: list[Problem] = []
+    given: set[tuple[tuple[str, ...], str]] = set()
     for path, value, source, line in overrides:
         label = ".".join(path)
+        if isinstance(value, np.generic):  # a numpy scalar from the Python API: its Python value
+            value = value.item()
+        if any(not part for part in path):
+            problems.append(Problem(source, line, f"parameters.{label}", value, "has an empty segment"))
+            continue
+        if (path, source) in given:
+            problems.append(
+                Problem(source, line, f"parameters.{label}", value, f"is set twice by {source}; keep one")
+            )
+            continue
+        given.add((path, source))
         try:
             holder, key = set_path(tree, path)
         except KeyError as exc:
@@ -514,7 +558,7 @@ def build_parameters(overrides: list[Override]) -> Parameters:
     )
     _code_resolve(tree.get("world"), kept)
     try:
-        return Parameters.model_validate(tree)
+        return Parameters.model_validate(tree, strict=True)
     except ValidationError as exc:
         raise InputError(_problems_from(exc, origin)) from None
 
@@ -531,37 +575,20 @@ def _problems_from(
                 source, line = origin[loc[:cut]]
                 break
         value = err.get("input")
-        problems.append(Problem(source, line, "parameters." + dotted(loc), value, _allowed(err)))
+        problems.append(Problem(source, line, "parameters." + dotted(loc), value, explain(err)))
     return problems
 
 
-def _allowed(err: dict[str, Any]) -> str:
-    """Rephrase a pydantic error as what is allowed."""
-    kind = err["type"]
-    ctx = err.get("ctx", {})
-    if kind == "greater_than_equal" and "ge" in ctx:
-        return f"must be >= {ctx['ge']}"
-    if kind == "less_than_equal" and "le" in ctx:
-        return f"must be <= {ctx['le']}"
-    if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling"
-    return err["msg"][0].lower() + err["msg"][1:]
-
-
 def parse_set_flag(text: str) -> Override:
-    """Parse one ``--set PATH=VALUE`` flag; the value is read as YAML (``0.3``, ``[ROK]``)."""
+    """Parse one ``--set PATH=VALUE`` flag.
+
+    The value is read by the same rules as a scenario file (`sim.yamlio.parse_value`):
+    ``0.3``, ``1e-1``, ``suspended``, ``[ROK, JPN]``; ``yes`` is a word, not true.
+    """
     if "=" not in text:
         raise InputError.one("--set", "expected PATH=VALUE, e.g. --set trust.loss=0.4", value=text)
     path_text, _, raw = text.partition("=")
     path = parse_path(path_text)
     if any(not part for part in path):
         raise InputError.one("--set", "the parameter path has an empty segment", value=path_text)
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        raise InputError.one(
-            "--set", "the value is not a number, word or YAML list", path=path_text, value=raw
-        ) from None
-    if value is None:
-        raise InputError.one("--set", "the value is empty", path=path_text, value=raw)
-    return (path, value, "--set", None)
+    return (path, parse_value(raw, "--set", path=path_text.strip()), "--set", None)

@@ -14,6 +14,7 @@ from sim.episodes import check_dependence, check_validation_file
 from sim.errors import MISSING, InputError, Problem
 from sim.expectations import Expectations
 from sim.params import Override, Parameters, build_parameters, flatten_overrides
+from sim.validation import explain
 from sim.vocab import EventKind, MechanismId, Status
 from sim.yamlio import Path_, dotted, line_of, parse_yaml, read_text
 
@@ -299,7 +300,7 @@ def parse_scenario(
             source, f"expected a mapping of scenario fields, got a {type(data).__name__}", line=1
         )
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
         raise InputError(_problems(exc, source, lines, data)) from None
     own = flatten_overrides(scenario.parameters, source, lines, ("parameters",))
@@ -330,7 +331,7 @@ def _problems(exc: ValidationError, source: str, lines: dict[Path_, int], data: 
             value = MISSING  # a whole mapping says nothing; the message names the problem
         if isinstance(cause, FieldError):
             value = _at(data, loc)
-        message = _describe(err)
+        message = explain(err)
         problems.append(Problem(source, line_of(lines, loc), dotted(loc), value, message))
     return problems
 
@@ -393,21 +394,3 @@ def _real_path(loc: Path_, data: Any) -> Path_:
             out.append(part)  # a missing key: name it
             node = None
     return tuple(out)
-
-
-def _describe(err: dict[str, Any]) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx", {}) or {}
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}"
-    if kind == "greater_than_equal":
-        return f"must be >= {ctx['ge']}"
-    if kind == "less_than_equal":
-        return f"must be <= {ctx['le']}"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return err["msg"][0].lower() + err["msg"][1:]
