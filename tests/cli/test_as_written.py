@@ -123,7 +123,8 @@ def test_one_parameter_written_two_ways_is_refused_with_both_lines(tmp_path):
     ],
 )
 def test_run_set_refuses_what_is_not_a_number(flag, words):
-    assert f"--set: {words}" in refused("run", SMALL, "--set", flag)
+    err = refused("run", SMALL, "--set", flag)
+    assert f"--set: parameters.{flag.split('=')[0]}: got" in err and words in err
 
 
 def test_set_reads_exponents_as_numbers():
