@@ -105,20 +105,24 @@ def sweep(
 def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):  # noqa: ANN001, ANN202
     from pathlib import Path
 
-    from sim.batch.spec import DEFAULT_CHUNK, build_spec, load_sweep_file, parse_vary
+    from sim.batch.spec import DEFAULT_CHUNK, build_spec, is_sweep_file, load_sweep_file, parse_vary
+    from sim.errors import InputError
     from sim.params import parse_set_flag
     from sim.scenario import resolve_path
     from sim.yamlio import load_yaml
 
-    fixed = {".".join(p): v for p, v, _, _ in (parse_set_flag(s) for s in set_ or [])}
+    fixed: dict = {}
+    for path, value, _, _ in (parse_set_flag(s) for s in set_ or []):
+        label = ".".join(path)
+        if label in fixed:
+            raise InputError.one("--set", "is set twice by --set; keep one", path=label, value=value)
+        fixed[label] = value
     dims = [parse_vary(v) for v in vary or []]
     path = resolve_path(target)
     if Path(path).is_file():
         data, _ = load_yaml(path)
-        if isinstance(data, dict) and "scenario" in data and "turns" not in data:
+        if is_sweep_file(data):
             if dims or fixed:
-                from sim.errors import InputError
-
                 raise InputError.one(
                     "--vary/--set", "give parameters in the sweep file, not on the command line"
                 )

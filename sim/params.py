@@ -568,14 +568,15 @@ def _problems_from(
 ) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc = tuple(str(p) for p in err["loc"])
+        shown = tuple(p for p in err["loc"] if p != "[key]")  # list indexes stay ints: members[1]
+        loc = tuple(str(p) for p in shown)
         source, line = str(PARAMETERS_FILE), None
         for cut in range(len(loc), 0, -1):
             if loc[:cut] in origin:
                 source, line = origin[loc[:cut]]
                 break
         value = err.get("input")
-        problems.append(Problem(source, line, "parameters." + dotted(loc), value, explain(err)))
+        problems.append(Problem(source, line, "parameters." + dotted(shown), value, explain(err)))
     return problems
 
 

@@ -6,6 +6,7 @@ scenario text rather than a path, so a worker needs no shared file system.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,18 @@ class Chunk:
     def name(self) -> str:
         """File-name stem of the chunk's results."""
         return f"p{self.point:06d}-r{self.start:09d}-{self.stop:09d}"
+
+
+def column_value(value: Any) -> Any:
+    """How a parameter value is stored in its ``param:`` column.
+
+    Numbers, words and true/false as themselves; a list or mapping (e.g. a
+    mechanism's members) as its JSON text, ``["ROK", "JPN"]``, so every column holds
+    one plain type that Parquet, SQL engines and the summary can group by.
+    """
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, sort_keys=True)
+    return value
 
 
 _PARSED: dict[tuple[str, str, str], Any] = {}
@@ -96,9 +109,11 @@ def run_chunk(
     runs = pd.concat(runs_parts, ignore_index=True)
     n = seeds.size
     head = {"run_id": run_id, "point": np.full(n, chunk.point, dtype=np.int32)}
-    runs_table = pa.table({**head, **{f"param:{k}": [v] * n for k, v in values.items()}})
+    runs_table = pa.table({**head, **{f"param:{k}": [column_value(v)] * n for k, v in values.items()}})
     for name in runs.columns:
-        runs_table = runs_table.append_column(name, pa.array(runs[name].to_numpy()))
+        # from_pandas: a rate never tested (NaN in the frame) is stored as null, as in
+        # the JSON, so Arrow and SQL engines skip it rather than average it into NaN.
+        runs_table = runs_table.append_column(name, pa.array(runs[name].to_numpy(), from_pandas=True))
     if not with_turns:
         return runs_table, None
     return runs_table, pa.table({k: np.concatenate([p[k] for p in turn_parts]) for k in turn_parts[0]})

@@ -13,18 +13,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.batch.chunk import column_value
 from sim.errors import InputError, Problem
-from sim.params import Override, parse_path
+from sim.params import Override, default_tree, flatten_overrides, parse_path
 from sim.scenario import LoadedScenario, _problems, load_scenario
-from sim.yamlio import line_of, load_yaml
+from sim.yamlio import Path_, line_of, load_yaml, parse_value
 
 Sampler = Literal["grid", "lhs", "random", "sobol"]
 MAX_STEPS = 10_000
 MAX_RUNS = 100_000_000
 MAX_SEED = 2**63 - 1
+MAX_POINTS = 100_000  # each point is a row of the manifest and a set of chunks
 DEFAULT_CHUNK = 5_000  # one cache-sized block (sim.batch.chunk.BLOCK): larger chunks add memory, not speed
 
 
@@ -118,38 +119,44 @@ class SweepSpec:
 
 
 def parse_vary(text: str) -> Dimension:
-    """Parse ``PATH=LO:HI:STEPS`` or ``PATH=A,B,C`` (one ``--vary`` flag)."""
+    """Parse ``PATH=LO:HI:STEPS`` or ``PATH=A,B,C`` (one ``--vary`` flag).
+
+    Values are read by the scenario-file rules (`sim.yamlio.parse_value`): ``1e-1``
+    is a number, ``yes`` a word, ``[ROK, JPN],[USA, ROK, JPN]`` two lists.
+    """
     if "=" not in text:
         raise InputError.one("--vary", "expected PATH=LO:HI:STEPS or PATH=A,B,C", value=text)
     path, _, spec = text.partition("=")
-    path = path.strip()
-    if ":" in spec:
-        parts = spec.split(":")
-        try:
-            lo, hi = float(parts[0]), float(parts[1])
-            steps = int(parts[2]) if len(parts) > 2 else 5
-        except ValueError:
-            raise InputError.one(
-                "--vary", "LO and HI must be numbers and STEPS a whole number", path=path, value=spec
-            ) from None
-        if len(parts) > 3 or not 1 <= steps <= MAX_STEPS:
-            raise InputError.one(
-                "--vary", f"expected LO:HI:STEPS with STEPS from 1 to {MAX_STEPS}", path=path, value=spec
-            )
-        if not hi > lo:
-            raise InputError.one(
-                "--vary", "empty or reversed range: HI must be above LO", path=path, value=spec
-            )
-        return Dimension(path, lo=lo, hi=hi, steps=steps)
-    try:
-        values = tuple(yaml.safe_load(v) for v in spec.split(",") if v.strip())
-    except yaml.YAMLError:
-        raise InputError.one(
-            "--vary", "each value must be a number or a word", path=path, value=spec
-        ) from None
+    path = ".".join(parse_path(path))
+    if not spec.strip():
+        raise InputError.one("--vary", "no values given", path=path, value=spec)
+    if ":" in spec and not spec.lstrip().startswith(("[", "{", "'", '"')):
+        return _parse_range(path, spec)
+    values = parse_value(f"[{spec}]", "--vary", path=path)
     if not values:
         raise InputError.one("--vary", "no values given", path=path, value=spec)
-    return Dimension(path, values=values)
+    return Dimension(path, values=tuple(values))
+
+
+def _parse_range(path: str, spec: str) -> Dimension:
+    parts = spec.split(":")
+    numbers = [parse_value(p, "--vary", path=path) if p.strip() else None for p in parts]
+    lo, hi, *rest = numbers + [None] * (2 - len(numbers))
+    steps = rest[0] if rest else 5
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) and np.isfinite(x) for x in (lo, hi)):
+        raise InputError.one(
+            "--vary", "LO and HI must be finite numbers, as in 0.1:0.5:5", path=path, value=spec
+        )
+    if len(parts) > 3 or not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= MAX_STEPS:
+        raise InputError.one(
+            "--vary",
+            f"expected LO:HI:STEPS with STEPS a whole number from 1 to {MAX_STEPS}",
+            path=path,
+            value=spec,
+        )
+    if not hi > lo:
+        raise InputError.one("--vary", "empty or reversed range: HI must be above LO", path=path, value=spec)
+    return Dimension(path, lo=float(lo), hi=float(hi), steps=steps)
 
 
 def build_spec(
@@ -164,26 +171,74 @@ def build_spec(
     turns_output: bool = True,
     chunk_size: int = DEFAULT_CHUNK,
     source: str = "--vary",
+    lines: dict[str, int] | None = None,
 ) -> SweepSpec:
-    """Resolve a sweep and validate every point's parameters.
+    """Resolve a sweep and check its whole space before anything runs.
+
+    Every value each parameter takes is validated against the schema, each varied
+    parameter has one column type (numbers, whole numbers, words, or lists stored as
+    JSON text), and the sampler and its point count are checked, so nothing a sweep
+    stores or summarises can fail after the runs.
+
+    Args:
+        scenario: Scenario file or bundled name.
+        runs: Runs (seeds) per point.
+        seed: Base seed; run k of every point has seed ``seed + k``.
+        fixed: Fixed overrides by dotted path.
+        dimensions: The varied parameters.
+        sampler: ``grid``, ``lhs``, ``random`` or ``sobol``.
+        points: Points a sampler draws (samplers only; for sobol the base size N).
+        turns_output: Also write the per-turn table.
+        chunk_size: Runs per unit of work.
+        source: How errors name the input: ``--vary`` for flags, else a file name.
+        lines: Line of each dotted path in the sweep file, for its errors.
 
     Raises:
-        InputError: for zero runs, unknown paths, bad values, or a sampler without
-            numeric ranges.
+        InputError: for bad counts, unknown paths, bad values, mixed value types, a
+            sampler without ranges or without anything varied, ``points`` without a
+            sampler, or a space with more than `MAX_POINTS` points.
     """
-    from sim.batch.samplers import sample_points
+    from sim.batch.samplers import SAMPLERS, count_points, sample_points
 
-    if not 1 <= runs <= MAX_RUNS:
+    if not isinstance(runs, int) or isinstance(runs, bool) or not 1 <= runs <= MAX_RUNS:
         raise InputError.one("--runs", f"the number of runs must be from 1 to {MAX_RUNS:,}", value=runs)
-    if not 0 <= seed <= MAX_SEED - runs:
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED - runs:
         raise InputError.one(
             "--seed", f"must be from 0 to {MAX_SEED - runs} (run k has seed SEED + k)", value=seed
         )
     if not 1 <= chunk_size <= 1_000_000:
         raise InputError.one("--chunk-size", "must be from 1 to 1,000,000", value=chunk_size)
+    flags = source == "--vary"
+    if sampler not in SAMPLERS:
+        raise InputError.one(
+            "--sample" if flags else source,
+            f"unknown sampler; allowed: {', '.join(SAMPLERS)}",
+            path="" if flags else "sampler",
+            value=sampler,
+        )
     if points is not None and not 1 <= points <= 1_000_000:
         raise InputError.one("--points", "must be from 1 to 1,000,000", value=points)
-    dims = tuple(_checked(d, source) for d in dimensions or [])
+    dims = [_checked(d, source) for d in dimensions or []]
+    if sampler != "grid" and not dims:
+        raise InputError.one(
+            "--sample" if flags else source,
+            f"the {sampler} sampler draws values of the varied parameters, but nothing is varied; "
+            + ("add --vary PATH=LO:HI" if flags else "add a range under 'vary:'"),
+            path="" if flags else "sampler",
+            value=sampler,
+        )
+    if points is not None and sampler == "grid":
+        raise InputError.one(
+            "--points" if flags else source,
+            "sets how many points a sampler draws, but the grid takes every combination of the "
+            + (
+                "--vary values; add --sample lhs, random or sobol, or leave --points out"
+                if flags
+                else "'vary' values; add 'sampler: lhs' (or random, sobol), or leave 'points' out"
+            ),
+            path="" if flags else "points",
+            value=points,
+        )
     seen = [d.path for d in dims]
     if len(seen) != len(set(seen)):
         raise InputError.one(source, "a parameter is varied twice", value=seen)
@@ -192,12 +247,21 @@ def build_spec(
     if both:
         raise InputError.one(source, "a parameter is both fixed (--set) and varied (--vary)", value=both[0])
     loaded = load_scenario(scenario)
-    point_list = sample_points(dims, sampler, points, seed, source)
-    _validate_values(loaded, fixed, dims, source)
+    typed = tuple(_typed(d, source, lines) for d in dims)
+    n_points = count_points(typed, sampler, points, source)
+    if n_points > MAX_POINTS:
+        raise InputError.one(
+            source,
+            f"the sweep has {n_points:,} parameter points; at most {MAX_POINTS:,} are allowed "
+            "(vary fewer values, or sample the ranges with --sample lhs --points K)",
+        )
+    _validate_values(loaded, fixed, typed, source, lines or {})
+    _check_columns(typed, source, lines or {})
+    point_list = sample_points(typed, sampler, points, seed, source)
     return SweepSpec(
         scenario=loaded,
         fixed=fixed,
-        dimensions=dims,
+        dimensions=typed,
         sampler=sampler,
         points=tuple(point_list),
         runs=runs,
@@ -209,16 +273,11 @@ def build_spec(
 
 
 def _checked(d: Dimension, source: str) -> Dimension:
-    """Refuse an empty or reversed range or list; make numeric lists all floats.
-
-    One column type per parameter keeps every chunk's table alike (0.1 and 1 would
-    otherwise make a float column in one chunk and an integer column in another).
-    """
+    """Refuse an empty list or an empty, reversed or badly stepped range."""
     if d.values is not None:
         if not d.values:
             raise InputError.one(source, "no values given", path=d.path)
-        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in d.values)
-        return Dimension(d.path, values=tuple(float(v) for v in d.values)) if numeric else d
+        return d
     if d.lo is None or d.hi is None or not d.hi > d.lo:
         raise InputError.one(
             source, "empty or reversed range: HI must be above LO", path=d.path, value=(d.lo, d.hi)
@@ -228,22 +287,118 @@ def _checked(d: Dimension, source: str) -> Dimension:
     return d
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _kind(path: str) -> type | None:
+    """The Python type of a parameter's default value (None for an unknown path).
+
+    A path the defaults leave out inside an open section (an event kind's channel,
+    a mechanism's effect, a utility term) is a number.
+    """
+    node: Any = default_tree()
+    for part in parse_path(path):
+        if not isinstance(node, dict):
+            return None
+        if part not in node:
+            return float if path.startswith(("events.", "utility.", "mechanisms.")) else None
+        node = node[part]
+    if isinstance(node, bool):
+        return bool
+    return float if isinstance(node, float) else type(node)
+
+
+_KIND_WORDS = {int: "whole numbers", float: "numbers", str: "words", list: "lists", bool: "true/false"}
+
+
+def _typed(d: Dimension, source: str, lines: dict[str, int] | None) -> Dimension:
+    """Give a dimension its parameter's column type.
+
+    A number parameter's values are all floats (0.1 and 1 would otherwise make a
+    float column in one chunk and an integer column in another); a range is
+    allowed only over a number parameter.
+    """
+    kind = _kind(d.path)
+    line = (lines or {}).get(d.path)
+    if d.values is None:
+        if kind is int:
+            raise InputError.one(
+                source,
+                "is a whole-number parameter; vary it with a list of whole numbers, e.g. 2,4,6",
+                line=line,
+                path=d.path,
+                value=(d.lo, d.hi),
+            )
+        if kind not in (float, None):
+            raise InputError.one(
+                source,
+                f"takes {_KIND_WORDS.get(kind, kind.__name__)}, not numbers from a range; "
+                "vary it with a list of values",
+                line=line,
+                path=d.path,
+                value=(d.lo, d.hi),
+            )
+        return d
+    if kind is float:
+        return Dimension(d.path, values=tuple(float(v) if _is_number(v) else v for v in d.values))
+    return d
+
+
 def _validate_values(
-    loaded: LoadedScenario, fixed: dict[str, Any], dims: tuple[Dimension, ...], source: str
+    loaded: LoadedScenario,
+    fixed: dict[str, Any],
+    dims: tuple[Dimension, ...],
+    source: str,
+    lines: dict[str, int],
 ) -> None:
     """Check the fixed overrides and every value each dimension can take, before any run.
 
     Each parameter is checked alone with the fixed ones, so the cost grows with the
-    values listed, not with the points of their product; a range is checked at both
-    ends (the schema's bounds are intervals, so what lies between is allowed too).
+    values listed, not with the points of their product. The schema's numeric bounds
+    are intervals, so a range, or a list of numbers, is checked at its two ends; any
+    other value (a word, a list, a number among words) is checked itself.
     """
-    trials = [{}] + [{d.path: v} for d in dims for v in (d.values if d.values is not None else (d.lo, d.hi))]
+    trials: list[dict[str, Any]] = [{}]
+    for d in dims:
+        if d.values is None:
+            trials += [{d.path: d.lo}, {d.path: d.hi}]
+            continue
+        numbers = [v for v in d.values if isinstance(v, float)]
+        others = [v for v in d.values if not isinstance(v, float)]
+        ends = [min(numbers), max(numbers)] if numbers else []
+        distinct = {json.dumps(v, sort_keys=True, default=repr): v for v in ends + others}
+        trials += [{d.path: v} for v in distinct.values()]
     for extra in trials:
         merged = {**fixed, **extra}
         try:
-            loaded.with_overrides([(parse_path(p), v, source, None) for p, v in merged.items()])
+            loaded.with_overrides([(parse_path(p), v, source, lines.get(p)) for p, v in merged.items()])
         except InputError as exc:
             raise InputError(exc.problems[:5]) from None
+
+
+def _check_columns(dims: tuple[Dimension, ...], source: str, lines: dict[str, int]) -> None:
+    """Each varied parameter's values fit one Parquet column of one type."""
+    import pyarrow as pa
+
+    for d in dims:
+        if d.values is None:
+            continue
+        column = [column_value(v) for v in d.values]
+        kinds = sorted({type(v).__name__ for v in column})
+        try:
+            if len(kinds) > 1:
+                raise pa.ArrowInvalid(", ".join(kinds))
+            pa.array(column)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
+            raise InputError.one(
+                source,
+                f"its values are of different kinds ({exc}); a parameter's values are stored in "
+                "one column, so give values of one kind (all numbers, all words or all lists)",
+                line=lines.get(d.path),
+                path=d.path,
+                value=list(d.values)[:6],
+            ) from None
 
 
 def _given(cli: dict[str, Any], key: str, default: Any) -> Any:
@@ -251,37 +406,55 @@ def _given(cli: dict[str, Any], key: str, default: Any) -> Any:
     return cli[key] if cli.get(key) is not None else default
 
 
+def is_sweep_file(data: Any) -> bool:
+    """Whether loaded YAML is a sweep file (it names a scenario) rather than a scenario."""
+    return isinstance(data, dict) and "scenario" in data and "turns" not in data
+
+
 def load_sweep_file(path: str | Path, **cli: Any) -> SweepSpec:
-    """Read a sweep file; command-line values in ``cli`` (not None) take precedence."""
+    """Read a sweep file; command-line values in ``cli`` (not None) take precedence.
+
+    ``parameters:`` and ``vary:`` keys are dotted paths or nested names, as in a
+    scenario's ``parameters:`` block.
+    """
     data, lines = load_yaml(path)
     source = str(path)
     if not isinstance(data, dict):
         raise InputError.one(source, "expected a mapping of sweep fields", line=1)
     try:
-        sf = SweepFile.model_validate(data)
+        sf = SweepFile.model_validate(data, strict=True)
     except ValidationError as exc:
         raise InputError(_problems(exc, source, lines, data)) from None
-    scenario_path = Path(path).parent / sf.scenario
-    scenario = scenario_path if scenario_path.exists() else sf.scenario
+    fixed_overrides = flatten_overrides(sf.parameters, source, lines, ("parameters",))
+    fixed = {".".join(p): v for p, v, _, _ in fixed_overrides}
+    where = {".".join(p): line for p, _, _, line in fixed_overrides if line is not None}
     dims = []
     for name, spec in sf.vary.items():
-        if isinstance(spec, Range):
-            dims.append(Dimension(name, lo=spec.lo, hi=spec.hi, steps=spec.steps))
-        elif not spec:
+        dotted = ".".join(parse_path(name))
+        at: Path_ = ("vary", name)
+        where[dotted] = line_of(lines, at) or 0
+        if dotted in [d.path for d in dims]:
             raise InputError(
-                [Problem(source, line_of(lines, ("vary", name)), f"vary.{name}", spec, "no values given")]
+                [Problem(source, line_of(lines, at), f"vary.{name}", spec, "varies a parameter twice")]
             )
+        if isinstance(spec, Range):
+            dims.append(Dimension(dotted, lo=spec.lo, hi=spec.hi, steps=spec.steps))
+        elif not spec:
+            raise InputError([Problem(source, line_of(lines, at), f"vary.{name}", spec, "no values given")])
         else:
-            dims.append(Dimension(name, values=tuple(spec)))
+            dims.append(Dimension(dotted, values=tuple(spec)))
+    scenario_path = Path(path).parent / sf.scenario
+    scenario = scenario_path if scenario_path.exists() else sf.scenario
     return build_spec(
         scenario,
         runs=_given(cli, "runs", sf.runs),
         seed=_given(cli, "seed", sf.seed),
-        fixed=sf.parameters,
+        fixed=fixed,
         dimensions=dims,
         sampler=_given(cli, "sampler", sf.sampler),
         points=_given(cli, "points", sf.points),
         turns_output=_given(cli, "turns_output", sf.turns_output),
         chunk_size=_given(cli, "chunk_size", sf.chunk_size),
         source=source,
+        lines={k: v for k, v in where.items() if v},
     )

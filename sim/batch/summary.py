@@ -19,6 +19,11 @@ def _interval(x: np.ndarray) -> tuple[float, float, float, int]:
     return mean, mean - half, mean + half, n
 
 
+def _label(value: object) -> str:
+    """A swept value as the summary shows it: ``true`` for True, as in the files."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def summarise(out: str | Path) -> list[dict]:
     """Rows of (parameter, value or bin, n, mean, low, high) for the resilience index."""
     path = Path(out) / "runs.parquet"
@@ -36,9 +41,14 @@ def summarise(out: str | Path) -> list[dict]:
         if not name.startswith("param:"):
             continue
         values = table.column(name).to_pylist()
-        distinct = sorted(set(values), key=str)
-        if len(distinct) <= 12:
-            groups = [(str(v), np.array([x == v for x in values])) for v in distinct]
+        distinct = set(values)
+        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in distinct)
+        if len(distinct) <= 12 or not numeric:
+            # Numbers in numeric order; words and lists (stored as JSON text) as written.
+            ordered = sorted(distinct) if numeric else sorted(distinct, key=str)
+            codes = {v: k for k, v in enumerate(ordered)}
+            code = np.fromiter((codes[x] for x in values), dtype=np.int64, count=len(values))
+            groups = [(_label(v), code == k) for k, v in enumerate(ordered)]
         else:
             v = np.asarray(values, dtype=float)
             edges = np.quantile(v, np.linspace(0, 1, BINS + 1))

@@ -137,8 +137,8 @@ def cli(*args: str) -> tuple[int, str]:
         (["--seed", "-1"], "must be from 0"),
         (["--chunk-size", "-2"], "must be from 1 to 1,000,000"),
         (["--sample", "lhs", "--vary", "trust.loss=0.1:0.2", "--points", "-1"], "must be from 1 to"),
-        (["--vary", "trust.loss=0.1:0.5:99999999"], "STEPS from 1 to 10000"),
-        (["--vary", "world.trust.ROK.JPN=[0.1,0.2]"], "each value must be a number or a word"),
+        (["--vary", "trust.loss=0.1:0.5:99999999"], "STEPS a whole number from 1 to 10000"),
+        (["--vary", "world.trust.ROK.JPN=[0.1,0.2]"], "must be a number"),
         (["--set", "trust.loss=0.3", "--vary", "trust.loss=0.2,0.4"], "both fixed (--set) and varied"),
     ],
 )
