@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import backtest_cmd, claims_cmd, run_cmd, scenarios_cmd, schema_cmd, sweep_cmd, validate_cmd
+from cli.common import EXIT_INTERNAL, CrashReportingGroup, report_crash
 
 app = typer.Typer(
     name="run.py",
@@ -12,11 +13,16 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=CrashReportingGroup,
 )
 for module in (run_cmd, validate_cmd, schema_cmd, scenarios_cmd, sweep_cmd, backtest_cmd, claims_cmd):
     app.add_typer(module.app)
 
 
 def main() -> None:
-    """Entry point."""
-    app()
+    """Entry point: exit 0 on success, 1 for a failed check, 2 for bad input, 3 for a bug."""
+    try:
+        app()
+    except Exception as exc:  # outside any command (commands report their own: CrashReportingGroup)
+        report_crash(exc)
+        raise SystemExit(EXIT_INTERNAL) from None

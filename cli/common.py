@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
+import tempfile
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from sim.errors import InputError
 
 #: Exit status for bad input (a bad file, flag or value).
 EXIT_BAD_INPUT = 2
+#: Exit status for an unexpected internal error (a bug): see `report_crash`.
+EXIT_INTERNAL = 3
 
 console = Console()
 err_console = Console(stderr=True)
@@ -38,3 +50,104 @@ def parse_sets(values: list[str] | None) -> list:
     from sim.params import parse_set_flag
 
     return [parse_set_flag(v) for v in values or []]
+
+
+def crash_dirs() -> list[Path]:
+    """Where crash reports go: the user's cache folder, else the system's temp folder."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return [
+        Path(cache) / "trilateral" / "crash-reports",
+        Path(tempfile.gettempdir()) / "trilateral-crash-reports",
+    ]
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for pkg in ("trilateral", "mesa", "numpy", "pydantic", "PyYAML", "pyarrow", "typer", "rich"):
+        try:
+            found.append(f"{pkg} {version(pkg)}")
+        except PackageNotFoundError:
+            pass
+    return ", ".join(found)
+
+
+def write_crash_report(exc: BaseException) -> Path | None:
+    """Write the traceback and what is needed to reproduce it to a new file, atomically.
+
+    Returns:
+        The file, or None when no folder could be written to.
+    """
+    from sim.files import atomic_write_text
+
+    now = datetime.now(UTC)
+    text = (
+        f"trilateral crash report, {now.isoformat()}\n"
+        f"command: {' '.join([sys.executable, *sys.argv])}\n"
+        f"working directory: {os.getcwd()}\n"
+        f"python {sys.version.split()[0]} on {sys.platform}; {_versions()}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
+    name = f"crash-{now.strftime('%Y%m%dT%H%M%S.%f')}-{os.getpid()}.txt"
+    for folder in crash_dirs():
+        try:
+            atomic_write_text(folder / name, text)
+        except OSError:
+            continue
+        return folder / name
+    return None
+
+
+def report_crash(exc: BaseException) -> None:
+    """Tell the user, in one paragraph, that an internal error happened and where its report is.
+
+    The traceback goes to a crash-report file (`write_crash_report`), not the
+    screen; only when no file can be written is it printed after the paragraph.
+    """
+    path = write_crash_report(exc)
+    what = (str(exc).strip().splitlines() or [""])[0][:200]
+    where = (
+        f"The details are in {path}; please attach that file to a bug report."
+        if path
+        else "No crash report could be written, so the details follow."
+    )
+    err_console.print(
+        f"[bold red]internal error:[/] {type(exc).__name__}{': ' + what if what else ''}. "
+        f"This is a bug in the simulation, not a problem with your input. {where} "
+        f"(exit status {EXIT_INTERNAL})",
+        highlight=False,
+        soft_wrap=True,
+        markup=True,
+    )
+    if path is None:
+        traceback.print_exception(exc, file=sys.stderr)
+
+
+class CrashReportingGroup(TyperGroup):
+    """The command group of `run.py`: a bug in any command is reported, never a traceback.
+
+    An unexpected exception becomes one paragraph naming a crash-report file, and
+    exit status 3.
+
+    Bad input (`InputError`) is handled by each command (exit 2); usage errors, Exit,
+    Abort, Ctrl-C and a closed pipe keep typer's own handling.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command, reporting any unexpected exception."""
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except InputError as exc:  # a command that forgot `input_errors()`: still bad input
+            report(exc)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # typer quiets a closed pipe (`run.py run ... | head`)
+            report_crash(exc)
+            raise typer.Exit(EXIT_INTERNAL) from None
+        except Exception as exc:
+            report_crash(exc)
+            raise typer.Exit(EXIT_INTERNAL) from None

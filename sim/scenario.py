@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,7 +281,34 @@ def load_scenario(path: str | Path, overrides: list[Override] | None = None) -> 
         InputError: every problem found, each with file, line, field path and value.
     """
     p = resolve_path(path)
+    if not p.exists():
+        raise InputError.one(str(path), _not_found(str(path)))
     return parse_scenario(read_text(p), str(path), overrides, path=str(p))
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled scenarios, as `resolve_path` accepts them (``history/thaad_2016``)."""
+    return sorted(str(f.relative_to(SCENARIO_DIR).with_suffix("")) for f in SCENARIO_DIR.rglob("*.yaml"))
+
+
+def _not_found(name: str) -> str:
+    """'no such file', with the nearest bundled names or files beside it (difflib)."""
+    p = Path(name)
+    names = bundled_names()
+    if p.suffix and p.parent.is_dir() and p.parent.resolve() != SCENARIO_DIR:
+        near = [str(p.parent / f.name) for f in p.parent.glob(f"*{p.suffix}")]
+        guesses = difflib.get_close_matches(name, near, n=3, cutoff=0.6)
+    else:
+        wanted = str(p.with_suffix("")) if p.suffix in (".yaml", ".yml") else name
+        wanted = wanted.removeprefix("scenarios/")
+        by_stem = {Path(n).name: n for n in names}
+        guesses = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+        guesses += [by_stem[g] for g in difflib.get_close_matches(Path(wanted).name, list(by_stem), n=3)]
+        guesses = list(dict.fromkeys(guesses))[:3]
+    missing = "no such file" if p.suffix else "no such file or bundled scenario"
+    if guesses:
+        return f"{missing}; did you mean {' or '.join(guesses)}?"
+    return f"{missing}; the bundled scenarios are {', '.join(names)}"
 
 
 def parse_scenario(

@@ -52,3 +52,56 @@ def test_every_problem_of_a_file_is_listed(tmp_path):
     assert result.exit_code == 2
     assert "turns: got 400" in result.stderr and "events[0].magnitude: got 8" in result.stderr
     assert result.stderr.count("error:") == 2
+
+
+# --- issue 9, section 7: a sweep file is validated as a sweep file ---
+
+SWEEP_DIR = SMALL.parent.parent / "batch"
+
+
+def test_a_sweep_file_is_validated_as_a_sweep_file():
+    result = invoke("validate", SWEEP_DIR / "sweep_file.yaml")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"ok {SWEEP_DIR / 'sweep_file.yaml'}: sweep of sweep_scenario: 4 points (grid; trust.loss, "
+        "world.trust.ROK.JPN) x 40 runs = 160 runs"
+    ) in result.stdout
+
+
+def test_a_bad_sweep_file_gets_its_own_errors_not_a_scenarios(tmp_path):
+    f = tmp_path / "bad_sweep.yaml"
+    f.write_text(f"scenario: {SWEEP_DIR / 'sweep_scenario.yaml'}\nruns: yes\nvary:\n  trust.loss: [0.1, 2]\n")
+    result = invoke("validate", f)
+    assert result.exit_code == 2
+    assert f"{f}:2: runs: got 'yes'; must be a whole number" in result.stderr
+    for scenario_field in ("title", "turns", "briefings", "description"):
+        assert scenario_field not in result.stderr
+    f.write_text(f"scenario: {SWEEP_DIR / 'sweep_scenario.yaml'}\nvary:\n  trust.loss: [0.1, 2]\n")
+    result = invoke("validate", f)
+    assert result.exit_code == 2 and f"{f}:3: parameters.trust.loss: got 2.0; must be <= 1" in result.stderr
+
+
+# --- issue 9, section 7: a misspelled scenario name suggests the nearest ---
+
+
+def test_a_misspelled_bundled_name_suggests_the_nearest():
+    result = invoke("validate", "taiwan_strat", "wedge_drive")
+    assert result.exit_code == 2
+    assert "taiwan_strat: no such file or bundled scenario; did you mean taiwan_strait?" in result.stderr
+    assert "wedge_drive: no such file or bundled scenario; did you mean wedge_driving?" in result.stderr
+
+
+def test_a_misspelled_history_episode_suggests_its_folder():
+    result = invoke("validate", "thaad_2015")
+    assert "did you mean history/thaad_2016?" in result.stderr
+
+
+def test_a_misspelled_path_suggests_files_beside_it():
+    result = invoke("validate", SMALL.parent / "smal.yaml")
+    assert f"{SMALL.parent / 'smal.yaml'}: no such file; did you mean {SMALL}" in result.stderr
+
+
+def test_a_name_like_nothing_lists_the_bundled_scenarios():
+    result = invoke("validate", "zzzz")
+    assert "zzzz: no such file or bundled scenario; the bundled scenarios are " in result.stderr
+    assert "taiwan_strait" in result.stderr
