@@ -208,35 +208,26 @@ def build_spec(
         )
     if not 1 <= chunk_size <= 1_000_000:
         raise InputError.one("--chunk-size", "must be from 1 to 1,000,000", value=chunk_size)
-    flags = source == "--vary"
+    say = _phrasing(source)
     if sampler not in SAMPLERS:
         raise InputError.one(
-            "--sample" if flags else source,
-            f"unknown sampler; allowed: {', '.join(SAMPLERS)}",
-            path="" if flags else "sampler",
-            value=sampler,
+            **say["sampler"], message=f"unknown sampler; allowed: {', '.join(SAMPLERS)}", value=sampler
         )
     if points is not None and not 1 <= points <= 1_000_000:
-        raise InputError.one("--points", "must be from 1 to 1,000,000", value=points)
+        raise InputError.one(**say["points"], message="must be from 1 to 1,000,000", value=points)
     dims = [_checked(d, source) for d in dimensions or []]
     if sampler != "grid" and not dims:
         raise InputError.one(
-            "--sample" if flags else source,
-            f"the {sampler} sampler draws values of the varied parameters, but nothing is varied; "
-            + ("add --vary PATH=LO:HI" if flags else "add a range under 'vary:'"),
-            path="" if flags else "sampler",
+            **say["sampler"],
+            message=f"the {sampler} sampler draws values of the varied parameters, but nothing is varied; "
+            f"add {say['vary']}",
             value=sampler,
         )
     if points is not None and sampler == "grid":
         raise InputError.one(
-            "--points" if flags else source,
-            "sets how many points a sampler draws, but the grid takes every combination of the "
-            + (
-                "--vary values; add --sample lhs, random or sobol, or leave --points out"
-                if flags
-                else "'vary' values; add 'sampler: lhs' (or random, sobol), or leave 'points' out"
-            ),
-            path="" if flags else "points",
+            **say["points"],
+            message="sets how many points a sampler draws, but the grid takes every combination of the "
+            f"varied values; add {say['sample']}, or leave {say['points_name']} out",
             value=points,
         )
     seen = [d.path for d in dims]
@@ -270,6 +261,26 @@ def build_spec(
         chunk_size=chunk_size,
         n_points_requested=points,
     )
+
+
+def _phrasing(source: str) -> dict[str, Any]:
+    """How errors name the sweep's options: flags, `sweep()` keywords or file fields."""
+    if source == "--vary":
+        return {
+            "sampler": {"source": "--sample"},
+            "points": {"source": "--points"},
+            "points_name": "--points",
+            "vary": "--vary PATH=LO:HI",
+            "sample": "--sample lhs, random or sobol",
+        }
+    keyword = source == "sweep()"
+    return {
+        "sampler": {"source": source, "path": "sampler"},
+        "points": {"source": source, "path": "points"},
+        "points_name": "points=" if keyword else "'points'",
+        "vary": "vary={PATH: (LO, HI)}" if keyword else "a range under 'vary:'",
+        "sample": "sampler='lhs' (or random, sobol)" if keyword else "'sampler: lhs' (or random, sobol)",
+    }
 
 
 def _checked(d: Dimension, source: str) -> Dimension:
