@@ -56,7 +56,7 @@ class Limits:
     file_bytes: int = 256 * 1024
     depth: int = 50
     items: int = 10_000
-    values: int = 50_000
+    values: int = 20_000
 
 
 LIMITS = Limits()
