@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import compiled, make_state, overrides
 
 from sim.actors import JPN, ROK
@@ -178,3 +182,52 @@ def test_added_names_are_still_checked_against_the_schema():
         build_parameters([parse_set_flag("mechanisms.gsomia.effects.nonsense=0.3")])
     with pytest.raises(InputError, match="no parameter 'nonsense' under mechanisms.gsomia"):
         build_parameters([parse_set_flag("mechanisms.gsomia.nonsense=0.3")])
+
+
+# -- one parameter written two ways is one parameter (issue 9) ----------------------------------
+
+
+def _leaves(tree, prefix=()):
+    for key, value in tree.items():
+        if isinstance(value, dict) and value:
+            yield from _leaves(value, prefix + (key,))
+        else:
+            yield prefix + (key,), value
+
+
+LEAVES = list(_leaves(default_tree()))
+
+
+def _as_yaml(path, cut, value):
+    """`path` written with its first `cut` segments as nested keys and the rest dotted."""
+    nested, dotted_tail = path[:cut], ".".join(path[cut:])
+    lines = ["parameters:"] + [f"{'  ' * (i + 1)}{key}:" for i, key in enumerate(nested)]
+    lines.append(f"{'  ' * (len(nested) + 1)}{dotted_tail}: {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(LEAVES), st.data())
+def test_nested_and_dotted_spellings_give_the_same_override(leaf, data):
+    path, value = leaf
+    cut = data.draw(st.integers(min_value=0, max_value=len(path) - 1))
+    parsed, lines = parse_yaml(_as_yaml(path, cut, value), "s.yaml")
+    ((got_path, got_value, _, line),) = flatten_overrides(parsed["parameters"], "s.yaml", lines)
+    assert got_path == path and got_value == value and line == cut + 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([p for p, _ in LEAVES if len(p) > 1]), st.data())
+def test_one_parameter_written_both_ways_is_refused(path, data):
+    cut = data.draw(st.integers(min_value=1, max_value=len(path) - 1))
+    text = (
+        f"parameters:\n  {'.'.join(path)}: 0.1\n  {'.'.join(path[:cut])}:\n    {'.'.join(path[cut:])}: 0.2\n"
+    )
+    parsed, lines = parse_yaml(text, "s.yaml")
+    with pytest.raises(InputError, match="is set twice \\(also set at line 2\\)"):
+        flatten_overrides(parsed["parameters"], "s.yaml", lines)
+
+
+def test_the_same_path_from_two_sources_is_an_override_not_a_repeat():
+    p = build_parameters([(("trust", "loss"), 0.3, "s.yaml", 4), (("trust", "loss"), 0.5, "--set", None)])
+    assert p.trust.loss == 0.5
