@@ -506,6 +506,8 @@ def build_parameters(overrides: list[Override]) -> Parameters:
         label = ".".join(path)
         if isinstance(value, np.generic):  # a numpy scalar from the Python API: its Python value
             value = value.item()
+        elif isinstance(value, tuple):  # ("ROK", "JPN") from the Python API is a list
+            value = list(value)
         if any(not part for part in path):
             problems.append(Problem(source, line, f"parameters.{label}", value, "has an empty segment"))
             continue

@@ -282,7 +282,7 @@ def load_scenario(path: str | Path, overrides: list[Override] | None = None) -> 
     """
     p = resolve_path(path)
     if not p.exists():
-        raise InputError.one(str(path), _not_found(str(path)))
+        raise InputError.one(str(path), not_found(str(path)))
     return parse_scenario(read_text(p), str(path), overrides, path=str(p))
 
 
@@ -291,8 +291,11 @@ def bundled_names() -> list[str]:
     return sorted(str(f.relative_to(SCENARIO_DIR).with_suffix("")) for f in SCENARIO_DIR.rglob("*.yaml"))
 
 
-def _not_found(name: str) -> str:
-    """'no such file', with the nearest bundled names or files beside it (difflib)."""
+def not_found(name: str) -> str:
+    """The message for a missing scenario: 'no such file', with the nearest names (difflib).
+
+    The nearest bundled names for a bare name, the nearest files beside it for a path.
+    """
     p = Path(name)
     names = bundled_names()
     if p.suffix and p.parent.is_dir() and p.parent.resolve() != SCENARIO_DIR:

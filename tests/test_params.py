@@ -231,3 +231,8 @@ def test_one_parameter_written_both_ways_is_refused(path, data):
 def test_the_same_path_from_two_sources_is_an_override_not_a_repeat():
     p = build_parameters([(("trust", "loss"), 0.3, "s.yaml", 4), (("trust", "loss"), 0.5, "--set", None)])
     assert p.trust.loss == 0.5
+
+
+def test_a_tuple_from_the_python_api_is_a_list():
+    p = build_parameters([(("mechanisms", "gsomia", "members"), ("ROK", "JPN"), "settings", None)])
+    assert p.mechanisms["gsomia"].members == ["ROK", "JPN"]

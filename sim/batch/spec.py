@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.batch.chunk import column_value
 from sim.errors import InputError, Problem
 from sim.params import Override, default_tree, flatten_overrides, parse_path
-from sim.scenario import LoadedScenario, _problems, load_scenario
+from sim.scenario import LoadedScenario, _problems, load_scenario, not_found, resolve_path
 from sim.yamlio import Path_, line_of, load_yaml, parse_value
 
 Sampler = Literal["grid", "lhs", "random", "sobol"]
@@ -456,6 +456,9 @@ def load_sweep_file(path: str | Path, **cli: Any) -> SweepSpec:
             dims.append(Dimension(dotted, values=tuple(spec)))
     scenario_path = Path(path).parent / sf.scenario
     scenario = scenario_path if scenario_path.exists() else sf.scenario
+    if not resolve_path(scenario).exists():
+        line = line_of(lines, ("scenario",))
+        raise InputError.one(source, not_found(sf.scenario), line=line, path="scenario", value=sf.scenario)
     return build_spec(
         scenario,
         runs=_given(cli, "runs", sf.runs),

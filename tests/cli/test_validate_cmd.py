@@ -105,3 +105,14 @@ def test_a_name_like_nothing_lists_the_bundled_scenarios():
     result = invoke("validate", "zzzz")
     assert "zzzz: no such file or bundled scenario; the bundled scenarios are " in result.stderr
     assert "taiwan_strait" in result.stderr
+
+
+def test_a_sweep_files_misspelled_scenario_names_the_sweep_file_line(tmp_path):
+    f = tmp_path / "sweep.yaml"
+    f.write_text("runs: 3\nscenario: taiwan_strat\n")
+    result = invoke("validate", f)
+    assert result.exit_code == 2
+    assert (
+        f"{f}:2: scenario: got 'taiwan_strat'; no such file or bundled scenario; did you mean taiwan_strait?"
+        in result.stderr
+    )
