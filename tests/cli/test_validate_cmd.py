@@ -116,3 +116,33 @@ def test_a_sweep_files_misspelled_scenario_names_the_sweep_file_line(tmp_path):
         f"{f}:2: scenario: got 'taiwan_strat'; no such file or bundled scenario; did you mean taiwan_strait?"
         in result.stderr
     )
+
+
+# --- issue 9, section 2: bounded input, through the command a user runs ---
+
+
+def test_the_issues_alias_bomb_is_refused_by_validate(tmp_path):
+    rows = ["title: x", "parameters:", "  l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    rows += [f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    f = tmp_path / "bomb.yaml"
+    f.write_text("\n".join(rows) + "\n")
+    assert f.stat().st_size < 700
+    result = invoke("validate", f)
+    assert result.exit_code == 2
+    assert f"{f}:7: expands to more than 20,000 values through its aliases" in " ".join(result.stderr.split())
+
+
+def test_very_deep_nesting_is_refused_by_validate(tmp_path):
+    f = tmp_path / "deep.yaml"
+    keys = "".join("  " * (i + 1) + f"k{i}:\n" for i in range(200))
+    f.write_text("title: x\nparameters:\n" + keys + "  " * 201 + "v\n")
+    result = invoke("validate", f)
+    assert result.exit_code == 2
+    assert "is nested more than 50 levels deep" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_huge_file_is_refused_unread(tmp_path):
+    f = tmp_path / "huge.yaml"
+    f.write_text("title: x\n" + "# padding\n" * 50_000)
+    result = invoke("validate", f)
+    assert result.exit_code == 2 and "input files are limited to 262,144 bytes (256 KiB)" in result.stderr
