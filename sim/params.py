@@ -404,6 +404,31 @@ def _open(section: tuple[str, ...]) -> bool:
     )
 
 
+@cache
+def _default_values() -> dict[str, Any]:
+    return default_parameters().model_dump()
+
+
+def value_type(path: tuple[str, ...]) -> type | None:
+    """The type the schema gives the value at ``path``: float, int, str, list or bool.
+
+    Read from the validated defaults, so a number written ``1`` in the data files is
+    still a float. A path the defaults leave out inside an open section (an event
+    kind's channel, a mechanism's effect, a utility term) is a number.
+
+    Returns:
+        The type, or None for an unknown path or a whole section.
+    """
+    node: Any = _default_values()
+    for depth, key in enumerate(path):
+        if not isinstance(node, dict):
+            return None
+        if key not in node:
+            return float if _open(path[:depth]) else None
+        node = node[key]
+    return None if isinstance(node, dict) else type(node)
+
+
 def set_path(tree: dict[str, Any], path: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """Find where ``path`` lives in ``tree``.
 

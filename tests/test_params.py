@@ -20,6 +20,7 @@ from sim.params import (
     default_tree,
     flatten_overrides,
     parse_set_flag,
+    value_type,
 )
 from sim.yamlio import parse_yaml
 
@@ -236,3 +237,20 @@ def test_the_same_path_from_two_sources_is_an_override_not_a_repeat():
 def test_a_tuple_from_the_python_api_is_a_list():
     p = build_parameters([(("mechanisms", "gsomia", "members"), ("ROK", "JPN"), "settings", None)])
     assert p.mechanisms["gsomia"].members == ["ROK", "JPN"]
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("trust.loss", float),
+        ("mechanisms.gsomia.end_after", int),
+        ("mechanisms.gsomia.members", list),
+        ("mechanisms.gsomia.status", str),
+        ("events.summit.dispute", float),  # left out of the defaults, inside an open section
+        ("utility.hold.economy.exposure_prc", float),
+        ("trust", None),  # a section
+        ("trust.nope", None),
+    ],
+)
+def test_value_type_is_the_schemas_type(path, kind):
+    assert value_type(tuple(path.split("."))) is kind

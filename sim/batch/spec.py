@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.batch.chunk import column_value
 from sim.errors import InputError, Problem
-from sim.params import Override, default_tree, flatten_overrides, parse_path
+from sim.params import Override, flatten_overrides, parse_path, value_type
 from sim.scenario import LoadedScenario, _problems, load_scenario, not_found, resolve_path
 from sim.yamlio import Path_, line_of, load_yaml, parse_value
 
@@ -302,24 +302,6 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _kind(path: str) -> type | None:
-    """The Python type of a parameter's default value (None for an unknown path).
-
-    A path the defaults leave out inside an open section (an event kind's channel,
-    a mechanism's effect, a utility term) is a number.
-    """
-    node: Any = default_tree()
-    for part in parse_path(path):
-        if not isinstance(node, dict):
-            return None
-        if part not in node:
-            return float if path.startswith(("events.", "utility.", "mechanisms.")) else None
-        node = node[part]
-    if isinstance(node, bool):
-        return bool
-    return float if isinstance(node, float) else type(node)
-
-
 _KIND_WORDS = {int: "whole numbers", float: "numbers", str: "words", list: "lists", bool: "true/false"}
 
 
@@ -330,7 +312,7 @@ def _typed(d: Dimension, source: str, lines: dict[str, int] | None) -> Dimension
     float column in one chunk and an integer column in another); a range is
     allowed only over a number parameter.
     """
-    kind = _kind(d.path)
+    kind = value_type(parse_path(d.path))
     line = (lines or {}).get(d.path)
     if d.values is None:
         if kind is int:
