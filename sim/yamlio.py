@@ -285,7 +285,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
         lines: dict[Path_, int] = {}
         problems: list[Problem] = []
         data = _construct(loader, node, (), lines, problems, source, set())
-    except RecursionError:  # a chain of thousands of merge keys
+    except RecursionError:  # defensive: the depth and size bounds come first
         raise InputError.one(source, "is nested too deeply to read") from None
     except yaml.composer.ComposerError as exc:
         if "expected a single document" not in str(exc):
