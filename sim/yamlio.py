@@ -36,6 +36,14 @@ from sim.errors import InputError, Problem
 Path_ = tuple[str | int, ...]
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
+_CORE = "tag:yaml.org,2002:"
+#: The tags a value may carry, by kind of node: YAML 1.2's core schema, nothing else
+#: (no timestamps, sets, binary data or Python objects).
+_ALLOWED_TAGS = {
+    yaml.ScalarNode: {_CORE + t for t in ("str", "int", "float", "bool", "null")},
+    yaml.SequenceNode: {_CORE + "seq"},
+    yaml.MappingNode: {_CORE + "map"},
+}
 
 
 @dataclass(frozen=True)
@@ -82,49 +90,59 @@ class _Resolver(BaseResolver):
     yaml_implicit_resolvers: dict = {}  # noqa: RUF012 (PyYAML's class-level registry)
 
 
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
+_Resolver.add_implicit_resolver(_CORE + "bool", _BOOL, list("tTfF"))
+_Resolver.add_implicit_resolver(_CORE + "null", _NULL, ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(_CORE + "int", _INT, list("-+0123456789"))
+_Resolver.add_implicit_resolver(_CORE + "float", _FLOAT, list("-+.0123456789"))
 _Resolver.add_implicit_resolver(MERGE_TAG, re.compile(r"^<<$"), ["<"])
 
 
 class _Constructor(SafeConstructor):
-    """Numbers read by the YAML 1.2 rules (``010`` is ten, ``0o10`` eight)."""
+    """Scalars read by the YAML 1.2 core rules, tagged or not.
+
+    ``010`` is ten, ``0o10`` eight, ``!!bool yes`` an error: text that does not fit
+    its tag raises ValueError, which `_scalar` reports with its line.
+    """
+
+    def _text(self, node: yaml.ScalarNode, pattern: re.Pattern[str]) -> str:
+        text = str(self.construct_scalar(node))
+        if not pattern.match(text):
+            raise ValueError(text)
+        return text
 
     def construct_int12(self, node: yaml.ScalarNode) -> int:
-        text = str(self.construct_scalar(node))
+        text = self._text(node, _INT)
         sign, digits = (-1, text[1:]) if text[:1] == "-" else (1, text.lstrip("+"))
         if digits[:2] in ("0o", "0x"):
             return sign * int(digits[2:], 8 if digits[1] == "o" else 16)
         return sign * int(digits, 10)
 
     def construct_float12(self, node: yaml.ScalarNode) -> float:
-        text = str(self.construct_scalar(node)).lower()
+        text = self._text(node, _FLOAT).lower()
         if text.endswith(".inf"):
             return float("-inf") if text.startswith("-") else float("inf")
         if text == ".nan":
             return float("nan")
         return float(text)
 
+    def construct_bool12(self, node: yaml.ScalarNode) -> bool:
+        return self._text(node, _BOOL).lower() == "true"
 
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_int12)
-_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_float12)
+    def construct_null12(self, node: yaml.ScalarNode) -> None:
+        self._text(node, _NULL)
+
+
+_Constructor.add_constructor(_CORE + "int", _Constructor.construct_int12)
+_Constructor.add_constructor(_CORE + "float", _Constructor.construct_float12)
+_Constructor.add_constructor(_CORE + "bool", _Constructor.construct_bool12)
+_Constructor.add_constructor(_CORE + "null", _Constructor.construct_null12)
 
 
 class _BoundedComposer(Composer):
@@ -315,8 +333,6 @@ def _as_input_error(exc: yaml.YAMLError, source: str) -> InputError:
         return InputError.one(source, what, line=line)
     if "maximum nesting depth" in what:  # libyaml's own bound on [ and { nesting
         return InputError.one(source, _Bound.deep(LIMITS), line=line)
-    if "could not determine a constructor for the tag" in what:
-        what += "; only the standard tags (!!str, !!int, !!float, !!bool, !!null) are read"
     return InputError.one(source, f"is not valid YAML: {what}", line=line)
 
 
@@ -357,6 +373,7 @@ def _construct(
 ) -> Any:
     line = node.start_mark.line + 1
     lines[path] = line
+    _check_tag(node, source, path)
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
         if id(node) in open_nodes:  # an alias inside its own anchor: it would never end
             raise InputError.one(
@@ -374,7 +391,34 @@ def _construct(
             _construct(loader, child, path + (i,), lines, problems, source, open_nodes)
             for i, child in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node, source, path)
+
+
+def _check_tag(node: yaml.Node, source: str, path: Path_) -> None:
+    if node.tag not in _ALLOWED_TAGS[type(node)]:
+        tag = node.tag.replace(_CORE, "!!")
+        raise InputError.one(
+            source,
+            f"the tag {tag} is not read here; only the standard tags (!!str, !!int, !!float, "
+            "!!bool, !!null on values, !!seq and !!map on lists and mappings) are",
+            line=node.start_mark.line + 1,
+            path=dotted(path),
+        )
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode, source: str, path: Path_) -> Any:
+    """A scalar's value; an explicit tag its text does not fit (``!!int abc``) is an error."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        tag = node.tag.replace(_CORE, "!!")
+        want = {"!!int": "a whole number", "!!float": "a number", "!!bool": "true or false"}.get(tag, "null")
+        raise InputError.one(
+            source,
+            f"'{node.value}' does not fit its tag {tag}, which takes {want}",
+            line=node.start_mark.line + 1,
+            path=dotted(path),
+        ) from None
 
 
 def _pairs(
@@ -419,7 +463,8 @@ def _pairs(
                 line=line,
                 path=dotted(path),
             )
-        key = loader.construct_object(key_node, deep=True)
+        _check_tag(key_node, source, path)
+        key = _scalar(loader, key_node, source, path)
         if key in own and report:
             problems.append(
                 Problem(

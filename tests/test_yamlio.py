@@ -7,7 +7,7 @@ import math
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import yamlio
@@ -258,9 +258,44 @@ def test_one_document_with_markers_is_fine(loader):
     assert parse_yaml("---\na: 1\n...\n", "f.yaml")[0] == {"a": 1}
 
 
-def test_python_tags_are_refused(loader):
-    with pytest.raises(InputError, match="only the standard tags"):
-        parse_yaml("a: !!python/object:os.system ls\n", "f.yaml")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!python/object:os.system ls",
+        "!!timestamp 2024-01-01",
+        "!!binary aGk=",
+        "!!set {a, b}",
+        "!!str [1]",
+        "!x y",
+    ],
+)
+def test_tags_beyond_the_core_schema_are_refused(loader, text):
+    with pytest.raises(
+        InputError, match=r"f\.yaml:1: a: the tag .* is not read here; only the standard tags"
+    ):
+        parse_yaml(f"a: {text}\n", "f.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("!!int abc", "!!int, which takes a whole number"),
+        ("!!int 1_000", "!!int, which takes a whole number"),
+        ("!!float x", "!!float, which takes a number"),
+        ("!!bool yes", "!!bool, which takes true or false"),
+        ("!!null x", "!!null, which takes null"),
+    ],
+)
+def test_a_value_that_does_not_fit_its_tag_is_refused(loader, text, want):
+    with pytest.raises(
+        InputError, match=re.escape(f"f.yaml:2: b.a: '{text.split()[1]}' does not fit its tag {want}")
+    ):
+        parse_yaml(f"x: 1\nb: {{a: {text}}}\n", "f.yaml")
+
+
+def test_a_bad_tagged_key_is_refused(loader):
+    with pytest.raises(InputError, match="does not fit its tag !!bool"):
+        parse_yaml("{!!bool no: x}\n", "f.yaml")
 
 
 # --- Bounded input: refused at once, in little memory ---
@@ -353,3 +388,52 @@ def test_parse_value_reads_lists_and_words():
 def test_parse_value_refuses_empty_or_malformed(text, message):
     with pytest.raises(InputError, match=re.escape(message)):
         parse_value(text, "--set", path="trust.loss")
+
+
+# --- any text: read, or refused with an InputError; nothing else escapes ---
+
+YAMLISH = st.one_of(
+    st.text(alphabet=list("[]{}:,-?&*<>!|'\"#%@`~\n\t ab01.eE+_"), max_size=120),
+    st.lists(
+        st.sampled_from(
+            ["!!int ", "!!bool ", "!!float ", "!!null ", "!!str ", "!!set ", "!t ", "&a ", "*a ", "<<: "]
+            + [
+                "- ",
+                "[",
+                "]",
+                "{",
+                "}",
+                ": ",
+                ", ",
+                "\n",
+                "  ",
+                "yes",
+                "1e-1",
+                "0x",
+                "abc",
+                "'",
+                "? ",
+                "---\n",
+            ]
+        ),
+        max_size=30,
+    ).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(YAMLISH, st.text(max_size=80)))
+def test_any_text_is_read_or_refused_cleanly(text):
+    try:
+        parse_yaml(text, "f.yaml")
+    except InputError as exc:
+        assert exc.problems and all(p.source == "f.yaml" for p in exc.problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(YAMLISH)
+def test_any_command_line_value_is_read_or_refused_cleanly(text):
+    try:
+        parse_value(text, "--set", path="trust.loss")
+    except InputError as exc:
+        assert str(exc).startswith("--set")
