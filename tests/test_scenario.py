@@ -5,10 +5,13 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import CALM, SMALL, make_scenario
 
 from sim.errors import InputError
-from sim.scenario import SCENARIO_DIR, LoadedScenario, load_scenario, resolve_path
+from sim.scenario import SCENARIO_DIR, LoadedScenario, load_scenario, parse_scenario, resolve_path
 
 # Line numbers below refer to this text (line 1 is `title:`).
 GOOD = textwrap.dedent(
@@ -325,3 +328,36 @@ def test_events_after_the_last_turn_name_the_field_line_and_value(tmp_path, edit
     f = write(tmp_path, edit(GOOD))
     text = load_error(f)
     assert text.startswith(f"{f}:{line}: {path}: got {value};"), text
+
+
+# -- any scenario-shaped data: loaded, or refused with an InputError (issue 9) ---------------------
+
+_KEYS = ["title", "description", "sources", "turns", "briefings", "parameters", "events", "expectations"]
+_KEYS += ["kind", "headline", "briefing", "turn", "until", "when", "chance", "repeat", "targets"]
+_KEYS += ["magnitude", "metric", "of", "toward", "below", "above", "trust", "loss", "world", "ROK"]
+_KEYS += ["mechanism", "checks", "runs", 1, 2, None, True, 0.5, "trust.loss", "mechanisms.gsomia.members"]
+_LEAF = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 70),
+    st.floats(),
+    st.sampled_from(["ROK", "yes", "military_drill", "trust", "", "0.5"]),
+    st.text(max_size=5),
+)
+_DOC = st.recursive(
+    _LEAF,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=6)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(_KEYS), _DOC, max_size=8), st.booleans())
+def test_any_scenario_shaped_data_loads_or_is_refused_cleanly(fields, over_small):
+    data = {**yaml.safe_load(SMALL.read_text()), **fields} if over_small else fields
+    try:
+        parse_scenario(yaml.safe_dump(data), "f.yaml")
+    except InputError as exc:
+        assert exc.problems and all(str(p).startswith("f.yaml") for p in exc.problems)
