@@ -356,7 +356,8 @@ def _problems(exc: ValidationError, source: str, lines: dict[Path_, int], data: 
         if isinstance(cause, FieldError):
             loc = loc + cause.field
         # pydantic puts union and literal branch names into loc; keep only real keys
-        loc = _real_path(loc, data)
+        names_a_key = err["type"] in ("missing", "extra_forbidden") or isinstance(cause, FieldError)
+        loc = _real_path(loc, data, names_a_key)
         value = err.get("input")
         if err["type"] == "missing" or isinstance(value, dict | list):
             value = MISSING  # a whole mapping says nothing; the message names the problem
@@ -408,10 +409,18 @@ def _at(data: Any, path: Path_) -> Any:
     return node
 
 
-def _real_path(loc: Path_, data: Any) -> Path_:
+def _real_path(loc: Path_, data: Any, names_a_key: bool = True) -> Path_:
+    """The keys and indexes of ``loc`` that exist in ``data``, and a missing last key.
+
+    pydantic also puts the names of union branches, literals and tags in a location
+    (``vary.x.range.hi``); a name that is not in the data is one, unless it is the
+    last and the error is about a key (``names_a_key``: missing, unknown, or named by
+    a `FieldError`).
+    """
     out: list[str | int] = []
     node = data
-    for part in loc:
+    last = len(loc) - 1
+    for at, part in enumerate(loc):
         if isinstance(node, dict) and part in node:
             out.append(part)
             node = node[part]
@@ -421,7 +430,13 @@ def _real_path(loc: Path_, data: Any) -> Path_:
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and at == last
+            and names_a_key
+            and out[-1:] != [part]
+        ):
             out.append(part)  # a missing key: name it
             node = None
     return tuple(out)

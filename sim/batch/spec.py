@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
 
 from sim.batch.chunk import column_value
 from sim.errors import InputError, Problem
@@ -44,6 +44,23 @@ class Range(BaseModel):
         return self
 
 
+def _range_or_list(value: Any) -> str | None:
+    return "range" if isinstance(value, dict) else "list" if isinstance(value, list) else None
+
+
+#: A varied parameter: a mapping is a range, a list is its values; anything else gets
+#: one message (not one per branch of the union).
+VaryValues = Annotated[
+    Annotated[Range, Tag("range")] | Annotated[list[Any], Tag("list")],
+    Discriminator(
+        _range_or_list,
+        custom_error_type="range_or_list",
+        custom_error_message="must be a list of values, e.g. [0.1, 0.2], "
+        "or a range, e.g. {lo: 0.1, hi: 0.5, steps: 5}",
+    ),
+]
+
+
 class SweepFile(BaseModel):
     """A sweep file."""
 
@@ -52,7 +69,7 @@ class SweepFile(BaseModel):
     runs: Annotated[int, Field(ge=1, le=100_000_000)] = 100
     seed: Annotated[int, Field(ge=0)] = 0
     parameters: dict[str, Any] = Field(default_factory=dict, description="fixed overrides by dotted path")
-    vary: dict[str, Range | list[Any]] = Field(default_factory=dict)
+    vary: dict[str, VaryValues] = Field(default_factory=dict)
     sampler: Sampler = "grid"
     points: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     turns_output: bool = Field(True, description="write turns.parquet")

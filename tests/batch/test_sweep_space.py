@@ -238,3 +238,17 @@ def test_summary_orders_numbers_numerically_and_groups_many_words(tmp_path: Path
     assert by["flag"] == ["false", "true"]
     w00 = next(r for r in rows if r["value"] == "w00")
     assert w00["n"] == 2 and w00["mean"] == (0 + 15) / 2
+
+
+def test_sweep_file_vary_errors_name_the_real_field_once(tmp_path: Path) -> None:
+    f = tmp_path / "vary.yaml"
+    f.write_text(
+        f"scenario: {SCENARIO}\nvary:\n  trust.loss: 0.5\n  trust.gain: {{lo: 0.1, hi: yes}}\n"
+        "  tension.coercion: {lo: 0.5, hi: 0.1}\n"
+    )
+    code, output, _ = sweep(tmp_path, str(f))
+    assert code == 2
+    assert f"{f}:3: vary.trust.loss: got 0.5; must be a list of values, e.g. [0.1, 0.2], or a range" in output
+    assert f"{f}:4: vary.trust.gain.hi: got 'yes'; must be a number" in output
+    assert f"{f}:5: vary.tension.coercion: empty or reversed range" in output
+    assert output.count("error:") == 3
