@@ -374,8 +374,8 @@ def _validate_values(
         if d.values is None:
             trials += [{d.path: d.lo}, {d.path: d.hi}]
             continue
-        numbers = [v for v in d.values if isinstance(v, float)]
-        others = [v for v in d.values if not isinstance(v, float)]
+        numbers = [v for v in d.values if isinstance(v, float) and np.isfinite(v)]
+        others = [v for v in d.values if not (isinstance(v, float) and np.isfinite(v))]  # .nan, .inf too
         ends = [min(numbers), max(numbers)] if numbers else []
         distinct = {json.dumps(v, sort_keys=True, default=repr): v for v in ends + others}
         trials += [{d.path: v} for v in distinct.values()]

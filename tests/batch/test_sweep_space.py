@@ -175,6 +175,12 @@ def test_a_long_numeric_list_is_checked_at_its_ends() -> None:
         build_spec(SCENARIO, runs=1, dimensions=[parse_vary(f"trust.loss={values}")])
 
 
+@pytest.mark.parametrize("bad", [".nan", ".inf", "-.inf"])
+def test_a_non_finite_value_among_numbers_is_checked_itself(bad: str) -> None:
+    with pytest.raises(InputError, match="trust.loss: got (nan|inf|-inf)"):
+        build_spec(SCENARIO, runs=1, dimensions=[parse_vary(f"trust.loss=0.1,{bad},0.3")])
+
+
 def test_values_of_two_kinds_cannot_share_a_column() -> None:
     with pytest.raises(InputError, match="values are of different kinds"):
         _check_columns((Dimension("x", values=(0.5, "word")),), "--vary", {})
