@@ -8,7 +8,9 @@ What a person typed means what it looks like: plain scalars are typed by the YAM
 ``y`` and ``n`` stay words (1.1 reads them as booleans), ``1e-1`` is a number (1.1
 reads it as text), ``010`` is ten (not octal eight), ``1_000`` and ``12:30`` stay
 text (1.1 reads them as numbers) and dates stay text. Only ``true``/``false`` are
-booleans. Command-line values (``--set``, ``--vary``) are read by the same rules.
+booleans. Only the core schema's tags are read (``!!str``, ``!!int``, ``!!float``,
+``!!bool``, ``!!null``, ``!!seq``, ``!!map``); anchors, aliases and ``<<`` merge keys
+work. Command-line values (``--set``, ``--vary``) are read by the same rules.
 
 Every input is bounded before it is built (`Limits`): file size, nesting depth,
 items in one list or mapping, and the number of values once aliases are expanded
