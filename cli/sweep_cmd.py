@@ -99,7 +99,8 @@ def sweep(
             raise typer.Exit(1) from None
         finally:
             signal.signal(signal.SIGINT, previous)
-    _print_summary(out, spec.total_runs, manifest)
+    with input_errors():
+        _print_summary(out, spec.total_runs, manifest)
 
 
 def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):  # noqa: ANN001, ANN202

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
+
+from sim.errors import InputError
 
 #: Continuous (sampled) parameters are summarised in this many equal-count bins.
 BINS = 5
@@ -25,11 +28,22 @@ def _label(value: object) -> str:
 
 
 def summarise(out: str | Path) -> list[dict]:
-    """Rows of (parameter, value or bin, n, mean, low, high) for the resilience index."""
+    """Rows of (parameter, value or bin, n, mean, low, high) for the resilience index.
+
+    Raises:
+        InputError: if ``runs.parquet`` is missing, unreadable or not a sweep's runs
+            table (a file damaged or replaced after the sweep finished).
+    """
     path = Path(out) / "runs.parquet"
-    wanted = ["index"] + [n for n in pq.read_schema(path).names if n.startswith("param:")]
-    table = pq.read_table(path, columns=wanted)  # a million runs: read two columns, not sixty
-    index = table.column("index").to_numpy()
+    try:
+        wanted = ["index"] + [n for n in pq.read_schema(path).names if n.startswith("param:")]
+        table = pq.read_table(path, columns=wanted)  # a million runs: read two columns, not sixty
+        index = table.column("index").to_numpy(zero_copy_only=False)
+    except (OSError, pa.ArrowException, KeyError) as exc:
+        raise InputError.one(
+            str(path),
+            f"cannot be read as a sweep's runs table ({exc}); move the folder aside and run the sweep again",
+        ) from None
     rows = [
         {
             "parameter": "(all runs)",

@@ -258,3 +258,13 @@ def test_sweep_file_vary_errors_name_the_real_field_once(tmp_path: Path) -> None
     assert f"{f}:4: vary.trust.gain.hi: got 'yes'; must be a number" in output
     assert f"{f}:5: vary.tension.coercion: empty or reversed range" in output
     assert output.count("error:") == 3
+
+
+def test_a_damaged_runs_file_after_a_complete_sweep_is_a_message(tmp_path: Path) -> None:
+    code, output, out = sweep(tmp_path, str(SCENARIO), "--runs", "2")
+    assert code == 0, output
+    (out / "runs.parquet").write_bytes(b"not parquet at all")
+    code, output, _ = sweep(tmp_path, str(SCENARIO), "--runs", "2")
+    assert code == 2
+    assert f"{out / 'runs.parquet'}: cannot be read as a sweep's runs table" in output
+    assert "move the folder aside" in output
