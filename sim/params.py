@@ -87,7 +87,7 @@ class GovernmentTable(Strict):
 def government_table() -> GovernmentTable:
     """The validated resolve table (sim/data/governments.yaml)."""
     data, _ = load_yaml(GOVERNMENTS_FILE)
-    return GovernmentTable.model_validate(data)
+    return GovernmentTable.model_validate(data, strict=True)
 
 
 def _known_government(government: str) -> str:
