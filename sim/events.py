@@ -204,7 +204,10 @@ def blend_leverage(
     """
     total = pressure + added
     safe = np.where(total > 0, total, 1.0)
-    return np.where(total > 0, (pressure * leverage + added * ratio) / safe, leverage)
+    # Written as a step from the old leverage by the added share (in [0, 1]) rather
+    # than as a ratio of products: the products underflow for subnormal pressures
+    # and the result would leave the interval between the two leverages.
+    return leverage + (ratio - leverage) * (added / safe)
 
 
 def _dependence_ratio(dependence: float, exposure: np.ndarray) -> np.ndarray:
