@@ -10,13 +10,23 @@ thousands. Either way::
 
 Each turn: events fire and apply, every agent chooses (simultaneously, from the
 same state), `adjudicate` resolves the moves, and the turn is scored.
+
+A run is a value: `TrilateralModel.snapshot` hands back the whole end-of-turn state
+(state arrays, scoring tallies, turn, seeds) as a frozen `Snapshot`, and
+`TrilateralModel.from_snapshot` builds a model that continues from one, alone or
+repeated along the run axis. ``step(given={"ROK": 3})`` plays some actors' moves as
+given (a human team's), and `inject` and `override` are the facilitator's hands on
+the same engine. Randomness is counter-based, so a continued run draws exactly the
+numbers the uninterrupted run would have drawn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Literal
 
 import mesa
 import numpy as np
@@ -26,14 +36,19 @@ from agents.policies import Policy, choice_probabilities
 from agents.utility import situation, utilities, utility_plan, utility_terms
 from sim import events as ev
 from sim.actions import open_options
-from sim.actors import ACTORS
+from sim.actors import ACTORS, INDEX
 from sim.adjudication import Outcome, adjudicate
 from sim.compiled import compile_parameters
 from sim.mechanisms import mechanism_hooks
 from sim.params import Override
-from sim.scenario import LoadedScenario, load_scenario
+from sim.rulings import Value, apply_ruling
+from sim.scenario import Event, LoadedScenario, load_scenario
 from sim.scoring import Episodes, Scorecard, Tallies, cohesion, index_breakdown, scorecard
 from sim.state import State, initial_state
+
+#: A given move: an index into the actor's menu, an option label such as
+#: ``"repair JPN"``, or one menu index per run.
+Move = int | str | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,116 @@ class TurnRecord:
     terms: np.ndarray
     probability: np.ndarray
     state: State
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A run's (or an ensemble's) whole state at the end of a turn, as a value.
+
+    Everything a model needs to continue exactly as if it had never stopped: the
+    state arrays, the scoring tallies, the turn number, the seeds, the events
+    injected so far and, optionally, the turn records. Arrays have a leading run
+    axis (the tallies a leading turn axis, then runs); they are private copies.
+
+    Attributes:
+        turn: Turns played (0: before turn 1).
+        seeds: Seed of each run, shape (n,).
+        state: The state after ``turn``.
+        start: The world before turn 1.
+        cohesion: Cohesion after each turn played, shape (turn, n).
+        status: Mechanism status after each turn played, shape (turn, n, mechanisms).
+        initial_status: Status before turn 1, shape (n, mechanisms).
+        crisis_turns: Crisis turns so far, shape (n,).
+        coordinated_turns: Crisis turns answered together so far, shape (n,).
+        coercion: Beijing's coercion episodes so far.
+        wedge: Beijing's wedge episodes so far.
+        responding: Who answered together on the last turn, shape (n, actors)
+            (needed to rescore that turn after a facilitator's ruling).
+        injected: Events injected into the scenario so far, in order.
+        history: The turn records, when the model kept them (empty otherwise).
+        scenario_sha256: Hash of the scenario text the run plays.
+    """
+
+    turn: int
+    seeds: np.ndarray
+    state: State
+    start: State
+    cohesion: np.ndarray
+    status: np.ndarray
+    initial_status: np.ndarray
+    crisis_turns: np.ndarray
+    coordinated_turns: np.ndarray
+    coercion: Episodes
+    wedge: Episodes
+    responding: np.ndarray
+    injected: tuple[Event, ...] = ()
+    history: tuple[TurnRecord, ...] = ()
+    scenario_sha256: str = ""
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs."""
+        return int(self.seeds.size)
+
+    def digest(self) -> str:
+        """SHA-256 of every array's bytes (state and tallies): equal digests, equal runs.
+
+        The turn records are left out: they follow from the rest.
+        """
+        h = hashlib.sha256(f"turn={self.turn};".encode())
+        arrays = [self.seeds, self.cohesion, self.status, self.initial_status, self.crisis_turns]
+        arrays += [self.coordinated_turns, self.responding]
+        arrays += [getattr(st, f.name) for st in (self.state, self.start) for f in fields(st)]
+        arrays += [getattr(e, f.name) for e in (self.coercion, self.wedge) for f in fields(e)]
+        for a in arrays:
+            a = np.ascontiguousarray(a)
+            h.update(f"{a.dtype.str}{a.shape};".encode())
+            h.update(a.tobytes())
+        for e in self.injected:
+            h.update(e.model_dump_json().encode())
+        return h.hexdigest()
+
+    def repeat(self, runs: int) -> Snapshot:
+        """This one-run snapshot repeated ``runs`` times along the run axis (same seed)."""
+        if self.n_runs != 1:
+            raise ValueError(f"only a one-run snapshot can be repeated; this one has {self.n_runs} runs")
+        return Snapshot(
+            turn=self.turn,
+            seeds=np.repeat(self.seeds, runs),
+            state=_repeat_state(self.state, runs),
+            start=_repeat_state(self.start, runs),
+            cohesion=np.repeat(self.cohesion, runs, axis=1),
+            status=np.repeat(self.status, runs, axis=1),
+            initial_status=np.repeat(self.initial_status, runs, axis=0),
+            crisis_turns=np.repeat(self.crisis_turns, runs),
+            coordinated_turns=np.repeat(self.coordinated_turns, runs),
+            coercion=_repeat_episodes(self.coercion, runs),
+            wedge=_repeat_episodes(self.wedge, runs),
+            responding=np.repeat(self.responding, runs, axis=0),
+            injected=self.injected,
+            history=(),
+            scenario_sha256=self.scenario_sha256,
+        )
+
+
+def _copy_state(s: State) -> State:
+    return State(**{f.name: getattr(s, f.name).copy() for f in fields(s)})
+
+
+def _repeat_state(s: State, runs: int) -> State:
+    return State(**{f.name: np.repeat(getattr(s, f.name), runs, axis=0) for f in fields(s)})
+
+
+def _repeat_episodes(e: Episodes, runs: int) -> Episodes:
+    return Episodes(*(np.repeat(getattr(e, f.name), runs, axis=0) for f in fields(e)))
+
+
+def _copy_episodes(e: Episodes) -> Episodes:
+    return Episodes(*(getattr(e, f.name).copy() for f in fields(e)))
+
+
+def _pad_fired(fired: np.ndarray, extra: int) -> np.ndarray:
+    return np.concatenate([fired, np.zeros((fired.shape[0], extra), dtype=bool)], axis=1)
 
 
 class TrilateralModel(mesa.Model):
@@ -122,6 +247,8 @@ class TrilateralModel(mesa.Model):
         self._coercion = Episodes.none(n, len(ACTORS))
         self._wedge = Episodes.none(n, len(ACTORS))
         self._initial_status = self.state.status.copy()
+        self._responding = np.zeros((n, len(ACTORS)), dtype=bool)
+        self._injected: list[Event] = []
         self._n_m = n_m
         self.datacollector: mesa.DataCollector | None = None
         if collect:
@@ -139,10 +266,30 @@ class TrilateralModel(mesa.Model):
         """Number of runs in the ensemble."""
         return int(self.seeds.size)
 
-    def step(self) -> None:
-        """Play one turn for every run."""
-        self.turn += 1
-        turn, c, state = self.turn, self.compiled, self.state
+    def step(
+        self,
+        given: Mapping[str, Move] | None = None,
+        *,
+        if_closed: Literal["error", "ai"] = "error",
+    ) -> None:
+        """Play one turn for every run.
+
+        Args:
+            given: Moves taken as given for some actors, by actor code: an index into
+                the actor's menu, an option label (``"repair JPN"``), or one menu
+                index per run. The other actors decide as usual; their random draws
+                do not depend on who was given a move.
+            if_closed: What to do where a given move is not open this turn: raise
+                ``ValueError`` (``"error"``, nothing is changed) or let the actor's
+                policy choose in that run (``"ai"``).
+
+        Raises:
+            ValueError: an unknown actor or option, or a closed move with
+                ``if_closed="error"``.
+        """
+        if not self.running:
+            raise ValueError(f"the run is over: all {self.script.turns} turns are played")
+        turn, c, state = self.turn + 1, self.compiled, self.state
         hooks = mechanism_hooks(state, c)
         fired = ev.fire(self.script, state, turn, self.seeds)
         state, signals = ev.apply_events(self.script, state, fired, c, hooks)
@@ -152,11 +299,21 @@ class TrilateralModel(mesa.Model):
         view = situation(state, hooks, c)
         utility = utilities(view, self.plan, c)
         open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
-        choices = np.stack([self.countries[code].decide(utility, open_, turn) for code in ACTORS], axis=1)
+        moves = self._given_moves(given or {}, open_, if_closed)
+        columns = []
+        for code in ACTORS:
+            move = moves.get(code)
+            if move is None or (if_closed == "ai" and not open_[np.arange(self.n_runs), move].all()):
+                auto = self.countries[code].decide(utility, open_, turn)
+                move = auto if move is None else np.where(open_[np.arange(self.n_runs), move], move, auto)
+            columns.append(move)
+        choices = np.stack(columns, axis=1)
+        self.turn = turn
 
         state, outcome = adjudicate(state, choices, signals, hooks, c)
         state = state.evolve(cohesion=cohesion(state, outcome.responding, c.params))
         self.state = state
+        self._responding = outcome.responding
         self._tally(outcome)
         if self.keep_history:
             terms = utility_terms(view, c)
@@ -178,6 +335,210 @@ class TrilateralModel(mesa.Model):
             )
         if self.datacollector is not None:
             self.datacollector.collect(self)
+
+    def _given_moves(
+        self, given: Mapping[str, Move], open_: np.ndarray, if_closed: str
+    ) -> dict[str, np.ndarray]:
+        """Given moves as global option indexes per run, checked against the menus."""
+        opts = self.compiled.options
+        out: dict[str, np.ndarray] = {}
+        for code, move in given.items():
+            if code not in INDEX:
+                raise ValueError(f"unknown actor {code!r}; the actors are {', '.join(ACTORS)}")
+            menu = opts.slices[INDEX[code]]
+            if isinstance(move, str):
+                o = opts.find(INDEX[code], move)
+                if o is None:
+                    labels = ", ".join(opts.label(k) for k in range(menu.start, menu.stop))
+                    raise ValueError(f"{move!r} is not on {code}'s menu: {labels}")
+                local = np.full(self.n_runs, o - menu.start)
+            else:
+                local = np.broadcast_to(np.asarray(move, dtype=np.int64), (self.n_runs,))
+            size = menu.stop - menu.start
+            if ((local < 0) | (local >= size)).any():
+                raise ValueError(f"{code}'s menu has options 0 to {size - 1}; got {move!r}")
+            glob = menu.start + local
+            closed = ~open_[np.arange(self.n_runs), glob]
+            if closed.any() and if_closed == "error":
+                run = int(np.flatnonzero(closed)[0])
+                shut = opts.label(int(glob[run]))
+                can = ", ".join(opts.label(k) for k in range(menu.start, menu.stop) if open_[run, k])
+                raise ValueError(f"{code} cannot {shut!r} this turn (run {run}); open: {can}")
+            out[code] = glob
+        return out
+
+    # -- a run as a value ---------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The whole end-of-turn state as a frozen value (private copies of the arrays)."""
+        n, n_m = self.n_runs, self._n_m
+        return Snapshot(
+            turn=self.turn,
+            seeds=self.seeds.copy(),
+            state=_copy_state(self.state),
+            start=_copy_state(self.start),
+            cohesion=np.stack(self._cohesion) if self._cohesion else np.zeros((0, n)),
+            status=np.stack(self._status) if self._status else np.zeros((0, n, n_m), dtype=np.int8),
+            initial_status=self._initial_status.copy(),
+            crisis_turns=self._counts["crisis"].copy(),
+            coordinated_turns=self._counts["coordinated"].copy(),
+            coercion=_copy_episodes(self._coercion),
+            wedge=_copy_episodes(self._wedge),
+            responding=self._responding.copy(),
+            injected=tuple(self._injected),
+            history=tuple(self.history) if self.keep_history else (),
+            scenario_sha256=self.loaded.sha256,
+        )
+
+    @classmethod
+    def from_snapshot(
+        cls,
+        snapshot: Snapshot,
+        scenario: str | Path | LoadedScenario,
+        *,
+        runs: int | None = None,
+        seeds: Sequence[int] | np.ndarray | None = None,
+        overrides: list[Override] | None = None,
+        policies: dict[str, Policy] | None = None,
+        keep_history: bool = True,
+        collect: bool = False,
+        trace: bool = False,
+    ) -> TrilateralModel:
+        """A model that continues from ``snapshot`` as if it had never stopped.
+
+        Args:
+            snapshot: Where to start (from `snapshot`).
+            scenario: The scenario the snapshot's run plays (events injected into it
+                are in the snapshot). Parameter overrides may differ: a snapshot can
+                continue under other parameters.
+            runs: Repeat a one-run snapshot this many times along the run axis (an
+                ensemble of continuations). Default: the snapshot's own runs.
+            seeds: Seeds of the continuations, one per run (default: the snapshot's
+                seeds, repeated). The same seed as the snapshot continues the same run.
+            overrides: Parameter overrides ``(path, value, source, line)``.
+            policies: Decision policy per actor code.
+            keep_history: Keep turn records (the snapshot's own are kept when the
+                runs are the snapshot's).
+            collect: Record the Mesa DataCollector from here on.
+            trace: Keep the compact per-turn trace from here on.
+
+        Raises:
+            ValueError: the snapshot does not fit the scenario, or the runs or seeds
+                do not fit the snapshot.
+        """
+        snap = snapshot
+        if runs is not None and runs != snap.n_runs:
+            snap = snap.repeat(runs)
+        n = snap.n_runs
+        seed_array = snap.seeds if seeds is None else np.asarray(seeds, dtype=np.int64).reshape(-1)
+        if seed_array.size != n:
+            raise ValueError(f"{seed_array.size} seeds given for {n} runs")
+        model = cls(
+            scenario,
+            seeds=seed_array,
+            overrides=overrides,
+            policies=policies,
+            keep_history=keep_history,
+            collect=collect,
+            trace=trace,
+        )
+        if snap.scenario_sha256 and model.loaded.sha256 and snap.scenario_sha256 != model.loaded.sha256:
+            raise ValueError("the snapshot was taken from another scenario (its text differs)")
+        if snap.injected:
+            model._add_events(snap.injected)
+        if snap.state.fired.shape[1] != len(model.script.events):
+            raise ValueError(
+                f"the snapshot has {snap.state.fired.shape[1]} events; "
+                f"the scenario has {len(model.script.events)}"
+            )
+        model._restore(snap)
+        return model
+
+    def _restore(self, snap: Snapshot) -> None:
+        self.turn = snap.turn
+        self.state = _copy_state(snap.state)
+        self.start = _copy_state(snap.start)
+        self._cohesion = list(snap.cohesion.copy())
+        self._status = list(snap.status.copy())
+        self._initial_status = snap.initial_status.copy()
+        self._counts = {"crisis": snap.crisis_turns.copy(), "coordinated": snap.coordinated_turns.copy()}
+        self._coercion = _copy_episodes(snap.coercion)
+        self._wedge = _copy_episodes(snap.wedge)
+        self._responding = snap.responding.copy()
+        same_runs = np.array_equal(snap.seeds, self.seeds)
+        self.history = list(snap.history) if self.keep_history and same_runs else []
+        self.running = self.turn < self.script.turns
+        self.scores = None if self.running else self._score()
+        self.steps = self.turn
+
+    # -- the facilitator's hands --------------------------------------------------------------
+    def inject(self, events: Sequence[Event]) -> None:
+        """Add ad-hoc events to the scenario; they fire on their turn like any scheduled event.
+
+        Appended after the scenario's own events, so the draws of every other event
+        (keyed by its position) are unchanged.
+
+        Args:
+            events: Scheduled events (no ``when`` or ``chance``) for the next turn.
+
+        Raises:
+            ValueError: an event that is not scheduled for the next turn, or an id
+                already in use.
+        """
+        events = list(events)
+        ids = set(self.script.event_ids())
+        for e in events:
+            if not e.scheduled:
+                raise ValueError("an injected event fires on its turn: give it no 'when' or 'chance'")
+            if e.turn != self.turn + 1:
+                raise ValueError(f"an injected event fires on the next turn ({self.turn + 1}), not {e.turn}")
+            if e.id is None or e.id in ids:
+                raise ValueError(f"an injected event needs an id not yet used; got {e.id!r}")
+            ids.add(e.id)
+        self._add_events(events)
+
+    def _add_events(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        briefings = dict(self.script.briefings)
+        for e in events:
+            briefings.setdefault(e.turn, e.briefing)
+        self.script = self.script.model_copy(
+            update={"events": [*self.script.events, *events], "briefings": briefings}
+        )
+        k = len(events)
+        self.state = self.state.evolve(fired=_pad_fired(self.state.fired, k))
+        self.start = self.start.evolve(fired=_pad_fired(self.start.fired, k))
+        self.history = [replace(r, fired=_pad_fired(r.fired, k)) for r in self.history]
+        self._injected.extend(events)
+
+    def override(self, ruling: Mapping[str, Value]) -> dict[str, Value]:
+        """Replace parts of the last turn's adjudicated outcome with a facilitator's ruling.
+
+        The turn is rescored with the ruled state (its cohesion and mechanism
+        statuses), and the next turn starts from it.
+
+        Args:
+            ruling: New values by path, e.g. ``{"trust.ROK.JPN": 0.4,
+                "status.gsomia": "active"}`` (see `sim.rulings`).
+
+        Returns:
+            The engine's own values at those paths, for the record.
+
+        Raises:
+            ValueError: before turn 1, or a bad path or value.
+        """
+        if self.turn == 0:
+            raise ValueError("there is no adjudicated turn to override yet")
+        state, engine = apply_ruling(self.state, ruling)
+        state = state.evolve(cohesion=cohesion(state, self._responding, self.compiled.params))
+        self.state = state
+        self._cohesion[-1] = state.cohesion
+        self._status[-1] = state.status
+        if self.history:
+            self.history[-1] = replace(self.history[-1], state=state)
+        if not self.running:
+            self.scores = self._score()
+        return engine
 
     def _tally(self, o: Outcome) -> None:
         k = self._counts
