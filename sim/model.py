@@ -139,6 +139,23 @@ class Snapshot:
             h.update(e.model_dump_json().encode())
         return h.hexdigest()
 
+    def with_events(self, events: Sequence[Event]) -> Snapshot:
+        """This snapshot with more injected events, not yet fired.
+
+        E.g. a session's injects added to its start, so that runs from the start meet
+        them on their turns.
+        """
+        k = len(events)
+        if not k:
+            return self
+        return replace(
+            self,
+            state=self.state.evolve(fired=_pad_fired(self.state.fired, k)),
+            start=self.start.evolve(fired=_pad_fired(self.start.fired, k)),
+            injected=(*self.injected, *events),
+            history=tuple(replace(r, fired=_pad_fired(r.fired, k)) for r in self.history),
+        )
+
     def repeat(self, runs: int) -> Snapshot:
         """This one-run snapshot repeated ``runs`` times along the run axis (same seed)."""
         if self.n_runs != 1:
@@ -289,16 +306,8 @@ class TrilateralModel(mesa.Model):
         """
         if not self.running:
             raise ValueError(f"the run is over: all {self.script.turns} turns are played")
-        turn, c, state = self.turn + 1, self.compiled, self.state
-        hooks = mechanism_hooks(state, c)
-        fired = ev.fire(self.script, state, turn, self.seeds)
-        state, signals = ev.apply_events(self.script, state, fired, c, hooks)
-        if ev.touches_mechanisms(self.script, fired):
-            hooks = mechanism_hooks(state, c)  # an inject suspended or revived one
-
-        view = situation(state, hooks, c)
-        utility = utilities(view, self.plan, c)
-        open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+        turn, c = self.turn + 1, self.compiled
+        state, signals, hooks, fired, view, utility, open_ = self._before_moves(turn)
         moves = self._given_moves(given or {}, open_, if_closed)
         columns = []
         for code in ACTORS:
@@ -335,6 +344,31 @@ class TrilateralModel(mesa.Model):
             )
         if self.datacollector is not None:
             self.datacollector.collect(self)
+
+    def _before_moves(self, turn: int) -> tuple:
+        """This turn up to the moves: events fired and applied, the situation, the menus."""
+        c, state = self.compiled, self.state
+        hooks = mechanism_hooks(state, c)
+        fired = ev.fire(self.script, state, turn, self.seeds)
+        state, signals = ev.apply_events(self.script, state, fired, c, hooks)
+        if ev.touches_mechanisms(self.script, fired):
+            hooks = mechanism_hooks(state, c)  # an inject suspended or revived one
+        view = situation(state, hooks, c)
+        utility = utilities(view, self.plan, c)
+        open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+        return state, signals, hooks, fired, view, utility, open_
+
+    def preview(self) -> tuple[np.ndarray, np.ndarray]:
+        """What the next turn holds before anyone moves (nothing is changed).
+
+        Returns:
+            The events that will fire, shape (n, events), and the options open to
+            the actors once they have, shape (n, options).
+        """
+        if not self.running:
+            raise ValueError(f"the run is over: all {self.script.turns} turns are played")
+        _, _, _, fired, _, _, open_ = self._before_moves(self.turn + 1)
+        return fired, open_
 
     def _given_moves(
         self, given: Mapping[str, Move], open_: np.ndarray, if_closed: str
