@@ -618,6 +618,10 @@ class TrilateralModel(mesa.Model):
     def _score(self) -> Scorecard:
         return scorecard(self._tallies(), self.compiled.params)
 
+    def scorecard_so_far(self) -> Scorecard:
+        """The scorecard of the turns played so far (the final one once the run is over)."""
+        return self.scores if self.scores is not None else self._score()
+
     def index_so_far(self) -> np.ndarray:
         """The resilience index of the turns played so far, per run (0 before turn 1)."""
         if self.turn == 0:

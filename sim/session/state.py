@@ -159,7 +159,7 @@ class SessionState:
             raise ValueError(f"unknown team {actor!r}; the teams are {', '.join(ACTORS)}")
         if self.seats[actor] != HUMAN:
             raise ValueError(f"{actor} is played by the AI; take its seat back first (seat {actor} human)")
-        label = self._open_label(actor, option)
+        label = self.check_option(actor, option)
         rationale = " ".join(str(rationale).split())
         if len(rationale) > 300:
             raise ValueError(
@@ -175,7 +175,12 @@ class SessionState:
             sha256=sha256,
         )
 
-    def _open_label(self, actor: str, option: str) -> str:
+    def check_option(self, actor: str, option: str) -> str:
+        """The label of ``option`` if it is on the actor's menu and open this turn.
+
+        Raises:
+            ValueError: not on the menu, or not open (with what is).
+        """
         opts = self.model.compiled.options
         o = opts.find(INDEX[actor], option)
         if o is None:

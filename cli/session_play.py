@@ -1,0 +1,352 @@
+"""`session play`: the facilitator's turn loop in the terminal.
+
+Each turn: the briefing and the injects that will fire; each human team's decision,
+typed at the prompt or read from ``decisions/turn-NN/TEAM.yaml``; who has and has not
+decided; the AI's moves and the adjudication; a three-line headline, then the
+detail. Commands at any prompt: inject, override, undo, seat, decide, status, help,
+quit. Every action is in the log before the next prompt appears.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from sim.actors import ACTORS, CAPITAL
+from sim.errors import InputError
+from sim.rulings import ALLOWED, parse_ruling
+from sim.session.decisions import decision_path, file_sha256, read_decision
+from sim.session.session import Session
+from sim.vocab import EVENT_KINDS
+
+HELP = """\
+Commands (at any prompt):
+  inject                 add an event to this turn (asks kind, source, targets, magnitude, headline)
+  override [PATH=VALUE…] overrule the last turn's outcome, with a reason (asks what is missing)
+  undo                   undo the last turn (logged; nothing is deleted)
+  seat TEAM ai|human     hand a team's seat to the AI, or take it back
+  decide TEAM            enter or change a team's decision at the prompt
+  status                 who has decided; re-read the decision files
+  help                   this list
+  quit                   stop here; `session play NAME` resumes
+At a team's prompt: an option's number or name, then a one-line rationale.
+Teams may also submit decisions/turn-NN/TEAM.yaml (action: …, rationale: …)."""
+
+COMMANDS = ("inject", "override", "undo", "seat", "decide", "status", "help", "?", "quit", "exit")
+
+
+class Quit(Exception):
+    """The facilitator quit (or the input ended)."""
+
+
+class Loop:
+    """The turn loop over an open session."""
+
+    def __init__(self, session: Session, console: Console, name: str) -> None:
+        """Play ``session`` on ``console``; ``name`` is how the user calls it."""
+        self.s = session
+        self.console = console
+        self.name = name
+        self.shown_turn = -1
+        #: Decision files already refused, by path: their hash (so an error is shown once).
+        self.refused: dict[Path, str] = {}
+        #: (turn, team) whose menu has been shown (shown again on `decide` or `status`).
+        self.menus: set[tuple[int, str]] = set()
+
+    # -- input --------------------------------------------------------------------------------
+    def ask(self, prompt: str) -> str:
+        """One line from the user; the end of input is a quit."""
+        try:
+            return self.console.input(prompt).strip()
+        except EOFError:
+            self.console.print()
+            raise Quit from None
+
+    def error(self, message: str) -> None:
+        """Say what was wrong with what was typed; nothing was recorded."""
+        self.console.print(Text("✗ " + message, style="red"), soft_wrap=True)
+
+    def done(self, message: str) -> None:
+        """Confirm a recorded action."""
+        self.console.print(Text("✓ " + message, style="green"))
+
+    # -- the loop -----------------------------------------------------------------------------
+    def run(self) -> None:
+        """Play until the facilitator quits or the input ends."""
+        st = self.s.state
+        note = self.s.lock.stale_note()
+        if note:
+            self.console.print(Text("note: " + note, style="yellow"))
+        sc = st.model.script
+        self.console.rule(f"[bold]{sc.title}[/]")
+        self.console.print(
+            f"Session {self.name}: seed {st.seed}, turn {st.open_turn} of {sc.turns}; "
+            f"human teams: {', '.join(st.humans()) or 'none'}. Type help for commands.",
+            highlight=False,
+        )
+        try:
+            while True:
+                self.cycle()
+        except Quit:
+            self.s.quit()
+            self.console.print(f"Stopped. Resume with: run.py session play {self.name}", highlight=False)
+
+    def cycle(self) -> None:
+        """One prompt: show what is new, then read and act on one line."""
+        st = self.s.state
+        if st.finished:
+            self.finished()
+            return
+        if self.shown_turn != st.open_turn:
+            self.briefing()
+            self.shown_turn = st.open_turn
+        self.read_files()
+        waiting = st.waiting_for()
+        self.status()
+        if waiting:
+            self.team_prompt(waiting[0])
+            return
+        line = self.ask("[bold]All teams have decided.[/] Enter to adjudicate, or a command: ")
+        if not line:
+            self.adjudicate()
+        else:
+            self.command(line)
+
+    def finished(self) -> None:
+        """The exercise is over: the final scorecard, then undo, override or quit."""
+        from cli.render import render_scorecard
+        from sim.results import RunResult
+
+        st = self.s.state
+        if self.shown_turn != st.open_turn:
+            render_scorecard(self.console, RunResult(st.model))
+            self.console.print(
+                f"The exercise is over. Next: run.py session report {self.name}", highlight=False
+            )
+            self.shown_turn = st.open_turn
+        line = self.ask("Exercise over: undo, override, report later, or quit: ")
+        if line:
+            self.command(line)
+        else:
+            raise Quit
+
+    def briefing(self) -> None:
+        """The open turn's briefing and the injects that will fire."""
+        st = self.s.state
+        sc = st.model.script
+        t = st.open_turn
+        parts: list = []
+        if t in sc.briefings:
+            parts.append(Text(sc.briefings[t].strip(), style="italic"))
+        fired, _ = st.model.preview()
+        for e, on in zip(sc.events, fired[0], strict=True):
+            if on:
+                line = Text("⚡ ", style="bold yellow")
+                line.append(e.headline, style="bold")
+                line.append(
+                    f"  [{e.kind}, {e.source}→{'/'.join(e.targets)}, magnitude {e.magnitude:g}]", style="dim"
+                )
+                parts.append(line)
+        if len(parts) == (1 if t in sc.briefings else 0):
+            parts.append(Text("No inject this turn.", style="dim"))
+        from rich.console import Group
+
+        self.console.print(Panel(Group(*parts), title=f"Turn {t}/{sc.turns}: briefing", title_align="left"))
+
+    def status(self) -> None:
+        """Who has decided (and how) and who has not; which seats the AI holds."""
+        st = self.s.state
+        line = Text("Decisions: ")
+        for code in st.humans():
+            d = st.drafts.get(code)
+            if d is None:
+                line.append(f"{code} waiting", style="yellow")
+            else:
+                where = "file" if d.source != "prompt" else "prompt"
+                line.append(f"{code} ✓ ({where})", style="green")
+            line.append("  ")
+        ai = [c for c in ACTORS if st.seats[c] == "ai"]
+        line.append(f"AI: {', '.join(ai) or 'none'}", style="dim")
+        self.console.print(line)
+
+    def read_files(self) -> None:
+        """Take each human team's decision file for the open turn if it is new and valid."""
+        st = self.s.state
+        for code in st.humans():
+            path = decision_path(self.s.folder, st.open_turn, code)
+            if not path.exists():
+                continue
+            sha = file_sha256(path)
+            draft = st.drafts.get(code)
+            if (draft is not None and draft.sha256 == sha) or self.refused.get(path) == sha:
+                continue
+            rel = str(path.relative_to(self.s.folder))
+            try:
+                label, rationale = read_decision(path, str(path), st, code)
+            except InputError as exc:
+                self.refused[path] = sha
+                for problem in exc.problems:
+                    self.error(str(problem))
+                kept = f"its earlier draft ({draft.option}) stays" if draft else "no decision yet"
+                self.console.print(f"  {code}'s file was refused; {kept}.", highlight=False)
+                continue
+            self.s.decide(code, label, rationale, source=rel, sha256=sha)
+            self.done(f"{code} decided from {rel}: {label}")
+
+    def menu_table(self, code: str) -> list[str]:
+        """Show a team's open options, numbered; return them in that order."""
+        can = self.s.state.open_options()[code]
+        table = Table(box=None, pad_edge=False, show_header=False)
+        table.add_column(justify="right", style="bold")
+        table.add_column()
+        table.add_column(justify="right", style="bold")
+        table.add_column()
+        half = (len(can) + 1) // 2
+        for k in range(half):
+            right = [str(k + half + 1), can[k + half]] if k + half < len(can) else ["", ""]
+            table.add_row(str(k + 1), can[k], *right)
+        self.console.print(Panel(table, title=f"{CAPITAL[code]} ({code}): open options", title_align="left"))
+        return can
+
+    def team_prompt(self, code: str, show: bool = False) -> None:
+        """Ask one team for its decision (or take a command); its menu the first time."""
+        key = (self.s.state.open_turn, code)
+        if show or key not in self.menus:
+            can = self.menu_table(code)
+            self.menus.add(key)
+        else:
+            can = self.s.state.open_options()[code]
+        line = self.ask(f"[bold]{code}[/] choose a number or option (or a command): ")
+        if not line or line.split()[0].lower() in COMMANDS:
+            if line:
+                self.command(line)
+            return
+        choice = can[int(line) - 1] if line.isdigit() and 1 <= int(line) <= len(can) else line
+        if line.isdigit() and choice == line:
+            self.error(f"choose 1 to {len(can)}")
+            return
+        try:
+            choice = self.s.state.check_option(code, choice)
+        except ValueError as exc:
+            self.error(f"{exc}; or type help for the commands")
+            return
+        rationale = self.ask(f"[bold]{code}[/] rationale (one line): ")
+        try:
+            record = self.s.decide(code, choice, rationale)
+        except ValueError as exc:
+            self.error(str(exc))
+            return
+        self.done(f"{code}: {record['option']}")
+
+    # -- commands -----------------------------------------------------------------------------
+    def command(self, line: str) -> None:
+        """Act on one command line; a bad one is explained, never recorded."""
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:
+            self.error(f"cannot read that line ({exc})")
+            return
+        verb, args = words[0].lower(), words[1:]
+        try:
+            if verb in ("help", "?"):
+                self.console.print(HELP, highlight=False)
+            elif verb in ("quit", "exit"):
+                raise Quit
+            elif verb == "status":
+                self.shown_turn = -1
+                self.menus.clear()
+            elif verb == "undo":
+                rec = self.s.undo()
+                self.done(f"turn {rec['turn']} undone; back to the start of turn {self.s.state.open_turn}")
+                self.shown_turn = -1
+                self.menus.clear()
+            elif verb == "seat":
+                self.seat(args)
+            elif verb == "decide":
+                self.decide(args)
+            elif verb == "inject":
+                self.inject()
+            elif verb == "override":
+                self.override(args)
+            else:
+                self.error(f"unknown command {verb!r}; type help")
+        except ValueError as exc:
+            self.error(str(exc))
+
+    def seat(self, args: list[str]) -> None:
+        """``seat TEAM ai|human``."""
+        if len(args) != 2:
+            raise ValueError("write: seat TEAM ai|human, e.g. seat ROK ai")
+        rec = self.s.seat(args[0].upper(), args[1].lower())
+        who = "the AI" if rec["to"] == "ai" else "a human team"
+        self.done(f"{CAPITAL[rec['actor']]}'s seat now goes to {who}")
+
+    def decide(self, args: list[str]) -> None:
+        """``decide TEAM``: enter or change a team's decision at the prompt."""
+        if len(args) != 1 or args[0].upper() not in ACTORS:
+            raise ValueError(f"write: decide TEAM, one of {', '.join(self.s.state.humans())}")
+        code = args[0].upper()
+        if self.s.state.seats[code] != "human":
+            raise ValueError(f"{code} is played by the AI; seat {code} human first")
+        self.team_prompt(code, show=True)
+
+    def inject(self) -> None:
+        """Ask for an event's fields and add it to the open turn."""
+        self.console.print(f"Event kinds: {', '.join(EVENT_KINDS)}", highlight=False)
+        kind = self.ask("inject kind: ")
+        source = self.ask("source actor [PRC]: ").upper() or "PRC"
+        targets = [t.strip().upper() for t in self.ask("targets (e.g. ROK,JPN): ").split(",") if t.strip()]
+        raw = self.ask("magnitude (0 to 1): ")
+        headline = self.ask("headline: ")
+        try:
+            magnitude = float(raw)
+        except ValueError:
+            raise ValueError(f"magnitude must be a number from 0 to 1; got {raw!r}") from None
+        rec = self.s.inject(
+            {"kind": kind, "source": source, "targets": targets, "magnitude": magnitude, "headline": headline}
+        )
+        self.done(f"inject for turn {rec['turn']}: {headline}")
+        self.shown_turn = -1
+
+    def override(self, args: list[str]) -> None:
+        """Ask for a ruling and its reason and apply it to the last turn."""
+        st = self.s.state
+        if st.model.turn == 0:
+            raise ValueError("there is no adjudicated turn to override yet")
+        if not args:
+            self.console.print(f"A ruling is PATH=VALUE …; PATH is {ALLOWED}.", highlight=False)
+            args = shlex.split(self.ask("ruling: "))
+        ruling = parse_ruling(args)
+        reason = self.ask("reason for the ruling: ")
+        rec = self.s.override(ruling, reason)
+        for path, value in rec["ruling"].items():
+            engine = rec["engine"][path]
+            shown = f"{engine:.3f}" if isinstance(engine, float) else engine
+            self.done(f"turn {rec['turn']}: {path} = {value} (the engine had {shown})")
+        self.console.print(
+            f"Resilience index so far: {float(st.model.index_so_far()[0]):.1f}", highlight=False
+        )
+
+    def adjudicate(self) -> None:
+        """Play the turn, then the debrief: three-line headline, then the detail."""
+        from cli.render import render_turn
+        from sim.session.analysis import headline
+
+        try:
+            self.s.adjudicate()
+        except ValueError as exc:
+            self.error(str(exc))
+            return
+        st = self.s.state
+        self.console.print(
+            Panel("\n".join(headline(st)), title=f"Turn {st.model.turn}: what changed", title_align="left")
+        )
+        render_turn(self.console, st.model, len(st.model.history) - 1)
+        self.console.print(
+            f"Resilience index so far: {float(st.model.index_so_far()[0]):.1f}", highlight=False
+        )

@@ -1,0 +1,269 @@
+"""cli/session_cmd.py through CliRunner: scripted sessions, resume, files, reports, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from support import SMALL
+from typer.testing import CliRunner
+
+from cli.app import app
+from sim.session.session import load_state
+
+runner = CliRunner()
+
+
+def cli(tmp_path, *args: str, input: str | None = None):
+    return runner.invoke(app, ["session", *args, "--dir", str(tmp_path)], input=input, env={"COLUMNS": "120"})
+
+
+def flat(result) -> str:
+    """The output with every run of whitespace as one space (rich wraps long paths)."""
+    return " ".join(result.output.split())
+
+
+def records(tmp_path, name="ex"):
+    return [json.loads(x) for x in (tmp_path / name / "session.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture
+def made(tmp_path):
+    r = cli(
+        tmp_path,
+        "new",
+        str(SMALL),
+        "--name",
+        "ex",
+        "--human",
+        "rok,JPN",
+        "--seed",
+        "2",
+        "--set",
+        "trust.loss=0.4",
+    )
+    assert r.exit_code == 0, r.output
+    assert "Created session ex" in flat(r) and "human teams ROK, JPN" in flat(r)
+    return tmp_path
+
+
+# A whole exercise typed at the prompt: decisions by number and by name, an override, an
+# inject, a seat handed to the AI and back, an undo, then the rest of the game.
+SCRIPT = "\n".join(
+    [
+        "2",  # ROK: option 2 (coordinate)
+        "stand with Washington",
+        "joint statement",  # JPN by name
+        "say it together",
+        "",  # adjudicate turn 1
+        "override trust.ROK.JPN=0.55",
+        "the foreign ministers met",
+        "inject",
+        "missile_test",
+        "",  # source: PRC
+        "JPN",
+        "0.5",
+        "Missile over Hokkaido",
+        "seat JPN ai",
+        "hedge",
+        "protect trade",
+        "",  # adjudicate turn 2
+        "undo",
+        "repair JPN",
+        "mend fences",
+        "",  # adjudicate turn 2 again
+        "seat JPN human",
+        "hold",
+        "steady",
+        "hold",
+        "steady",
+        "",  # turn 3
+        "coordinate",
+        "together",
+        "coordinate",
+        "together",
+        "",  # turn 4: the end
+        "",  # leave
+    ]
+)
+
+
+def test_a_scripted_exercise_is_logged_and_replays_to_the_same_state(made):
+    r = cli(made, "play", "ex", input=SCRIPT + "\n")
+    assert r.exit_code == 0, r.output
+    out = flat(r)
+    assert "Decisions: ROK waiting JPN waiting" in out
+    assert "Decisions: ROK ✓ (prompt) JPN waiting" in out
+    assert "Turn 1: what changed" in out and "Biggest move: trust" in out
+    assert "trust.ROK.JPN = 0.55 (the engine had" in out
+    assert "inject for turn 2: Missile over Hokkaido" in out
+    assert "turn 2 undone; back to the start of turn 2" in out
+    assert "Resilience index" in out and "The exercise is over" in out
+    kinds = [x["type"] for x in records(made)]
+    assert kinds.count("adjudicate") == 5 and kinds.count("undo") == 1 and kinds.count("seat") == 2
+    assert kinds[-1] == "quit"
+    over = next(x for x in records(made) if x["type"] == "override")
+    assert over["reason"] == "the foreign ministers met" and 0 <= over["engine"]["trust.ROK.JPN"] <= 1
+    state = load_state(made / "ex")
+    assert state.finished and state.model.turn == 4
+    # replaying the log reproduces every turn's digest (load_state checks them), and the
+    # decisions in force are those typed after the undo
+    assert [m.get("ROK") for m in (p["moves"] for p in state.played)][1]["option"] == "repair JPN"
+
+
+def test_play_resumes_where_it_stopped(made):
+    r = cli(made, "play", "ex", input="hold\nfirst\nquit\n")
+    assert r.exit_code == 0 and "Resume with: run.py session play ex" in flat(r)
+    r = cli(made, "play", "ex", input="hold\nsecond\n\nquit\n")
+    assert r.exit_code == 0, r.output
+    assert "Decisions: ROK ✓ (prompt) JPN waiting" in flat(r)  # ROK's draft survived the restart
+    state = load_state(made / "ex")
+    assert state.model.turn == 1 and [d.option for d in state.drafts.values()] == []
+    decisions = [x for x in records(made) if x["type"] == "decision"]
+    assert [d["rationale"] for d in decisions] == ["first", "second"]
+
+
+def test_end_of_input_quits_cleanly(made):
+    r = cli(made, "play", "ex", input="")
+    assert r.exit_code == 0 and records(made)[-1]["type"] == "quit"
+
+
+def test_a_decision_file_is_taken_and_a_bad_one_keeps_the_earlier_draft(made):
+    folder = made / "ex" / "decisions" / "turn-01"
+    folder.mkdir(parents=True)
+    (folder / "ROK.yaml").write_text("action: repair JPN\nrationale: from our team room\n")
+    r = cli(made, "play", "ex", input="quit\n")
+    assert "ROK decided from decisions/turn-01/ROK.yaml: repair JPN" in flat(r)
+    assert "Decisions: ROK ✓ (file) JPN waiting" in flat(r)
+    (folder / "ROK.yaml").write_text("action: repair JPN\nrationale: ok\nmood: angry\n")
+    r = cli(made, "play", "ex", input="quit\n")
+    assert "ROK.yaml:3: mood: unknown key" in flat(r)
+    assert "its earlier draft (repair JPN) stays" in flat(r)
+    state = load_state(made / "ex")
+    assert state.drafts["ROK"].option == "repair JPN" and state.drafts["ROK"].source.endswith("ROK.yaml")
+    (folder / "ROK.yaml").write_text("action: concede\nrationale: give in\n")
+    r = cli(made, "play", "ex", input="quit\n")
+    assert "ROK.yaml:1: action: got 'concede'; is not open this turn; open: hold" in flat(r)
+
+
+def test_bad_commands_are_explained_and_not_logged(made):
+    r = cli(
+        made,
+        "play",
+        "ex",
+        input="\n".join(["undo", "seat ROK", "seat KOR ai", "frobnicate", "99", "quit"]) + "\n",
+    )
+    assert r.exit_code == 0
+    for message in (
+        "nothing to undo",
+        "write: seat TEAM",
+        "unknown team 'KOR'",
+        "'frobnicate' is not on ROK's menu",
+        "choose 1 to",
+    ):
+        assert message in flat(r)
+    assert [x["type"] for x in records(made)] == ["header", "quit"]
+
+
+def test_forecast_json_is_reproducible_and_sane(made):
+    cli(made, "play", "ex", input="hold\n-\nhold\n-\n\nquit\n")
+    a = cli(made, "forecast", "ex", "--runs", "300", "--json")
+    b = cli(made, "forecast", "ex", "--runs", "300", "--json")
+    assert a.exit_code == 0, a.output
+    assert a.stdout == b.stdout
+    doc = json.loads(a.stdout)
+    assert doc["runs"] == 300 and doc["from_turn"] == 1 and doc["turns"] == 4
+    assert doc["index"]["p5"] <= doc["index"]["p50"] <= doc["index"]["p95"]
+    assert all(0 <= p <= 1 for p in doc["survival"].values())
+    text = cli(made, "forecast", "ex", "--runs", "300")
+    assert "300 AI-played continuations from the end of turn 1 of 4" in text.output
+    assert "Chance each mechanism survives" in text.output
+
+
+def test_report_names_overrides_undos_and_seat_changes(made):
+    cli(made, "play", "ex", input=SCRIPT + "\n")
+    r = cli(made, "report", "ex", "--format", "md", "--runs", "100")
+    assert r.exit_code == 0, r.output
+    md = (made / "ex" / "report.md").read_text()
+    for needle in (
+        "## Objectives",
+        "## Observations",
+        "## Improvement plan",
+        "## Timeline",
+        "override: trust.ROK.JPN = 0.550 (engine: ",
+        "Reason: “the foreign ministers met”",
+        "undo: turn 2 taken back",
+        "JPN's seat handed to the AI",
+        "JPN's seat handed to a human team",
+        "ROK decided coordinate: “stand with Washington”",
+        "inject: Missile over Hokkaido",
+        "percentile",
+        "| undone |",
+        "![Trust among the allies](report-trust.png)",
+    ):
+        assert needle in md, needle
+    assert (made / "ex" / "report-trust.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = cli(made, "report", "ex", "--runs", "100")
+    html = (made / "ex" / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 3 and "the foreign ministers met" in html
+    assert "http://" not in html and "https://" not in html  # nothing to fetch: opens offline
+
+
+def test_export_writes_tidy_tables(made):
+    cli(made, "play", "ex", input=SCRIPT + "\n")
+    r = cli(made, "export", "ex")
+    assert r.exit_code == 0, r.output
+    out = made / "ex" / "export"
+    recs = pd.read_parquet(out / "records.parquet")
+    assert len(recs) == len(records(made)) and recs["undone"].sum() >= 3
+    assert pd.read_csv(out / "records.csv").shape == recs.shape
+    decisions = pd.read_parquet(out / "decisions.parquet")
+    assert len(decisions) == 4 * 4 and set(decisions["by"]) == {"human", "ai"}
+    trust = pd.read_parquet(out / "trust.parquet")
+    assert len(trust) == 5 * 12  # turns 0-4, twelve directed pairs
+    over = pd.read_parquet(out / "overrides.parquet")
+    assert over["path"].tolist() == ["trust.ROK.JPN"] and over["ruling"].tolist() == ["0.55"]
+
+
+def test_list_and_show(made):
+    r = cli(made, "list")
+    assert "ex" in flat(r) and "small" in flat(r) and "free" in flat(r)
+    r = cli(made, "show", "ex")
+    assert r.exit_code == 0 and "seats: USA ai, ROK human, JPN human, PRC ai" in flat(r)
+    assert "settings trust.loss=0.4" in flat(r)
+
+
+def test_bad_input_is_exit_2_without_traceback(made, tmp_path):
+    cases = [
+        (("new", str(SMALL), "--name", "ex", "--human", "ROK"), "already holds a session"),
+        (("new", str(SMALL), "--name", "ex2", "--human", "KOR"), "name each human team once"),
+        (("new", str(SMALL), "--name", "../up", "--human", "ROK"), "a session name is"),
+        (("new", "nowhere.yaml", "--name", "ex3", "--human", "ROK"), "no such file"),
+        (("new", str(SMALL), "--name", "ex4", "--human", "ROK", "--set", "trust.loss=7"), "trust.loss"),
+        (("play", "missing"), "no such session"),
+        (("report", "ex", "--format", "pdf"), "must be md or html"),
+        (("show", "missing"), "no such session"),
+    ]
+    for args, message in cases:
+        r = cli(made, *args)
+        assert r.exit_code == 2, (args, r.output)
+        assert message in flat(r) and "Traceback" not in flat(r), (args, r.output)
+    assert not (made / "ex2").exists() and not (made / "ex4" / "session.jsonl").exists()
+
+
+def test_a_damaged_tail_is_reported_and_dropped_with_the_flag(made):
+    log = made / "ex" / "session.jsonl"
+    log.write_bytes(log.read_bytes() + b'{"seq":1,"ty')
+    r = cli(made, "play", "ex", input="quit\n")
+    assert r.exit_code == 2 and "session.jsonl:2:" in flat(r) and "--drop-bad-tail" in flat(r)
+    r = cli(made, "play", "ex", "--drop-bad-tail", input="quit\n")
+    assert r.exit_code == 0 and [x["type"] for x in records(made)] == ["header", "quit"]
+
+
+def test_a_wrong_version_is_refused(made):
+    log = made / "ex" / "session.jsonl"
+    header = json.loads(log.read_text())
+    log.write_text(json.dumps(header | {"schema": 2}) + "\n")
+    r = cli(made, "play", "ex")
+    assert r.exit_code == 2 and "schema version 2" in flat(r) and "Open it with the version" in flat(r)
