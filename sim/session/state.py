@@ -93,6 +93,7 @@ class SessionState:
         self.records: list[Record] = [header]
         #: The adjudication record of each turn in force (undone turns leave it).
         self.played: list[Record] = []
+        self._open: dict[str, list[str]] | None = None  # the open turn's menus, until the model changes
 
     # -- reading ------------------------------------------------------------------------------
     def scenario_with(self, overrides: list[Override]) -> LoadedScenario:
@@ -131,12 +132,14 @@ class SessionState:
 
     def open_options(self) -> dict[str, list[str]]:
         """Each actor's open options for the open turn, as labels."""
-        _, open_ = self.model.preview()
-        opts = self.model.compiled.options
-        return {
-            code: [opts.label(o) for o in range(sl.start, sl.stop) if open_[0, o]]
-            for code, sl in zip(ACTORS, opts.slices, strict=True)
-        }
+        if self._open is None:
+            _, open_ = self.model.preview()
+            opts = self.model.compiled.options
+            self._open = {
+                code: [opts.label(o) for o in range(sl.start, sl.stop) if open_[0, o]]
+                for code, sl in zip(ACTORS, opts.slices, strict=True)
+            }
+        return {code: list(labels) for code, labels in self._open.items()}
 
     def menu(self, actor: str) -> list[str]:
         """Every option on an actor's menu, open or not, as labels."""
@@ -216,6 +219,7 @@ class SessionState:
             where = ".".join(str(p) for p in first["loc"]) or "event"
             raise ValueError(f"{where}: {first['msg']}") from None
         self.model.inject([event])
+        self._open = None
         return self._record("inject", event=event.model_dump(mode="json", exclude_none=True))
 
     def adjudicate(self) -> Record:
@@ -230,6 +234,7 @@ class SessionState:
         if waiting:
             raise ValueError(f"still waiting for {', '.join(waiting)} to decide")
         given = {a: self.drafts[a].option for a in self.humans()}
+        self._open = None
         try:
             self.model.step(given=given)
         except ValueError as exc:
@@ -271,6 +276,7 @@ class SessionState:
             raise ValueError("an override needs a written reason")
         checked = {p: check_value(p, v) for p, v in ruling.items()}
         engine = self.model.override(checked)
+        self._open = None
         snap = self.model.snapshot()
         self.snapshots[-1] = snap
         return self._record(
@@ -294,6 +300,7 @@ class SessionState:
         self.snapshots.pop()
         self.played.pop()
         self.model = TrilateralModel.from_snapshot(self.snapshots[-1], self.loaded)
+        self._open = None
         self.drafts = {}
         return self._record("undo", turn=undone, digest=self.snapshots[-1].digest())
 
