@@ -224,7 +224,7 @@ class TurningPoint:
 
 
 def turning_points(state: SessionState, top: int = 3) -> list[TurningPoint]:
-    """The largest single-turn trust drops between allies, largest first."""
+    """The turns with the largest trust drops between allies, largest first (one per turn)."""
     model = state.model
     opts = model.compiled.options
     drops = []
@@ -235,8 +235,11 @@ def turning_points(state: SessionState, top: int = 3) -> list[TurningPoint]:
             if d > 0:
                 drops.append((float(d), k, i, j, float(before[i, j])))
     drops.sort(key=lambda x: -x[0])
+    largest: dict[int, tuple] = {}
+    for d in drops:  # the largest drop of each turn; the turn's story tells the rest
+        largest.setdefault(d[1], d)
     out = []
-    for _, k, i, j, was in drops[:top]:
+    for _, k, i, j, was in list(largest.values())[:top]:
         rec = model.history[k]
         events = [e.headline for e, on in zip(model.script.events, rec.fired[0], strict=True) if on]
         moves = {ACTORS[a]: opts.label(int(rec.outcome.choices[0, a])) for a in range(len(ACTORS))}

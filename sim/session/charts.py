@@ -56,7 +56,7 @@ def trust_chart(snapshots: list[Snapshot], rulings: list[int]) -> bytes:
     ax.set_xticks(turns)
     ax.set_title("Trust among the allies")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, ncol=2, loc="lower left", frameon=False)
+    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
     return _png(fig)
 
 

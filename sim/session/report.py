@@ -336,7 +336,8 @@ def _md_overview(d: ReportData, h: Record) -> list[str]:
         d.description,
         "",
         f"- Session: {d.name}; scenario {h['scenario']['name']} (sha256 {h['scenario']['sha256'][:16]}…)",
-        f"- Seed {h['seed']}; settings: {', '.join(h['settings']) or 'none'}; engine {h['engine']}",
+        f"- Seed {h['seed']}; settings: {', '.join(h['settings']) or 'none'}; engine {h['engine']}; "
+        f"created {h['created'].replace('T', ' ')}",
         f"- Teams at the start: {', '.join(d.teams)}; seats now: {seats}",
         f"- Turns played: {d.turns_played} of {d.turns}{'' if d.finished else ' (exercise not finished)'}",
         f"- Records: {len(d.timeline)} ({', '.join(f'{k}s {v}' for k, v in d.counts.items())})",
@@ -517,16 +518,14 @@ def to_html(d: ReportData) -> str:
         (1,),
     )
     parts["timeline"] = _table(
-        ["#", "time", "turn", "what", ""],
-        [
-            [seq, t[:19].replace("T", " "), turn, text, "undone" if u else ""]
-            for seq, t, turn, _, text, u in d.timeline
-        ],
+        ["#", "time (UTC)", "turn", "what", ""],
+        [[seq, t[11:19], turn, text, "undone" if u else ""] for seq, t, turn, _, text, u in d.timeline],
         (0, 2),
         ["undone" if u else "" for *_, u in d.timeline],
     )
+    titles = dict(SECTIONS) | {"scores": scores_title(d)}
     body = "".join(
-        f'<section id="{sid}"><h2>{_e(title)}</h2>{parts[sid]}</section>' for sid, title in SECTIONS
+        f'<section id="{sid}"><h2>{_e(titles[sid])}</h2>{parts[sid]}</section>' for sid, _ in SECTIONS
     )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
