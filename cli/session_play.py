@@ -26,16 +26,16 @@ from sim.vocab import EVENT_KINDS
 
 HELP = """\
 Commands (at any prompt):
-  inject                 add an event to this turn (asks kind, source, targets, magnitude, headline)
-  override [PATH=VALUE…] overrule the last turn's outcome, with a reason (asks what is missing)
-  undo                   undo the last turn (logged; nothing is deleted)
-  seat TEAM ai|human     hand a team's seat to the AI, or take it back
-  decide TEAM            enter or change a team's decision at the prompt
-  status                 who has decided; re-read the decision files
-  help                   this list
-  quit                   stop here; `session play NAME` resumes
+  inject                  add an event to this turn (asks what, who, how big)
+  override [PATH=VALUE…]  overrule the last turn's outcome, with a reason
+  undo                    undo the last turn (logged; nothing is deleted)
+  seat TEAM ai|human      hand a team's seat to the AI, or take it back
+  decide TEAM             enter or change a team's decision at the prompt
+  status                  who has decided; re-read the decision files
+  help                    this list
+  quit                    stop here; `session play NAME` resumes
 At a team's prompt: an option's number or name, then a one-line rationale.
-Teams may also submit decisions/turn-NN/TEAM.yaml (action: …, rationale: …)."""
+Teams may submit decisions/turn-NN/TEAM.yaml (action: …, rationale: …)."""
 
 COMMANDS = ("inject", "override", "undo", "seat", "decide", "status", "help", "?", "quit", "exit")
 

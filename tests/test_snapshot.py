@@ -127,7 +127,7 @@ def _row(snap: Snapshot, k: int) -> Snapshot:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     stop=st.integers(0, 4),
     seed=st.integers(0, 2**31),
