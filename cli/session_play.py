@@ -338,11 +338,14 @@ class Loop:
         from sim.session.analysis import headline
 
         try:
-            self.s.adjudicate()
+            rec = self.s.adjudicate()
         except ValueError as exc:
             self.error(str(exc))
             return
         st = self.s.state
+        ai = [f"{CAPITAL[c]} {m['option']}" for c, m in rec["moves"].items() if m["by"] == "ai"]
+        if ai:
+            self.console.print(f"The AI decided: {'; '.join(ai)}.", highlight=False)
         self.console.print(
             Panel("\n".join(headline(st)), title=f"Turn {st.model.turn}: what changed", title_align="left")
         )

@@ -97,7 +97,7 @@ class SessionLock:
                 f"this session is open in {who}; one process at a time may play it. Quit it there "
                 "first (read-only commands such as `session show` and `session report` still work)",
             ) from None
-        self._fd = fd
+        self._fd: int | None = fd
         previous = read_holder(folder)
         self.stale = previous if previous is not None and previous.pid is not None else None
         me = {

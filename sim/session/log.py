@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -57,13 +59,15 @@ class BadTail:
     reason: str
 
 
-def read_log(path: Path, *, drop_bad_tail: bool = False) -> list[Record]:
+def read_log(path: Path, *, drop_bad_tail: bool = False, skip_bad_tail: bool = False) -> list[Record]:
     """Read every record of a session log.
 
     Args:
         path: The log file.
         drop_bad_tail: Cut off a damaged last line (a record that was being written
             when the process died) instead of refusing the log.
+        skip_bad_tail: Leave out a damaged last line without touching the file (for
+            readers while a live process may be writing that line).
 
     Returns:
         The records, header first.
@@ -80,7 +84,7 @@ def read_log(path: Path, *, drop_bad_tail: bool = False) -> list[Record]:
     except OSError as exc:
         raise InputError.one(source, f"cannot be read ({exc.strerror})") from None
     records, tail = _parse(data, source)
-    if tail is not None:
+    if tail is not None and not skip_bad_tail:
         if not drop_bad_tail:
             raise InputError.one(
                 source,
@@ -178,18 +182,37 @@ class SessionLog:
 
         The record is one line; it is on disk (flushed and fsynced) when this returns.
         """
-        record["seq"] = self.next_seq  # in place: the caller's record now has its number
         ordered = {"seq": self.next_seq, **{k: v for k, v in record.items() if k != "seq"}}
         line = json.dumps(ordered, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
-        self._fh.write(line.encode("utf-8"))
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        # Ctrl-C waits until the line is whole and synced: an interrupt never leaves half a record.
+        held = _block_interrupts()
+        try:
+            self._fh.write(line.encode("utf-8"))
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        finally:
+            _restore_interrupts(held)
+        record["seq"] = self.next_seq  # in place: the caller's record now has its number
         self.next_seq += 1
         return record
 
     def close(self) -> None:
         """Close the file."""
         self._fh.close()
+
+
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _block_interrupts() -> set[signal.Signals] | None:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+
+
+def _restore_interrupts(held: set[signal.Signals] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -43,12 +43,18 @@ def session_folder(name: str, parent: Path | None = None) -> Path:
 def read_records(folder: Path, *, drop_bad_tail: bool = False) -> list[Record]:
     """The records of the session in ``folder`` (no lock taken: for read-only commands).
 
+    While another process holds the session, a last line it may be writing is left
+    out rather than reported (and never cut off).
+
     Raises:
         InputError: no such session, or a damaged or incompatible log.
     """
+    from sim.session.lock import lock_state
+
     if not (folder / LOG_NAME).exists():
         raise InputError.one(str(folder), "no such session (no session.jsonl); `session list` shows them")
-    return read_log(folder / LOG_NAME, drop_bad_tail=drop_bad_tail)
+    writing = lock_state(folder).startswith("held")
+    return read_log(folder / LOG_NAME, drop_bad_tail=drop_bad_tail and not writing, skip_bad_tail=writing)
 
 
 def load_state(folder: Path, *, drop_bad_tail: bool = False) -> SessionState:

@@ -96,6 +96,7 @@ def test_a_scripted_exercise_is_logged_and_replays_to_the_same_state(made):
     assert "Decisions: ROK waiting JPN waiting" in out
     assert "Decisions: ROK ✓ (prompt) JPN waiting" in out
     assert "Turn 1: what changed" in out and "Biggest move: trust" in out
+    assert "The AI decided: Washington " in out and "; Beijing " in out
     assert "trust.ROK.JPN = 0.55 (the engine had" in out
     assert "inject for turn 2: Missile over Hokkaido" in out
     assert "turn 2 undone; back to the start of turn 2" in out

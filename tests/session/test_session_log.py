@@ -150,3 +150,32 @@ def test_one_process_cannot_open_a_session_twice(tmp_path):
     finally:
         s.close()
     assert (tmp_path / "x" / LOCK_NAME).read_text() == ""
+
+
+def test_ctrl_c_during_a_write_waits_until_the_record_is_whole(tmp_path, monkeypatch):
+    import signal
+
+    path = tmp_path / "s.jsonl"
+    log = SessionLog.create(path, {"type": "header", "schema": SCHEMA_VERSION})
+    real = os.fsync
+
+    def interrupted_fsync(fd):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C arrives in the middle of the write
+        real(fd)
+
+    monkeypatch.setattr(session_log.os, "fsync", interrupted_fsync)
+    with pytest.raises(KeyboardInterrupt):
+        log.append({"type": "quit", "turn": 1})
+    log.close()
+    assert [r["type"] for r in read_log(path)] == ["header", "quit"]  # whole, and on disk
+
+
+def test_readers_leave_out_a_line_a_live_writer_may_be_writing(played):
+    folder = played.parent
+    with Session.open(folder) as s:
+        text = played.read_bytes()
+        played.write_bytes(text + b'{"seq": 40, "type": "dec')  # as if caught mid-append
+        assert len(load_state(folder).records) == text.count(b"\n")
+        assert played.read_bytes().endswith(b'"dec')  # untouched
+        played.write_bytes(text)
+        s.quit()
