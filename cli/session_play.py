@@ -129,7 +129,7 @@ class Loop:
                 f"The exercise is over. Next: run.py session report {self.name}", highlight=False
             )
             self.shown_turn = st.open_turn
-        line = self.ask("Exercise over: undo, override, report later, or quit: ")
+        line = self.ask("Exercise over: undo, override, or Enter to leave: ")
         if line:
             self.command(line)
         else:

@@ -268,3 +268,11 @@ def test_a_wrong_version_is_refused(made):
     log.write_text(json.dumps(header | {"schema": 2}) + "\n")
     r = cli(made, "play", "ex")
     assert r.exit_code == 2 and "schema version 2" in flat(r) and "Open it with the version" in flat(r)
+
+
+def test_list_names_a_damaged_session_without_failing(made):
+    cli(made, "new", str(SMALL), "--name", "other", "--human", "JPN")
+    (made / "other" / "session.jsonl").write_text("not json\n")
+    r = cli(made, "list")
+    assert r.exit_code == 0
+    assert "unreadable" in flat(r) and "small" in flat(r)
