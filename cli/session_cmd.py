@@ -316,4 +316,4 @@ def show(
         f"records: {len(state.records)}; the last {min(last, len(state.records))}:", highlight=False
     )
     for r in state.records[-last:] if last else []:
-        console.print(f"  #{r['seq']} turn {r.get('turn', '')} {describe_record(r)}", highlight=False)
+        console.print(f"  #{r['seq']} turn {r.get('turn', 0)}: {describe_record(r)}", highlight=False)
