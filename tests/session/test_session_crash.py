@@ -25,8 +25,8 @@ from sessions import SCENARIO
 from sim.session.log import read_log
 from sim.session.session import Session, load_state
 
-KILLS = 120
-SESSIONS = 12  # a fresh session every KILLS / SESSIONS kills keeps replays short
+KILLS = 104
+SESSIONS = 13  # a fresh session every KILLS / SESSIONS kills keeps replays short
 
 
 def _child(folder, write_fd: int, seed: int) -> None:
