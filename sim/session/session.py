@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
-from sim.rulings import Value
-from sim.scenario import load_scenario
 from sim.session.lock import SessionLock
 from sim.session.log import LOG_NAME, Record, SessionLog, read_log
-from sim.session.state import SessionState, new_header, replay
+
+if TYPE_CHECKING:  # the engine (and mesa) load only when a session is replayed
+    from sim.rulings import Value
+    from sim.session.state import SessionState
 
 DEFAULT_DIR = Path("sessions")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -59,6 +60,8 @@ def read_records(folder: Path, *, drop_bad_tail: bool = False) -> list[Record]:
 
 def load_state(folder: Path, *, drop_bad_tail: bool = False) -> SessionState:
     """A session's state, replayed from its log, without taking the lock."""
+    from sim.session.state import replay
+
     return replay(read_records(folder, drop_bad_tail=drop_bad_tail), str(folder / LOG_NAME))
 
 
@@ -92,6 +95,8 @@ class Session:
         """
         from sim.actors import ACTORS
         from sim.params import parse_set_flag
+        from sim.scenario import load_scenario
+        from sim.session.state import SessionState, new_header
 
         settings = list(settings or [])
         bad = [h for h in humans if h not in ACTORS]
@@ -123,6 +128,8 @@ class Session:
         """
         if not (folder / LOG_NAME).exists():
             raise InputError.one(str(folder), "no such session (no session.jsonl); `session list` shows them")
+        from sim.session.state import replay
+
         lock = SessionLock(folder)
         try:
             records = read_log(folder / LOG_NAME, drop_bad_tail=drop_bad_tail)
