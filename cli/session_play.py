@@ -35,7 +35,8 @@ Commands (at any prompt):
   help                    this list
   quit                    stop here; `session play NAME` resumes
 At a team's prompt: an option's number or name, then a one-line rationale.
-Teams may submit decisions/turn-NN/TEAM.yaml (action: …, rationale: …)."""
+Teams may submit decisions/turn-NN/TEAM.yaml (action: …, rationale: …);
+Enter alone re-reads those files and shows who has decided."""
 
 COMMANDS = ("inject", "override", "undo", "seat", "decide", "status", "help", "?", "quit", "exit")
 
