@@ -89,10 +89,18 @@ def test_play_in_a_terminal_refuses_a_second_writer_and_survives_sigkill(tmp_pat
     child.expect("Turn 2/4: briefing")
     child.expect("ROK ✓ " + ESC + r"\(prompt\)\s+" + ESC + "JPN waiting")
     child.expect(styled("JPN choose a number or option"))
+    # Tokyo's team submits its decision as a file while the room waits; Enter re-reads
+    submitted = tmp_path / "sessions" / "ex" / "decisions" / "turn-02" / "JPN.yaml"
+    submitted.parent.mkdir(parents=True)
+    submitted.write_text("action: joint statement\nrationale: sent from our room\n")
+    child.sendline("")
+    child.expect("JPN decided from decisions/turn-02/JPN.yaml: joint statement")
+    child.expect(styled("All teams have decided"))
     child.sendline("quit")
     child.expect("Resume with: run.py session play ex")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     log = [json.loads(x) for x in (tmp_path / "sessions" / "ex" / "session.jsonl").read_text().splitlines()]
-    assert [r["type"] for r in log][-2:] == ["decision", "quit"]
+    assert [r["type"] for r in log][-3:] == ["decision", "decision", "quit"]
+    assert log[-2]["source"] == "decisions/turn-02/JPN.yaml" and log[-2]["rationale"] == "sent from our room"
