@@ -275,3 +275,18 @@ def test_rulings_parse_and_apply_by_hand():
     assert list(state.crisis) == [0.25, 0.25] and list(state.pressure[:, 1]) == [0.5, 0.5]
     assert read_value(state, "cost.JPN") == 3.0 and read_value(state, "status.acsa") in STATUSES
     assert model.state.crisis[0] != 0.25  # the old state is untouched
+
+
+def test_a_status_ruling_sets_how_long_a_mechanism_has_been_suspended():
+    model = TrilateralModel(LOADED, seeds=[0, 1], collect=False)
+    g = MECHANISMS.index("gsomia")
+    status = model.state.status.copy()
+    held = model.state.suspended_for.copy()
+    status[0, g], held[0, g] = SUSPENDED, 3  # run 0: suspended for three turns already
+    state = model.state.evolve(status=status, suspended_for=held)
+    again, _ = apply_ruling(state, {"status.gsomia": "suspended"})
+    assert again.suspended_for[:, g].tolist() == [3, 1]  # kept; newly suspended
+    ended, _ = apply_ruling(state, {"status.gsomia": "ended"})
+    assert ended.suspended_for[:, g].tolist() == [0, 0] and ended.status[:, g].tolist() == [2, 2]
+    active, engine = apply_ruling(state, {"status.gsomia": "active"})
+    assert active.suspended_for[:, g].tolist() == [0, 0] and engine == {"status.gsomia": "suspended"}
