@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -246,10 +246,22 @@ class LoadedScenario:
     parameters: Parameters
     sha256: str
     text: str
+    #: The overrides applied on top of the file's own ``parameters:`` block (e.g.
+    #: ``--set``), in order; kept so that adding more keeps these.
+    overrides: tuple[Override, ...] = ()
 
     def with_overrides(self, overrides: list[Override]) -> LoadedScenario:
-        """The same scenario text with extra parameter overrides."""
-        return parse_scenario(self.text, self.path, overrides, path=self.path) if overrides else self
+        """The same scenario with extra parameter overrides after the ones it has.
+
+        Earlier overrides are kept: ``load_scenario(f, a).with_overrides(b)`` equals
+        ``load_scenario(f, a + b)``.
+        """
+        if not overrides:
+            return self
+        combined = [*self.overrides, *overrides]
+        if not self.text:  # built in memory, with no file text to parse again
+            return replace(self, parameters=build_parameters(combined), overrides=tuple(combined))
+        return parse_scenario(self.text, self.path, combined, path=self.path)
 
     @property
     def name(self) -> str:
@@ -345,6 +357,7 @@ def parse_scenario(
         parameters=parameters,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
+        overrides=tuple(overrides or ()),
     )
 
 

@@ -125,12 +125,14 @@ def make_scenario(events: Iterable[dict[str, Any]] = (), turns: int = 4, **field
 
 def loaded(scenario: Scenario, settings: dict[str, Any] | None = None) -> LoadedScenario:
     """A loaded scenario built in memory (no file), with parameter overrides."""
+    extra = overrides(settings or {})
     return LoadedScenario(
         path="<memory>",
         scenario=scenario,
-        parameters=build_parameters(overrides(settings or {})),
+        parameters=build_parameters(extra),
         sha256="",
         text="",
+        overrides=tuple(extra),
     )
 
 

@@ -361,3 +361,23 @@ def test_any_scenario_shaped_data_loads_or_is_refused_cleanly(fields, over_small
         parse_scenario(yaml.safe_dump(data), "f.yaml")
     except InputError as exc:
         assert exc.problems and all(str(p).startswith("f.yaml") for p in exc.problems)
+
+
+def test_with_overrides_keeps_the_overrides_already_applied() -> None:
+    from support import overrides
+
+    first = load_scenario("taiwan_strait", overrides({"trust.loss": 0.45}))
+    both = first.with_overrides(overrides({"trust.gain": 0.07}))
+    assert both.parameters.trust.loss == 0.45  # kept, not dropped by the re-parse
+    assert both.parameters.trust.gain == 0.07
+    at_once = load_scenario("taiwan_strait", overrides({"trust.loss": 0.45, "trust.gain": 0.07}))
+    assert both.parameters == at_once.parameters
+    assert [o[0] for o in both.overrides] == [("trust", "loss"), ("trust", "gain")]
+
+
+def test_with_overrides_keeps_settings_of_a_scenario_built_in_memory() -> None:
+    from support import loaded, overrides
+
+    base = loaded(make_scenario(), {"trust.loss": 0.45})
+    both = base.with_overrides(overrides({"trust.gain": 0.07}))
+    assert (both.parameters.trust.loss, both.parameters.trust.gain) == (0.45, 0.07)
