@@ -6,6 +6,7 @@ import typer
 
 from cli import backtest_cmd, claims_cmd, run_cmd, scenarios_cmd, schema_cmd, sweep_cmd, validate_cmd
 from cli.common import EXIT_INTERNAL, CrashReportingGroup, report_crash
+from cli.play_cmd import app as play_app
 from cli.session_cmd import app as session_app
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 for module in (run_cmd, validate_cmd, schema_cmd, scenarios_cmd, sweep_cmd, backtest_cmd, claims_cmd):
     app.add_typer(module.app)
 app.add_typer(session_app)
+app.add_typer(play_app)
 
 
 def main() -> None:

@@ -87,8 +87,9 @@ class Session:
         humans: list[str],
         seed: int = 0,
         settings: list[str] | None = None,
+        extra: Record | None = None,
     ) -> Session:
-        """Create a new session folder and its log.
+        """Create a new session folder and its log (``extra``: more header fields).
 
         Raises:
             InputError: a bad scenario, setting or team, or the folder already holds a session.
@@ -113,7 +114,7 @@ class Session:
             )
         folder.mkdir(parents=True, exist_ok=True)
         lock = SessionLock(folder)
-        header = new_header(folder.name, loaded, str(scenario), humans, seed, settings)
+        header = new_header(folder.name, loaded, str(scenario), humans, seed, settings, extra)
         state = SessionState(header)
         log = SessionLog.create(folder / LOG_NAME, header)
         return cls(folder, lock, log, state)

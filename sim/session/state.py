@@ -405,9 +405,15 @@ def replay(records: list[Record], source: str = "session.jsonl") -> SessionState
 
 
 def new_header(
-    name: str, loaded: LoadedScenario, source: str, humans: list[str], seed: int, settings: list[str]
+    name: str,
+    loaded: LoadedScenario,
+    source: str,
+    humans: list[str],
+    seed: int,
+    settings: list[str],
+    extra: Record | None = None,
 ) -> Record:
-    """The first record of a new session's log."""
+    """The first record of a new session's log (``extra``: more fields, e.g. a student game's)."""
     from sim.session.log import SCHEMA_VERSION
 
     return {
@@ -427,4 +433,5 @@ def new_header(
         "humans": [a for a in ACTORS if a in humans],
         "numpy": np.__version__,
         "created": now(),
+        **(extra or {}),
     }

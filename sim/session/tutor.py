@@ -1,0 +1,427 @@
+"""A student game: one human seat in a session, and what the model can teach about it.
+
+Everything here reads a `SessionState` and runs the one engine: the student's
+position, each option's trade-offs (its utility terms for the student and, from a
+short ensemble, what it does to trust, to the index and to the others' next moves),
+why the others moved as they did, and, at the end, the percentile among AI-played
+runs, the three moments that mattered most and which of the paper's recommendations
+(mechanisms) would have helped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import yaml
+
+from sim.actors import ACTORS, ALLIES, CAPITAL, INDEX
+from sim.model import TrilateralModel
+from sim.narrative import reasons
+from sim.params import DATA_DIR
+from sim.session.analysis import (
+    continue_from,
+    human_moves,
+    mean_interval,
+    mechanism_gains,
+    percentile,
+    run_seeds,
+)
+from sim.session.state import SessionState
+from sim.vocab import MECHANISMS, STATUSES, TERMS
+
+DIFFICULTY_FILE = DATA_DIR / "difficulty.yaml"
+LEVELS: tuple[str, ...] = ("easy", "normal", "hard")
+
+#: What each utility term stands for, in a student's words.
+TERM_WORDS: dict[str, str] = {
+    "security": "security (deterrence, readiness against threat)",
+    "economy": "economy (trade and costs at stake)",
+    "autonomy": "autonomy (freedom from others' demands)",
+    "approval": "public approval at home",
+    "alliance": "alliance value (standing with partners)",
+}
+assert set(TERM_WORDS) == set(TERMS)  # one word per utility term
+
+
+@cache
+def difficulty_table() -> dict[str, dict]:
+    """The difficulty levels (``sim/data/difficulty.yaml``), by name."""
+    levels = yaml.safe_load(DIFFICULTY_FILE.read_text(encoding="utf-8"))["levels"]
+    if tuple(levels) != LEVELS:
+        raise ValueError(f"{DIFFICULTY_FILE}: the levels must be {', '.join(LEVELS)} in that order")
+    return levels
+
+
+def rivals(seat: str) -> list[str]:
+    """The student's rivals: Beijing for an allied seat, the three allies for Beijing."""
+    return [a for a in ACTORS if (a == "PRC") != (seat == "PRC")]
+
+
+def difficulty_settings(level: str, seat: str) -> list[str]:
+    """The parameter settings (``PATH=VALUE``) a difficulty level makes for a seat.
+
+    Raises:
+        ValueError: an unknown level.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown difficulty {level!r}; choose {', '.join(LEVELS)}")
+    t = difficulty_table()[level]["rival_temperature"]
+    return [] if t is None else [f"actors.{r}.temperature={t}" for r in rivals(seat)]
+
+
+def score_of(index: np.ndarray | float, seat: str) -> np.ndarray | float:
+    """The student's score from the resilience index: the index for an ally, 100 − index for Beijing."""
+    return 100.0 - index if seat == "PRC" else index
+
+
+def is_practice(state: SessionState) -> bool:
+    """A game with an undo in its log is practice, not a scored result."""
+    return any(r["type"] == "undo" for r in state.records)
+
+
+# -- the student's position ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Position:
+    """Where the student's country stands at the start of the open turn (end of the last).
+
+    Attributes:
+        seat: Actor code.
+        trust_held: The student's trust in each other actor.
+        trust_in_you: Each other actor's trust in the student.
+        opinion: The student's public's opinion of each other actor (0.5 neutral).
+        exposure: The student's trade exposure to each other actor (share of trade).
+        mechanisms: (name, status, strength) of the mechanisms the student belongs to.
+        pressure: Beijing's coercive pressure on the student.
+        inducement: Beijing's standing offers to the student.
+        demand: Washington's standing asks of the student.
+        crisis: Military tension.
+        dispute: Seoul-Tokyo history and territorial heat.
+    """
+
+    seat: str
+    trust_held: dict[str, float]
+    trust_in_you: dict[str, float]
+    opinion: dict[str, float]
+    exposure: dict[str, float]
+    mechanisms: list[tuple[str, str, float]]
+    pressure: float
+    inducement: float
+    demand: float
+    crisis: float
+    dispute: float
+
+
+def position(state: SessionState, seat: str) -> Position:
+    """The student's position now (run 0 of the session's model)."""
+    s = state.model.state
+    i = INDEX[seat]
+    others = [a for a in ACTORS if a != seat]
+    members = state.model.compiled.members
+    return Position(
+        seat=seat,
+        trust_held={a: float(s.trust[0, i, INDEX[a]]) for a in others},
+        trust_in_you={a: float(s.trust[0, INDEX[a], i]) for a in others},
+        opinion={a: float(s.opinion[0, i, INDEX[a]]) for a in others},
+        exposure={a: float(s.exposure[0, i, INDEX[a]]) for a in others},
+        mechanisms=[
+            (m, STATUSES[int(s.status[0, k])], float(s.strength[0, k]))
+            for k, m in enumerate(MECHANISMS)
+            if members[k, i] and STATUSES[int(s.status[0, k])] != "ended"
+        ],
+        pressure=float(s.pressure[0, i]),
+        inducement=float(s.inducement[0, i]),
+        demand=float(s.demand[0, i]),
+        crisis=float(s.crisis[0]),
+        dispute=float(s.dispute[0]),
+    )
+
+
+# -- each option's trade-offs, from the model ------------------------------------------------
+@dataclass(frozen=True)
+class Reaction:
+    """How likely another actor's next move is after the student's option.
+
+    Attributes:
+        actor: The other actor.
+        option: Its move next turn.
+        chance: Its share of runs after this option.
+        usual: Its share averaged over all the student's open options.
+    """
+
+    actor: str
+    option: str
+    chance: float
+    usual: float
+
+
+@dataclass(frozen=True)
+class Hint:
+    """One option's trade-offs for the student, computed from the model.
+
+    Attributes:
+        option: The option's label.
+        terms: The student's preference-weighted utility terms of this option, largest first.
+        ai_chance: The chance the AI in the student's seat picks it (its logit probability).
+        trust_in_you: Mean change this turn of the others' trust in the student
+            (the allies' for an ally, the allies' for Beijing too).
+        index_change: The student's score by the end of the next turn, minus its mean
+            over all open options (how this option moves the result, relative to the menu).
+        reactions: The others' next moves made most likelier by this option.
+    """
+
+    option: str
+    terms: list[tuple[str, float]]
+    ai_chance: float
+    trust_in_you: float
+    index_change: float
+    reactions: list[Reaction]
+
+
+#: A reaction is worth a word when this option moves its chance this much from the usual.
+NOTABLE_SHIFT = 0.10
+
+
+def option_hints(state: SessionState, seat: str, runs: int = 40) -> list[Hint]:
+    """Each open option's trade-offs, from an ensemble that plays it.
+
+    From the session's current snapshot, ``runs`` continuations per open option
+    (seeds from `run_seeds`, the same for every option, so options are compared on
+    the same draws): this turn with the student's option given and the AI elsewhere,
+    then the next turn with the AI everywhere. Where an option is closed in a run
+    (a chance event fired differently), the AI moves there.
+
+    Returns:
+        One `Hint` per open option, in menu order.
+    """
+    model = state.model
+    opts = model.compiled.options
+    a = INDEX[seat]
+    labels = state.open_options()[seat]
+    menu = opts.slices[a]
+    local = np.array([opts.find(a, lab) - menu.start for lab in labels], dtype=np.int64)
+    n = len(labels)
+    seeds = np.tile(run_seeds(state.seed, runs), n)
+    ens = TrilateralModel.from_snapshot(model.snapshot(), state.loaded, runs=n * runs, seeds=seeds)
+    before = model.state.trust[0]
+    ens.step(given={seat: np.repeat(local, runs)}, if_closed="ai")
+    first = ens.history[-1]
+    block = np.repeat(np.arange(n), runs)
+
+    def per_option(values: np.ndarray) -> np.ndarray:
+        return np.bincount(block, weights=values, minlength=n) / runs
+
+    weighted = first.terms[:, a] * model.compiled.weights[a]  # (runs, terms)
+    term_means = np.stack([per_option(weighted[:, k]) for k in range(len(TERMS))], axis=1)
+    watchers = [b for b in ALLIES if b != a]
+    trust_change = per_option(np.mean([first.state.trust[:, b, a] - before[b, a] for b in watchers], axis=0))
+    # The record holds the AI's logit probability of the move played, given or not.
+    ai_chance = per_option(first.probability[:, a])
+    reactions: list[list[Reaction]] = [[] for _ in range(n)]
+    if ens.running:
+        ens.step()
+        second = ens.history[-1]
+        for b, code in enumerate(ACTORS):
+            if b == a:
+                continue
+            moves = second.outcome.choices[:, b]
+            for o in np.unique(moves):
+                share = per_option((moves == o).astype(float))
+                usual = float(share.mean())
+                for k in range(n):
+                    if share[k] - usual >= NOTABLE_SHIFT:
+                        reactions[k].append(Reaction(code, opts.label(int(o)), float(share[k]), usual))
+    score = per_option(np.asarray(score_of(ens.index_so_far(), seat)))
+    hints = []
+    for k, label in enumerate(labels):
+        pairs = [
+            (TERMS[t], float(term_means[k, t])) for t in range(len(TERMS)) if abs(term_means[k, t]) >= 0.005
+        ]
+        hints.append(
+            Hint(
+                option=label,
+                terms=sorted(pairs, key=lambda p: -abs(p[1])),
+                ai_chance=float(ai_chance[k]),
+                trust_in_you=float(trust_change[k]),
+                index_change=float(score[k] - score.mean()),
+                reactions=sorted(reactions[k], key=lambda r: -(r.chance - r.usual))[:2],
+            )
+        )
+    return hints
+
+
+# -- why the others moved as they did --------------------------------------------------------
+def why_lines(state: SessionState, seat: str) -> list[str]:
+    """What drove the other actors' last moves, in words from their utility terms.
+
+    One sentence per other actor: its move, the AI's probability of it, and the
+    preference-weighted utility terms that pulled toward it and against it.
+    """
+    model = state.model
+    if not model.history:
+        return ["No turn has been played yet: the others have not moved."]
+    rec = model.history[-1]
+    opts = model.compiled.options
+    out = []
+    for a, code in enumerate(ACTORS):
+        if code == seat:
+            continue
+        label = opts.label(int(rec.outcome.choices[0, a]))
+        pulls = reasons(model, rec, 0, a)
+        toward = [f"{TERM_WORDS[t]} {v:+.2f}" for t, v in pulls if v > 0][:2]
+        against = [f"{TERM_WORDS[t]} {v:+.2f}" for t, v in pulls if v < 0][:2]
+        text = f"{CAPITAL[code]} chose {label!r} (the AI gave it {rec.probability[0, a]:.0%})"
+        text += f": for it, {' and '.join(toward)}" if toward else ": nothing pulled strongly for it"
+        text += f"; against it, {' and '.join(against)}." if against else "; nothing against it."
+        out.append(text)
+    out.append(
+        "The numbers are each term's pull on the choice, weighted by that government's "
+        "preferences (sim/data/parameters.yaml); the AI picks moves with a higher total more often."
+    )
+    return out
+
+
+# -- the end of the game -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Moment:
+    """A turn where the student's choice mattered: the AI's choice there instead.
+
+    Attributes:
+        turn: The turn.
+        yours: The student's move.
+        ai_would: The AI's most frequent choice in the student's seat there.
+        ai_share: The share of runs in which the AI chose it.
+        change: Mean change of the student's final score had the AI chosen that turn
+            (the student's own moves kept before and after), paired by seed.
+        low: Lower end of its 95% interval.
+        high: Upper end.
+    """
+
+    turn: int
+    yours: str
+    ai_would: str
+    ai_share: float
+    change: float
+    low: float
+    high: float
+
+
+def moments(state: SessionState, seat: str, runs: int = 200, top: int = 3) -> list[Moment]:
+    """The turns where the student's choice, replayed as the AI would have made it, changed the result most.
+
+    For each turn played, from the session's snapshot before it, ``runs`` seeds
+    (`run_seeds`) play to the end twice: the student's moves as played, and the
+    same with the AI deciding that one turn. The change is the paired mean
+    difference of the student's final score (AI's turn − the student's).
+
+    Returns:
+        The ``top`` turns with the largest absolute change, largest first.
+    """
+    moves = human_moves(state)
+    seeds = run_seeds(state.seed, runs)
+    out = []
+    for k, played in enumerate(state.played):
+        snap = state.snapshots[k]
+        mine = continue_from(snap, state, seeds, moves[k:])
+        theirs = TrilateralModel.from_snapshot(snap, state.loaded, runs=runs, seeds=seeds)
+        theirs.step()  # the AI decides this one turn, by its own odds in each run
+        picks = theirs.history[-1].outcome.choices[:, INDEX[seat]]
+        values, counts = np.unique(picks, return_counts=True)
+        ai_would = theirs.compiled.options.label(int(values[np.argmax(counts)]))
+        share = float(counts.max() / runs)
+        for later in moves[k + 1 :]:
+            theirs.step(given=later, if_closed="ai")
+        d = np.asarray(score_of(final_index(theirs), seat)) - np.asarray(score_of(final_index(mine), seat))
+        m, lo, hi = mean_interval(d)
+        out.append(Moment(played["turn"], played["moves"][seat]["option"], ai_would, share, m, lo, hi))
+    return sorted(out, key=lambda m: -abs(m.change))[:top]
+
+
+def final_index(model: TrilateralModel) -> np.ndarray:
+    """A finished model's final index per run (the index so far if it is not finished)."""
+    return model.scores.index if model.scores is not None else model.index_so_far()
+
+
+@dataclass(frozen=True)
+class Help:
+    """What one of the paper's recommendations would have done for the student.
+
+    Attributes:
+        mechanism: The mechanism's name.
+        gain: Mean change of the student's score, the student's decisions replayed
+            with the mechanism in place (strengthened and active from the start).
+        low: Lower end of its 95% interval.
+        high: Upper end.
+    """
+
+    mechanism: str
+    gain: float
+    low: float
+    high: float
+
+    @property
+    def helped(self) -> bool:
+        """The whole interval lies above zero."""
+        return self.low > 0
+
+
+def recommendations(state: SessionState, seat: str, runs: int = 200) -> list[Help]:
+    """Each mechanism's gain for the student (`analysis.mechanism_gains`, in score terms), best first."""
+    sign = -1.0 if seat == "PRC" else 1.0
+    out = []
+    for g in mechanism_gains(state, runs=runs):
+        lo, hi = sorted((sign * g.low, sign * g.high))
+        out.append(Help(g.mechanism, sign * g.mean, lo, hi))
+    return sorted(out, key=lambda h: -h.gain)
+
+
+def ai_scores(state: SessionState, seat: str, runs: int = 1000) -> np.ndarray:
+    """Scores of ``runs`` AI-played runs with the AI in the student's seat (`analysis.ai_indexes`)."""
+    from sim.session.analysis import ai_indexes
+
+    return np.asarray(score_of(ai_indexes(state, runs), seat))
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """Everything the end of a student game shows and writes.
+
+    Attributes:
+        seat: The student's actor code.
+        difficulty: The level played.
+        practice: Whether the game had undos.
+        score: The student's final score.
+        ai: Scores of the AI-played runs with the AI in the student's seat.
+        percentile: The student's percentile among them.
+        moments: The three moments that mattered most.
+        helps: Each mechanism's gain for the student, best first.
+        runs: Seeds behind each moment and each gain.
+    """
+
+    seat: str
+    difficulty: str
+    practice: bool
+    score: float
+    ai: np.ndarray
+    percentile: float
+    moments: list[Moment]
+    helps: list[Help]
+    runs: int
+
+
+def debrief(state: SessionState, seat: str, *, ai_runs: int = 1000, runs: int = 200) -> Debrief:
+    """The end-of-game analysis of a finished (or stopped) student game."""
+    score = float(score_of(float(state.model.index_so_far()[0]), seat))
+    ai = ai_scores(state, seat, ai_runs)
+    return Debrief(
+        seat=seat,
+        difficulty=str(state.header.get("play", {}).get("difficulty", "normal")),
+        practice=is_practice(state),
+        score=score,
+        ai=ai,
+        percentile=percentile(score, ai),
+        moments=moments(state, seat, runs=runs),
+        helps=recommendations(state, seat, runs=runs),
+        runs=runs,
+    )
