@@ -303,7 +303,7 @@ class StudentLoop(Loop):
         from sim.session.tutor import debrief
 
         st = self.s.state
-        self.console.print("The game is over. Measuring it against the AI…", highlight=False)
+        self.console.print("The game is over. Measuring it against the AI (a few seconds).", highlight=False)
         d = debrief(st, self.seat, ai_runs=self.ai_runs, runs=self.runs)
         render_scorecard(self.console, RunResult(st.model))
         if self.seat == "PRC":

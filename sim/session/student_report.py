@@ -59,7 +59,7 @@ def debrief_markdown(state: SessionState, d: Debrief) -> str:
         f"Difficulty {d.difficulty}, seed {state.seed}, {state.model.turn} of {sc.turns} turns played"
         + (" — practice (undos)." if d.practice else "."),
         f"Session `{state.header['name']}` (engine {state.header['engine']}, scenario sha256 "
-        f"{state.header['scenario']['sha256'][:12]}…); its whole record is `session.jsonl` beside this file.",
+        f"{state.header['scenario']['sha256'][:12]}); its whole record is `session.jsonl` beside this file.",
         "",
         "## Final score",
         "",

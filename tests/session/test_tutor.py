@@ -1,0 +1,212 @@
+"""sim/session/tutor.py: difficulty, hints, why, and the debrief's figures against direct engine runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sessions import SCENARIO
+
+from sim.actors import INDEX
+from sim.model import TrilateralModel
+from sim.narrative import reasons
+from sim.params import parse_set_flag
+from sim.scenario import load_scenario
+from sim.session.session import Session
+from sim.session.tutor import (
+    LEVELS,
+    TERM_WORDS,
+    debrief,
+    difficulty_settings,
+    is_practice,
+    option_hints,
+    rivals,
+    score_of,
+    why_lines,
+)
+
+MOVES = ["coordinate", "hold", "hedge", "coordinate"]
+
+
+def student_game(folder: Path, seat: str = "ROK", level: str = "normal", undo: bool = False) -> Session:
+    """A finished student game on the small scenario: fixed moves where open, else hold."""
+    s = Session.create(
+        folder,
+        SCENARIO,
+        [seat],
+        seed=5,
+        settings=difficulty_settings(level, seat),
+        extra={"play": {"as": seat, "difficulty": level}},
+    )
+    for k, move in enumerate(MOVES):
+        if undo and k == 2:
+            s.decide(seat, "hold", "")
+            s.adjudicate()
+            s.undo()
+        s.decide(seat, move if move in s.state.open_options()[seat] else "hold", "")
+        s.adjudicate()
+    return s
+
+
+def test_difficulty_sets_the_rivals_temperature_from_the_data_file():
+    assert rivals("ROK") == ["PRC"] and rivals("PRC") == ["USA", "ROK", "JPN"]
+    assert difficulty_settings("normal", "ROK") == []
+    assert difficulty_settings("easy", "JPN") == ["actors.PRC.temperature=0.5"]
+    assert difficulty_settings("hard", "PRC") == [
+        f"actors.{a}.temperature=0.01" for a in ("USA", "ROK", "JPN")
+    ]
+    with pytest.raises(ValueError, match="easy, normal, hard"):
+        difficulty_settings("brutal", "ROK")
+    assert score_of(70.0, "ROK") == 70.0 and score_of(70.0, "PRC") == 30.0
+
+
+def test_difficulty_orders_the_ai_in_your_seat_final_index():
+    """The AI in Seoul's seat scores highest on easy and lowest on hard (same 400 seeds)."""
+    seeds = np.arange(1, 401)
+    means, finals = [], []
+    for level in LEVELS:
+        overrides = [parse_set_flag(s) for s in difficulty_settings(level, "ROK")]
+        model = TrilateralModel("economic_coercion", seeds=seeds, overrides=overrides, keep_history=False)
+        while model.running:
+            model.step()
+        finals.append(model.scores.index)
+        means.append(float(model.scores.index.mean()))
+    assert means[0] > means[1] > means[2], means
+    for easier, harder in ((0, 1), (1, 2)):
+        d = finals[easier] - finals[harder]
+        assert d.mean() > 2 * d.std(ddof=1) / np.sqrt(d.size), (easier, harder, d.mean())
+    # the whole distribution shifts, not only its mean
+    assert np.median(finals[0]) >= np.median(finals[1]) >= np.median(finals[2])
+
+
+def test_hints_come_from_the_model(tmp_path):
+    s = Session.create(tmp_path / "g", SCENARIO, ["ROK"], seed=5)
+    hints = option_hints(s.state, "ROK", runs=30)
+    assert [h.option for h in hints] == s.state.open_options()["ROK"]
+    # the AI's chance of each option is its logit probability at this turn (no chance event on turn 1)
+    assert sum(h.ai_chance for h in hints) == pytest.approx(1.0)
+    # the score column is each option against the menu's mean: a direct ensemble gives the same
+    k = [h.option for h in hints].index("coordinate")
+    seeds = np.arange(1, 31) + 5
+    direct = []
+    for option in [h.option for h in hints]:
+        m = TrilateralModel.from_snapshot(s.state.model.snapshot(), s.state.loaded, runs=30, seeds=seeds)
+        m.step(given={"ROK": option}, if_closed="ai")
+        m.step()
+        direct.append(m.index_so_far().mean())
+    assert hints[k].index_change == pytest.approx(direct[k] - np.mean(direct), abs=1e-9)
+    # the utility terms shown for you are the option's preference-weighted terms
+    m = TrilateralModel.from_snapshot(s.state.model.snapshot(), s.state.loaded)
+    m.step(given={"ROK": "coordinate"})
+    shown = dict(hints[k].terms)
+    weighted = m.history[-1].terms[0, INDEX["ROK"]] * m.compiled.weights[INDEX["ROK"]]
+    assert shown["security"] == pytest.approx(weighted[0])
+    s.close()
+
+
+def test_why_names_each_others_move_and_its_weighted_terms(tmp_path):
+    s = Session.create(tmp_path / "g", SCENARIO, ["ROK"], seed=5)
+    assert "No turn" in why_lines(s.state, "ROK")[0]
+    s.decide("ROK", "coordinate", "")
+    s.adjudicate()
+    lines = why_lines(s.state, "ROK")
+    model = s.state.model
+    rec = model.history[-1]
+    for line, code in zip(lines, ("USA", "JPN", "PRC"), strict=False):
+        a = INDEX[code]
+        assert model.compiled.options.label(int(rec.outcome.choices[0, a])) in line
+        top = reasons(model, rec, 0, a)[0]
+        assert f"{TERM_WORDS[top[0]]} {top[1]:+.2f}" in line
+        assert f"{rec.probability[0, a]:.0%}" in line
+    assert not any("Seoul chose" in x for x in lines)
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("game") / "g"
+    s = student_game(folder)
+    d = debrief(s.state, "ROK", ai_runs=300, runs=60)
+    yield s, d
+    s.close()
+
+
+def test_percentile_against_direct_ai_runs(finished):
+    s, d = finished
+    loaded = load_scenario(SCENARIO)
+    seeds = np.arange(1, 301) + 5
+    model = TrilateralModel(loaded, seeds=seeds, keep_history=False)
+    while model.running:
+        model.step()
+    ai = model.scores.index
+    mine = TrilateralModel(loaded, rng=5)
+    for move in [r["moves"]["ROK"]["option"] for r in s.state.played]:
+        mine.step(given={"ROK": move})
+    score = float(mine.scores.index[0])
+    assert d.score == pytest.approx(score)
+    np.testing.assert_allclose(np.sort(d.ai), np.sort(ai))
+    assert d.percentile == pytest.approx(100 * ((ai < score).mean() + 0.5 * (ai == score).mean()))
+    assert not d.practice
+
+
+def test_three_moments_against_direct_runs(finished):
+    s, d = finished
+    loaded = load_scenario(SCENARIO)
+    moves = [r["moves"]["ROK"]["option"] for r in s.state.played]
+    seeds = np.arange(1, 61) + 5
+    changes = {}
+    for k in range(len(moves)):
+        run = TrilateralModel(loaded, rng=5)  # the game's own run, replayed to the turn
+        for move in moves[:k]:
+            run.step(given={"ROK": move})
+        snap = run.snapshot()
+        mine = TrilateralModel.from_snapshot(snap, loaded, runs=60, seeds=seeds)
+        ai = TrilateralModel.from_snapshot(snap, loaded, runs=60, seeds=seeds)
+        mine.step(given={"ROK": moves[k]}, if_closed="ai")
+        ai.step()
+        for move in moves[k + 1 :]:
+            mine.step(given={"ROK": move}, if_closed="ai")
+            ai.step(given={"ROK": move}, if_closed="ai")
+        changes[k + 1] = float((ai.scores.index - mine.scores.index).mean())
+    top = sorted(changes, key=lambda t: -abs(changes[t]))[:3]
+    assert [m.turn for m in d.moments] == top
+    for m in d.moments:
+        assert m.change == pytest.approx(changes[m.turn], abs=1e-9)
+        assert m.low <= m.change <= m.high
+        assert m.yours == moves[m.turn - 1]
+
+
+def test_what_would_have_helped_against_direct_runs(finished):
+    s, d = finished
+    moves = [r["moves"]["ROK"]["option"] for r in s.state.played]
+    seeds = np.arange(1, 61) + 5
+    best = d.helps[0]
+
+    def index(overrides: list) -> np.ndarray:
+        model = TrilateralModel(load_scenario(SCENARIO, overrides), seeds=seeds, keep_history=False)
+        for move in moves:
+            model.step(given={"ROK": move}, if_closed="ai")
+        return model.scores.index
+
+    base = load_scenario(SCENARIO).parameters.mechanisms[best.mechanism].strength
+    treated = index(
+        [
+            (("mechanisms", best.mechanism, "strength"), min(1.0, base + 0.25), "t", None),
+            (("mechanisms", best.mechanism, "status"), "active", "t", None),
+        ]
+    )
+    assert best.gain == pytest.approx(float((treated - index([])).mean()), abs=1e-9)
+    assert [h.gain for h in d.helps] == sorted((h.gain for h in d.helps), reverse=True)
+
+
+def test_a_game_with_an_undo_is_practice_and_beijing_scores_the_complement(tmp_path):
+    s = student_game(tmp_path / "u", undo=True)
+    assert is_practice(s.state)
+    assert [r["type"] for r in s.state.records].count("undo") == 1
+    s.close()
+    p = student_game(tmp_path / "p", seat="PRC")
+    d = debrief(p.state, "PRC", ai_runs=50, runs=20)
+    assert d.score == pytest.approx(100 - float(p.state.model.scores.index[0]))
+    assert (d.ai <= 100).all() and d.ai.mean() < 50  # Beijing's score is low where the allies hold
+    p.close()
