@@ -13,6 +13,7 @@ and ``debrief.md``. The line mode is meant for screen readers as much as for pip
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +25,7 @@ from rich.text import Text
 
 from cli.common import EXIT_BAD_INPUT, console, input_errors, report
 from cli.session_play import Loop, Quit
-from sim.actors import ACTORS, CAPITAL
+from sim.actors import ACTORS, CAPITAL, INDEX
 from sim.errors import InputError
 
 app = typer.Typer()
@@ -65,6 +66,17 @@ class StudentLoop(Loop):
         self.runs = runs
         self.hints: dict[int, list] = {}
         self.resume = f"run.py play --resume --name {name}"
+
+    def ask(self, prompt: str) -> str:
+        """One line from the user; piped input is echoed, so a scripted game reads like a typed one."""
+        line = super().ask(prompt)
+        if not sys.stdin.isatty():
+            self.console.print(line, markup=False, highlight=False)
+        return line
+
+    def error(self, message: str) -> None:
+        """Say what was wrong (wrapped to the terminal: a student's screen may be narrow)."""
+        self.console.print(Text("✗ " + message, style="red"))
 
     # -- the loop -----------------------------------------------------------------------------
     def run(self) -> None:
@@ -276,6 +288,9 @@ class StudentLoop(Loop):
         if line.isdigit() and choice == line:
             self.error(f"choose 1 to {len(labels)}, or type help")
             return
+        if st.model.compiled.options.find(INDEX[self.seat], choice) is None:
+            self.error(f"{choice!r} is not an option; type its number (1 to {len(labels)}), or help")
+            return
         try:
             self.s.decide(self.seat, st.check_option(self.seat, choice), "")
             rec = self.s.adjudicate()
@@ -341,10 +356,13 @@ def _bundled() -> list[tuple[str, str, str]]:
 
 def _ask(prompt: str) -> str:
     try:
-        return console.input(prompt).strip()
+        line = console.input(prompt).strip()
     except (EOFError, KeyboardInterrupt):
         console.print()
         raise typer.Exit(1) from None
+    if not sys.stdin.isatty():
+        console.print(line, markup=False, highlight=False)
+    return line
 
 
 def _choose_scenario() -> str:
