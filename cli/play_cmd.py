@@ -67,7 +67,7 @@ class StudentLoop(Loop):
         self.hints: dict[int, list] = {}
         self.resume = f"run.py play --resume --name {name}"
 
-    def ask(self, prompt: str) -> str:
+    def ask(self, prompt: str | Text) -> str:  # type: ignore[override]
         """One line from the user; piped input is echoed, so a scripted game reads like a typed one."""
         line = super().ask(prompt)
         if not sys.stdin.isatty():
@@ -103,7 +103,7 @@ class StudentLoop(Loop):
             except KeyboardInterrupt:
                 self.console.print()
                 try:
-                    answer = self.console.input("Interrupted. Save and quit? [Y/n] ").strip().lower()
+                    answer = self.console.input(Text("Interrupted. Save and quit? [Y/n] ")).strip().lower()
                 except (KeyboardInterrupt, EOFError):
                     answer = "y"
                 if answer in ("", "y", "yes"):
@@ -131,7 +131,7 @@ class StudentLoop(Loop):
             self.show_position()
             self.show_menu()
             self.shown_turn = st.open_turn
-        line = self.ask(f"[bold]{self.seat}[/] your move (number, option, or help): ")
+        line = self.ask(Text.assemble((self.seat, "bold"), " your move (number, option, or help): "))
         if not line:
             self.console.print("Type a number from the menu, or help.", highlight=False)
             return
@@ -146,7 +146,7 @@ class StudentLoop(Loop):
         if self.shown_turn != self.s.state.open_turn:
             self.debrief()
             self.shown_turn = self.s.state.open_turn
-        line = self.ask("Game over: undo, why, or Enter to leave: ")
+        line = self.ask(Text("Game over: undo, why, or Enter to leave: "))
         if not line:
             raise Quit
         self.command(line)
@@ -356,7 +356,7 @@ def _bundled() -> list[tuple[str, str, str]]:
 
 def _ask(prompt: str) -> str:
     try:
-        line = console.input(prompt).strip()
+        line = console.input(Text(prompt)).strip()
     except (EOFError, KeyboardInterrupt):
         console.print()
         raise typer.Exit(1) from None
