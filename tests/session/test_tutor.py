@@ -61,17 +61,18 @@ def test_difficulty_sets_the_rivals_temperature_from_the_data_file():
     assert score_of(70.0, "ROK") == 70.0 and score_of(70.0, "PRC") == 30.0
 
 
-def test_difficulty_orders_the_ai_in_your_seat_final_index():
-    """The AI in Seoul's seat scores highest on easy and lowest on hard (same 400 seeds)."""
+@pytest.mark.parametrize("seat", ["ROK", "PRC"])
+def test_difficulty_orders_the_ai_in_your_seat_final_score(seat):
+    """The AI in the student's seat scores highest on easy and lowest on hard (same 400 seeds)."""
     seeds = np.arange(1, 401)
     means, finals = [], []
     for level in LEVELS:
-        overrides = [parse_set_flag(s) for s in difficulty_settings(level, "ROK")]
+        overrides = [parse_set_flag(s) for s in difficulty_settings(level, seat)]
         model = TrilateralModel("economic_coercion", seeds=seeds, overrides=overrides, keep_history=False)
         while model.running:
             model.step()
-        finals.append(model.scores.index)
-        means.append(float(model.scores.index.mean()))
+        finals.append(np.asarray(score_of(model.scores.index, seat)))
+        means.append(float(finals[-1].mean()))
     assert means[0] > means[1] > means[2], means
     for easier, harder in ((0, 1), (1, 2)):
         d = finals[easier] - finals[harder]
