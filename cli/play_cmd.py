@@ -13,6 +13,7 @@ and ``debrief.md``. The line mode is meant for screen readers as much as for pip
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -349,7 +350,9 @@ def _bundled() -> list[tuple[str, str, str]]:
     out = []
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
         sc = load_scenario(path).scenario
-        first = " ".join(sc.description.split()).split(". ")[0].rstrip(".") + "."
+        # the first sentence: a period after a lower-case letter or digit ("U.S. missile" goes on)
+        first = re.split(r"(?<=[a-z0-9)])\.\s", " ".join(sc.description.split()), maxsplit=1)[0]
+        first = first.rstrip(".") + "."
         out.append((path.stem, sc.title, first))
     return out
 
@@ -466,7 +469,10 @@ def play(
                 extra={"play": {"as": seat, "difficulty": difficulty}},
             )
     try:
-        StudentLoop(session, console, name, seat, ai_runs=ai_runs, runs=200).run()
+        loop = StudentLoop(session, console, name, seat, ai_runs=ai_runs, runs=200)
+        if parent != DEFAULT_DIR:
+            loop.resume += f" --dir {parent}"
+        loop.run()
     except InputError as exc:
         report(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
