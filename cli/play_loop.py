@@ -196,14 +196,15 @@ class StudentLoop(Loop):
 
     def hint(self, args: list[str]) -> None:
         """``hint N``: one option's trade-offs in detail."""
-        from sim.session.tutor import TERM_WORDS
+        from sim.session.tutor import term_words
 
         hints = self.hints_now()
         if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= len(hints):
             raise ValueError(f"write: hint N, with N from 1 to {len(hints)}")
         h = hints[int(args[0]) - 1]
         lines = [f"{args[0]}. {h.option}"]
-        lines += [f"  {TERM_WORDS[t]}: {v:+.3f}" for t, v in h.terms] or ["  no strong pull either way"]
+        pulls = [f"  {term_words(t, self.seat)}: {v:+.3f}" for t, v in h.terms]
+        lines += pulls or ["  no strong pull either way"]
         lines.append(f"  the AI in your seat would pick it {h.ai_chance:.0%} of the time")
         lines.append(f"  the allies' trust in you this turn: {h.trust_in_you:+.3f}")
         lines.append(

@@ -43,6 +43,13 @@ TERM_WORDS: dict[str, str] = {
     "alliance": "alliance value (standing with partners)",
 }
 assert set(TERM_WORDS) == set(TERMS)  # one word per utility term
+#: Beijing's "alliance" term is the value of a divided alliance (parameters.yaml).
+BEIJING_ALLIANCE = "dividing the allies (Beijing's alliance term)"
+
+
+def term_words(term: str, actor: str) -> str:
+    """A utility term in a student's words, as it reads for ``actor``."""
+    return BEIJING_ALLIANCE if actor == "PRC" and term == "alliance" else TERM_WORDS[term]
 
 
 @cache
@@ -269,8 +276,8 @@ def why_lines(state: SessionState, seat: str) -> list[str]:
             continue
         label = opts.label(int(rec.outcome.choices[0, a]))
         pulls = reasons(model, rec, 0, a)
-        toward = [f"{TERM_WORDS[t]} {v:+.2f}" for t, v in pulls if v > 0][:2]
-        against = [f"{TERM_WORDS[t]} {v:+.2f}" for t, v in pulls if v < 0][:2]
+        toward = [f"{term_words(t, code)} {v:+.2f}" for t, v in pulls if v > 0][:2]
+        against = [f"{term_words(t, code)} {v:+.2f}" for t, v in pulls if v < 0][:2]
         text = f"{CAPITAL[code]} chose {label!r} (the AI gave it {rec.probability[0, a]:.0%})"
         text += f": for it, {' and '.join(toward)}" if toward else ": nothing pulled strongly for it"
         text += f"; against it, {' and '.join(against)}." if against else "; nothing against it."

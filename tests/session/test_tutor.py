@@ -23,6 +23,7 @@ from sim.session.tutor import (
     option_hints,
     rivals,
     score_of,
+    term_words,
     why_lines,
 )
 
@@ -118,9 +119,10 @@ def test_why_names_each_others_move_and_its_weighted_terms(tmp_path):
         a = INDEX[code]
         assert model.compiled.options.label(int(rec.outcome.choices[0, a])) in line
         top = reasons(model, rec, 0, a)[0]
-        assert f"{TERM_WORDS[top[0]]} {top[1]:+.2f}" in line
+        assert f"{term_words(top[0], code)} {top[1]:+.2f}" in line
         assert f"{rec.probability[0, a]:.0%}" in line
     assert not any("Seoul chose" in x for x in lines)
+    assert TERM_WORDS["alliance"] not in lines[2]  # Beijing's alliance term is a divided alliance
     s.close()
 
 
