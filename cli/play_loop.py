@@ -93,8 +93,21 @@ class StudentLoop(Loop):
                     self.s.quit()
                     self.console.print(f"Saved. Resume with: {self.resume}", highlight=False)
                     return
+                self.reload()
                 self.console.print("Back to the game.")
                 self.shown_turn = -1
+
+    def reload(self) -> None:
+        """Rebuild the state from the log: an interrupt may have stopped a turn half-way in memory.
+
+        The log itself is never half-written (appends hold off Ctrl-C), so what it
+        replays to is exactly what was committed.
+        """
+        from sim.session.log import read_log
+        from sim.session.state import replay
+
+        self.s.state = replay(read_log(self.s.log.path), str(self.s.log.path))
+        self.hints = {}
 
     def cycle(self) -> None:
         """One prompt: show the new turn, then read and act on one line."""

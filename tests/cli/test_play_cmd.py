@@ -111,3 +111,22 @@ def test_bad_input_is_a_clear_error(tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = play(tmp_path, str(SMALL), "--as", "ROK", input="99\nquit\n")
     assert r.exit_code == 0 and "choose 1 to" in flat(r)
+
+
+def test_after_ctrl_c_the_game_goes_on_from_what_the_log_holds(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from cli.play_loop import StudentLoop
+    from sim.session.session import Session
+
+    s = Session.create(tmp_path / "g", str(SMALL), ["ROK"], seed=1, extra={"play": {"as": "ROK"}})
+    loop = StudentLoop(s, Console(file=io.StringIO()), "g", "ROK", ai_runs=10, runs=5)
+    s.decide("ROK", "coordinate", "")  # committed to the log
+    s.state.adjudicate()  # in memory only, as if Ctrl-C struck before its record was written
+    assert s.state.model.turn == 1
+    loop.reload()
+    assert s.state.model.turn == 0 and s.state.drafts["ROK"].option == "coordinate"
+    assert len(s.state.records) == 2
+    s.close()
