@@ -169,10 +169,21 @@ class StudentLoop(Loop):
             f"{m.replace('_', ' ')} {s_:.2f}" + ("" if status == "active" else f" ({status})")
             for m, status, s_ in p.mechanisms
         )
+        if self.seat == "PRC":  # Beijing is the one pressing: show what it has in force on each ally
+            st = self.s.state.model.state
+            on = ", ".join(
+                f"{CAPITAL[c]} {st.pressure[0, INDEX[c]]:.2f}/{st.inducement[0, INDEX[c]]:.2f}"
+                for c in ("USA", "ROK", "JPN")
+            )
+            levers = f"Your pressure/offers in force: {on}"
+        else:
+            levers = (
+                f"Pressure from Beijing {p.pressure:.2f}, its offers {p.inducement:.2f}, "
+                f"Washington's asks {p.demand:.2f}"
+            )
         lines = Text(
-            f"Pressure from Beijing {p.pressure:.2f}, its offers {p.inducement:.2f}, "
-            f"Washington's asks {p.demand:.2f}; crisis {p.crisis:.2f}, "
-            f"Seoul-Tokyo dispute {p.dispute:.2f}.\nMechanisms you belong to (strength): {mech or 'none'}."
+            f"{levers}; crisis {p.crisis:.2f}, Seoul-Tokyo dispute {p.dispute:.2f}."
+            f"\nMechanisms you belong to (strength): {mech or 'none'}."
         )
         self.console.print(
             Panel(Group(table, lines), title=f"Your position: {CAPITAL[self.seat]}", title_align="left")
