@@ -17,6 +17,25 @@ app = typer.Typer(
     add_completion=False,
     cls=CrashReportingGroup,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from sim import __version__
+
+        typer.echo(f"trilateral {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Trilateral crisis tabletop simulation: Washington, Seoul, Tokyo and Beijing in a crisis."""
+
+
 for module in (run_cmd, validate_cmd, schema_cmd, scenarios_cmd, sweep_cmd, backtest_cmd, claims_cmd):
     app.add_typer(module.app)
 app.add_typer(session_app)

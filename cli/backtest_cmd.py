@@ -106,7 +106,10 @@ def _scenarios(files: list[str] | None) -> list[Any]:
             raise InputError.one(missing[0], "declares no expectations: add an `expectations:` block")
         return loaded
     everything = [load_scenario(p) for p in sorted(SCENARIO_DIR.rglob("*.yaml"))]
-    return [s for s in everything if s.scenario.expectations is not None]
+    found = [s for s in everything if s.scenario.expectations is not None]
+    if not found:  # finding nothing to check is a broken installation, never a pass
+        raise InputError.one(str(SCENARIO_DIR), "holds no scenario that declares expectations; nothing to check")
+    return found
 
 
 def _table(entry: dict) -> None:

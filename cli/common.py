@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from cli.term import make_console
 from sim.errors import InputError
 
 #: Exit status for bad input (a bad file, flag or value).
@@ -25,8 +25,8 @@ EXIT_BAD_INPUT = 2
 #: Exit status for an unexpected internal error (a bug): see `report_crash`.
 EXIT_INTERNAL = 3
 
-console = Console()
-err_console = Console(stderr=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 def report(exc: InputError) -> None:

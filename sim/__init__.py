@@ -12,6 +12,9 @@ Names are imported on first use, so that quick commands do not pay for `mesa`.
 
 from typing import Any
 
+#: The project version (the single source; pyproject.toml reads it).
+__version__ = "0.1.0"
+
 __all__ = ["load_scenario", "run", "run_ensemble", "sweep"]
 
 
