@@ -1,4 +1,4 @@
-"""`run`: play one run of a scenario and show it, or print it as JSON."""
+"""`run`: play one run of a scenario and show it, or print it as JSON; or replay a record."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, input_errors, parse_sets
+from cli.common import console, err_console, input_errors, parse_sets
 
 app = typer.Typer()
 
 
 @app.command()
 def run(
-    scenario: Annotated[str, typer.Argument(help="Scenario file, or a bundled name such as taiwan_strait.")],
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="Scenario file, or a bundled name such as taiwan_strait (not with --from-record)."
+        ),
+    ] = None,
     seed: Annotated[
         int, typer.Option(min=0, max=2**63 - 1, help="Seed of the run; the same seed gives the same run.")
     ] = 0,
@@ -23,25 +28,75 @@ def run(
         typer.Option("--set", help="Override a parameter: PATH=VALUE (repeatable), e.g. trust.loss=0.4."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")] = False,
+    detail: Annotated[
+        str,
+        typer.Option(
+            help="normal, or full: also opinion, threat perception, exposure and resolve each turn."
+        ),
+    ] = "normal",
+    from_record: Annotated[
+        str | None,
+        typer.Option(
+            "--from-record",
+            help="Replay the run recorded in this JSON file (from --json): same scenario text, "
+            "overrides and seed.",
+        ),
+    ] = None,
 ) -> None:
     """Play one run of SCENARIO: injects, moves and why, trust, mechanisms, scorecard."""
-    with input_errors():
-        overrides = parse_sets(set_)
-        from sim.model import TrilateralModel
-        from sim.results import RunResult
+    from cli.render import DETAILS
+    from sim.errors import InputError
 
-        model = TrilateralModel(scenario, rng=seed, overrides=overrides, collect=False)
-    while model.running:
-        model.step()
-    result = RunResult(model)
+    with input_errors():
+        if detail not in DETAILS:
+            raise InputError.one("--detail", f"must be one of {', '.join(DETAILS)}", value=detail)
+        if from_record is not None:
+            if scenario is not None or set_:
+                raise InputError.one(
+                    "--from-record",
+                    "takes the scenario, overrides and seed from the record; give none of them",
+                )
+            from sim.api import replay
+
+            result = replay(from_record)
+            _warn_versions(result, from_record)
+        else:
+            if scenario is None:
+                raise InputError.one(
+                    "SCENARIO", "give a scenario file or bundled name, or --from-record FILE"
+                )
+            overrides = parse_sets(set_)
+            from sim.model import TrilateralModel
+            from sim.results import RunResult
+
+            model = TrilateralModel(scenario, rng=seed, overrides=overrides, collect=False)
+            while model.running:
+                model.step()
+            command = ["trilateral", "run", scenario, "--seed", str(seed)]
+            command += [arg for flag in set_ or [] for arg in ("--set", flag)]
+            result = RunResult(model, command=command)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
         return
-    from cli.render import render_scorecard, render_turn
+    from cli.render import render_run
 
-    sc = model.script
-    console.rule(f"[bold]{sc.title}[/]  (seed {seed}, {sc.turns} turns of {sc.turn_length})")
-    console.print(sc.description.strip(), highlight=False)
-    for i in range(len(model.history)):
-        render_turn(console, model, i)
-    render_scorecard(console, result)
+    render_run(console, result, detail=detail)
+
+
+def _warn_versions(result: object, path: str) -> None:
+    """Say when the record was made with other versions (results may then differ)."""
+    from sim.provenance import versions
+
+    try:
+        recorded = json.loads(open(path, encoding="utf-8").read()).get("provenance", {}).get("versions", {})
+    except (OSError, ValueError, AttributeError):
+        return
+    now = versions()
+    differ = [
+        f"{k} {recorded[k]} (now {now.get(k, 'absent')})" for k in recorded if recorded[k] != now.get(k)
+    ]
+    if differ:
+        err_console.print(
+            "[yellow]note:[/] the record was made with " + ", ".join(differ) + "; results may differ",
+            highlight=False,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,3 +64,59 @@ def run(
 ) -> RunResult:
     """Play a single run; see `run_ensemble`."""
     return run_ensemble(scenario, [seed], settings)
+
+
+def replay(record: dict[str, Any] | str | Path) -> RunResult:
+    """Rebuild a run (or ensemble) from its record alone: the same results, bit for bit.
+
+    Args:
+        record: A run's JSON document (``run --json``, `RunResult.to_dict`), its
+            ``provenance`` part, or the path of a file holding either.
+
+    Returns:
+        The replayed result (its seeds, overrides and scenario text are the record's).
+
+    Raises:
+        InputError: the file is unreadable, is not such a record, or its scenario text
+            does not match the recorded SHA-256.
+    """
+    import hashlib
+    import json
+
+    from sim.errors import InputError
+    from sim.model import TrilateralModel
+    from sim.provenance import SCENARIO_FILE
+    from sim.scenario import parse_scenario
+    from sim.yamlio import read_text
+
+    source = "record"
+    if not isinstance(record, dict):
+        source = str(record)
+        try:
+            record = json.loads(read_text(record))
+        except ValueError as exc:
+            raise InputError.one(source, f"is not JSON ({exc})") from None
+    prov = record.get("provenance", record) if isinstance(record, dict) else None
+    try:
+        sc = prov["scenario"]
+        text = sc["text"] if "text" in sc else read_text(sc["path"])
+        seeds = [int(s) for s in prov["seeds"]]
+        given = [
+            (parse_path(o["path"]), o["value"], o["source"], None)
+            for o in prov["overrides"]
+            if o["source"] != SCENARIO_FILE
+        ]
+        sha = sc["sha256"]
+    except (KeyError, TypeError, ValueError):
+        raise InputError.one(
+            source, "is not a run record: expected a provenance with scenario, overrides and seeds"
+        ) from None
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
+        raise InputError.one(
+            source, f"its scenario text does not match the recorded sha256 {sha[:12]}", path="scenario"
+        )
+    loaded = parse_scenario(text, sc["path"], path=sc["path"])
+    model = TrilateralModel(loaded, seeds=seeds, overrides=given, collect=False)
+    while model.running:
+        model.step()
+    return RunResult(model)

@@ -45,6 +45,7 @@ from sim.rulings import Value, apply_ruling
 from sim.scenario import Event, LoadedScenario, load_scenario
 from sim.scoring import Episodes, Scorecard, Tallies, cohesion, index_breakdown, scorecard
 from sim.state import State, initial_state
+from sim.turns import snapshot
 
 #: A given move: an index into the actor's menu, an option label such as
 #: ``"repair JPN"``, or one menu index per run.
@@ -62,6 +63,13 @@ class TurnRecord:
         terms: Utility terms of each actor's chosen option, shape (n, actors, terms).
         probability: Probability the policy gave each chosen option, shape (n, actors).
         state: The state after the turn.
+        runner_up: The open option the actor rated highest after its choice (global
+            index, -1 when nothing else was open), shape (n, actors).
+        runner_up_terms: Its utility terms, shape (n, actors, terms).
+        runner_up_probability: The probability the policy gave it, shape (n, actors).
+        margin: Utility of the choice minus the runner-up's (negative when the logit
+            draw took a worse option; NaN without a runner-up), shape (n, actors).
+        index: The resilience index of the turns played so far, shape (n,).
     """
 
     turn: int
@@ -70,6 +78,11 @@ class TurnRecord:
     terms: np.ndarray
     probability: np.ndarray
     state: State
+    runner_up: np.ndarray
+    runner_up_terms: np.ndarray
+    runner_up_probability: np.ndarray
+    margin: np.ndarray
+    index: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -225,8 +238,8 @@ class TrilateralModel(mesa.Model):
             policies: Decision policy per actor code (default: the logit AI).
             keep_history: Keep every turn's full record (for narrative and tables).
             collect: Record cohesion and index in the Mesa DataCollector each turn.
-            trace: Keep a compact per-turn trace (cohesion, index so far, tensions,
-                trust, mechanism strengths) in ``self.trace``, for sweeps.
+            trace: Keep a compact per-turn trace (`sim.turns.snapshot`: the
+                columns of the per-turn table) in ``self.trace``, for sweeps.
         """
         if seeds is None:
             seed = int(rng) if rng is not None else int(np.random.SeedSequence().entropy % (2**31))
@@ -235,10 +248,12 @@ class TrilateralModel(mesa.Model):
         if self.seeds.size == 0:
             raise ValueError("an ensemble needs at least one seed")
         super().__init__(rng=int(self.seeds[0]))
+        #: Overrides given on top of the scenario file's own (for the provenance record).
+        self.overrides: list[Override] = list(overrides or [])
         if isinstance(scenario, LoadedScenario):
-            self.loaded = scenario.with_overrides(overrides or [])
+            self.loaded = scenario.with_overrides(self.overrides)
         else:
-            self.loaded = load_scenario(scenario, overrides)
+            self.loaded = load_scenario(scenario, self.overrides)
         # The scenario file's content. Not `self.scenario`: mesa 3.5 reserves that name.
         self.script = self.loaded.scenario
         self.compiled = compile_parameters(self.loaded.parameters, self.script.turn_months)
@@ -332,16 +347,7 @@ class TrilateralModel(mesa.Model):
             self.scores = self._score()
         if self.trace is not None:
             index = self.scores.index if self.scores is not None else self.index_so_far()
-            self.trace.append(
-                {
-                    "cohesion": state.cohesion,
-                    "index": index,
-                    "crisis": state.crisis,
-                    "dispute": state.dispute,
-                    "trust": state.trust,
-                    "strength": state.strength,
-                }
-            )
+            self.trace.append(snapshot(fired, outcome.choices, outcome.coordinated, index, state))
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
@@ -594,13 +600,49 @@ class TrilateralModel(mesa.Model):
         state: State,
     ) -> TurnRecord:
         rows = np.arange(self.n_runs)
+        shape = (self.n_runs, len(ACTORS))
         chosen_terms = np.stack([terms[rows, outcome.choices[:, a]] for a in range(len(ACTORS))], axis=1)
-        prob = np.empty((self.n_runs, len(ACTORS)))
+        prob, second, second_prob, margin = (
+            np.empty(shape),
+            np.full(shape, -1),
+            np.zeros(shape),
+            np.empty(shape),
+        )
         for a, code in enumerate(ACTORS):
             menu = self.countries[code].menu
             p = choice_probabilities(utility[:, menu], open_[:, menu], float(self.compiled.temperature[a]))
-            prob[:, a] = p[rows, outcome.choices[:, a] - menu.start]
-        return TurnRecord(turn, fired, outcome, chosen_terms, prob, state)
+            chosen = outcome.choices[:, a] - menu.start
+            prob[:, a] = p[rows, chosen]
+            # The runner-up: the best open option other than the one taken.
+            others = np.where(open_[:, menu], utility[:, menu], -np.inf)
+            others[rows, chosen] = -np.inf
+            best = others.argmax(axis=1)
+            has = np.isfinite(others[rows, best])
+            second[:, a] = np.where(has, best + menu.start, -1)
+            second_prob[:, a] = np.where(has, p[rows, best], 0.0)
+            margin[:, a] = np.where(has, utility[rows, outcome.choices[:, a]] - others[rows, best], np.nan)
+        second_terms = np.where(
+            (second >= 0)[..., None],
+            np.stack([terms[rows, np.maximum(second[:, a], 0)] for a in range(len(ACTORS))], axis=1),
+            0.0,
+        )
+        return TurnRecord(
+            turn,
+            fired,
+            outcome,
+            chosen_terms,
+            prob,
+            state,
+            second,
+            second_terms,
+            second_prob,
+            margin,
+            self.index_so_far(),
+        )
+
+    def tallies(self) -> Tallies:
+        """The per-run counts behind the scores so far (crisis turns, episodes, ...)."""
+        return self._tallies()
 
     def _tallies(self) -> Tallies:
         k = self._counts

@@ -1,18 +1,21 @@
 """Plain-language account of a run: what happened each turn and why.
 
-Built from the turn records of one run; used by the CLI, the JSON output and the
-after-action report.
+Built from the turn records of one run; the text transcript (`cli.render`) and the
+JSON document (`sim.results`) both read it, so they tell the same story: each
+actor's choice with its weighted utility terms, the runner-up and the margin; the
+causes of trust moves and of mechanism status changes; the scales; the verdict
+words with their thresholds.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.actions import K
-from sim.actors import ACTORS, ALLY_PAIRS, CAPITAL, PRC
-from sim.vocab import ACTION_KINDS, MECHANISMS, STATUSES, TERMS
+from sim.actions import DEFECTION_KINDS, K
+from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, JPN, PRC, ROK, USA
+from sim.vocab import ACTION_KINDS, CHANNELS, EVENT_KINDS, MECHANISMS, STATUSES, SUSPENDED, TERMS
 
 if TYPE_CHECKING:
     from sim.actions import Options
@@ -21,24 +24,204 @@ if TYPE_CHECKING:
 #: Trust moves smaller than this are not worth a sentence.
 NOTABLE_TRUST_CHANGE = 0.02
 
+#: A choice the policy gave less than this probability is flagged as an unlikely pick.
+UNLIKELY = 0.05
+
+#: The scales of every number the transcript shows (printed once, as a legend).
+SCALES = (
+    "Scales: cohesion and the resilience index run 0-100; crisis, dispute, trust, opinion, "
+    "threat, exposure, resolve and mechanism strength run 0-1 (opinion 0.5 is neutral). "
+    "▲/▼ mark a rise/fall of at least 0.005 since the turn before. "
+    "A move's terms are its preference-weighted utility (security, economy, autonomy, "
+    "approval, alliance); p is the probability the actor's logit choice gave it."
+)
+
+#: Verdict words for the resilience index, each with the lowest index it needs.
+VERDICTS: tuple[tuple[float, str], ...] = (
+    (75.0, "resilient"),
+    (55.0, "strained but holding"),
+    (35.0, "fragile"),
+    (0.0, "broken"),
+)
+
+
+def verdict(index: float) -> str:
+    """A word for the resilience index (thresholds in `VERDICTS`)."""
+    return next(word for low, word in VERDICTS if index >= low)
+
+
+def verdict_scale() -> str:
+    """The verdict words with their thresholds, e.g. 'resilient >= 75, ..., broken < 35'."""
+    parts = [f"{word} >= {low:g}" for low, word in VERDICTS[:-1]]
+    return ", ".join(parts) + f", {VERDICTS[-1][1]} < {VERDICTS[-2][0]:g}"
+
+
+# -- choices ----------------------------------------------------------------------------------
+def weighted_terms(model: TrilateralModel, terms: np.ndarray, actor: int) -> dict[str, float]:
+    """Utility terms times the actor's preference weights, by term name."""
+    w = model.compiled.weights[actor]
+    return {t: float(terms[k] * w[k]) for k, t in enumerate(TERMS)}
+
 
 def reasons(model: TrilateralModel, record: TurnRecord, run: int, actor: int) -> list[tuple[str, float]]:
     """The preference-weighted utility terms behind an actor's choice, largest first."""
-    weighted = record.terms[run, actor] * model.compiled.weights[actor]
-    pairs = [(TERMS[k], float(weighted[k])) for k in range(len(TERMS)) if abs(weighted[k]) >= 0.005]
+    weighted = weighted_terms(model, record.terms[run, actor], actor)
+    pairs = [(t, v) for t, v in weighted.items() if abs(v) >= 0.005]
     return sorted(pairs, key=lambda p: -abs(p[1]))
 
 
+def choice(model: TrilateralModel, record: TurnRecord, run: int, actor: int) -> dict[str, Any]:
+    """An actor's move and why, as data: terms, probability, runner-up, margin, unlikely.
+
+    ``margin`` is the utility of the move minus the runner-up's (the best other open
+    option); it is negative when the logit draw took the worse of the two.
+    """
+    opts = model.compiled.options
+    p = float(record.probability[run, actor])
+    out: dict[str, Any] = {
+        "action": opts.label(int(record.outcome.choices[run, actor])),
+        "probability": p,
+        "terms": weighted_terms(model, record.terms[run, actor], actor),
+        "unlikely": p < UNLIKELY,
+        "runner_up": None,
+        "margin": None,
+    }
+    second = int(record.runner_up[run, actor])
+    if second >= 0:
+        out["runner_up"] = {
+            "action": opts.label(second),
+            "probability": float(record.runner_up_probability[run, actor]),
+            "terms": weighted_terms(model, record.runner_up_terms[run, actor], actor),
+        }
+        out["margin"] = float(record.margin[run, actor])
+    return out
+
+
 def why(model: TrilateralModel, record: TurnRecord, run: int, actor: int, top: int = 3) -> str:
-    """One line: 'security +0.21, economy -0.05 (p=0.62)'."""
+    """One line: 'security +0.21, economy -0.05 (p=0.62); runner-up hold (p=0.30, utility 0.080 lower)'."""
+    c = choice(model, record, run, actor)
     parts = [f"{t} {v:+.2f}" for t, v in reasons(model, record, run, actor)[:top]] or ["no strong pull"]
-    return f"{', '.join(parts)} (p={record.probability[run, actor]:.2f})"
+    line = f"{', '.join(parts)} (p={c['probability']:.2f})"
+    if c["unlikely"]:
+        line += f" UNLIKELY PICK (p < {UNLIKELY:g})"
+    second = c["runner_up"]
+    if second is None:
+        return line + "; nothing else was open"
+    margin = c["margin"]
+    gap = f"utility {margin:.3f} lower" if margin >= 0 else f"utility {-margin:.3f} higher, not drawn"
+    return f"{line}; runner-up {second['action']} (p={second['probability']:.2f}, {gap})"
 
 
+# -- causes -----------------------------------------------------------------------------------
+def _fired(model: TrilateralModel, record: TurnRecord, run: int) -> list[Any]:
+    return [e for e, on in zip(model.script.events, record.fired[run], strict=True) if on]
+
+
+def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -> list[str]:
+    """The turn's facts that move i's trust in j, in the direction it moved.
+
+    They mirror the signals of `sim.adjudication` (solidarity and abandonment in a
+    crisis, concession, retaliation, repair, brokering, joining or leaving shared
+    mechanisms, Beijing's coercion and offers, the Seoul-Tokyo dispute) and the
+    injects' trust channels (`sim.events`); standing trust-building mechanisms and
+    the quasi-alliance pull are named when nothing else this turn explains the move.
+    """
+    rec = model.history[index]
+    before = model.history[index - 1].state if index else model.start
+    rose = rec.state.trust[run, i, j] >= before.trust[run, i, j]
+    o, c = rec.outcome, model.compiled
+    kind, target, mech = (
+        c.options.kind[o.choices[run]],
+        c.options.target[o.choices[run]],
+        c.options.mechanism[o.choices[run]],
+    )
+    ci, cj = CAPITAL[ACTORS[i]], CAPITAL[ACTORS[j]]
+    good: list[str] = []
+    bad: list[str] = []
+    if o.crisis_turn[run] and o.responding[run, i] and o.responding[run, j]:
+        good.append(f"{ci} and {cj} answered the crisis together")
+    if o.crisis_turn[run] and o.responding[run, i] and np.isin(kind[j], DEFECTION_KINDS):
+        bad.append(f"{cj} stood aside in the crisis")
+    if o.conceded[run, j]:
+        bad.append(f"{cj} conceded to Beijing")
+    if kind[j] == K["retaliate"] and target[j] == i:
+        bad.append(f"{cj} retaliated against {ci}")
+    if kind[j] == K["repair"] and target[j] == i:
+        good.append(f"{cj} moved to repair relations")
+    if mech[j] >= 0 and c.co_members[mech[j], i, j]:
+        name = MECHANISMS[mech[j]].replace("_", " ")
+        if kind[j] == K["invest"]:
+            good.append(f"{cj} invested in {name}")
+        elif kind[j] == K["suspend"]:
+            bad.append(f"{cj} suspended {name}")
+    if {i, j} == {ROK, JPN}:
+        if kind[USA] == K["broker"]:
+            good.append("Washington brokered between Seoul and Tokyo")
+        if before.dispute[run] >= 0.005:
+            bad.append(f"the Seoul-Tokyo dispute (heat {before.dispute[run]:.2f})")
+        if o.coerced[run, ROK] and o.coerced[run, JPN]:
+            good.append("both were under Beijing's pressure")
+    if j == PRC and i in ALLIES:
+        if o.coerced[run, i]:
+            bad.append("Beijing's coercion")
+        if kind[i] == K["hedge"] and o.wedge_target[run, i]:
+            good.append(f"{ci} took Beijing's offer")
+    for e in _fired(model, rec, run):
+        src, tgt = ACTORS.index(e.source), [ACTORS.index(t) for t in e.targets]
+        coef = c.event_coef[EVENT_KINDS.index(e.kind)]
+        channel = "trust_to_source" if j == src else "trust_among" if j in tgt else None
+        signal = coef[CHANNELS.index(channel)] * e.magnitude if i in tgt and channel else 0.0
+        if signal:
+            (good if signal > 0 else bad).append(f"the inject '{e.headline}'")
+    causes = good if rose else bad
+    if causes:
+        return causes
+    if rose:
+        return ["standing trust-building mechanisms and the allies' shared fear of abandonment"]
+    return ["the quasi-alliance's friction and eroding goodwill"]
+
+
+def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
+    """Why mechanism k's status changed this turn (`sim.mechanisms.step_mechanisms`' rules)."""
+    from sim.mechanisms import member_trust
+
+    rec = model.history[index]
+    before = model.history[index - 1].state if index else model.start
+    old, new = int(before.status[run, k]), int(rec.state.status[run, k])
+    c = model.compiled
+    o = rec.outcome
+    for e in _fired(model, rec, run):
+        if e.mechanism == MECHANISMS[k] and e.mechanism_effect in ("suspend", "end", "activate"):
+            return f"the inject '{e.headline}'"
+    movers = [
+        CAPITAL[ACTORS[a]]
+        for a in ALLIES
+        if c.options.mechanism[o.choices[run, a]] == k
+        and c.options.kind[o.choices[run, a]] == K["suspend" if new != 0 else "invest"]
+    ]
+    weakest = float(member_trust(rec.state.trust[run : run + 1], c)[0, k])
+    strength = float(rec.state.strength[run, k])
+    if new == 0:  # revived
+        return (
+            f"{' and '.join(movers) or 'a member'} invested in it and its members' lowest trust "
+            f"({weakest:.2f}) reached {c.mech['resume_above'][k]:.2f}"
+        )
+    if new == 2 and old == SUSPENDED:
+        return f"it stayed suspended for {int(c.mech['end_after'][k])} turns"
+    if movers:
+        return f"{' and '.join(movers)} suspended it"
+    if strength < c.mech["lapse_below"][k]:
+        return f"it grew too weak to function (strength {strength:.2f} < {c.mech['lapse_below'][k]:.2f})"
+    if weakest < c.mech["suspend_below"][k]:
+        return f"distrust among its members (lowest trust {weakest:.2f} < {c.mech['suspend_below'][k]:.2f})"
+    return "the rules of its members' trust and strength"
+
+
+# -- the story --------------------------------------------------------------------------------
 def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     """Sentences about turn ``index`` (0-based into the history) of one run."""
     rec = model.history[index]
-    before = model.history[index - 1].state if index > 0 else None
+    before = model.history[index - 1].state if index > 0 else model.start
     opts = model.compiled.options
     out = []
     kinds = opts.kind[rec.outcome.choices[run]]
@@ -60,16 +243,21 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
             out.append(f"Beijing's wedge worked on {CAPITAL[ACTORS[a]]}, which broke ranks.")
         if kinds[a] == K["retaliate"] and targets[a] >= 0:
             out.append(f"{CAPITAL[ACTORS[a]]} retaliated against {CAPITAL[ACTORS[targets[a]]]}.")
-    if before is not None:
-        for i, j in ALLY_PAIRS:
-            d = rec.state.trust[run, i, j] - before.trust[run, i, j]
-            if abs(d) >= NOTABLE_TRUST_CHANGE:
-                verb = "rose" if d > 0 else "fell"
-                out.append(
-                    f"Trust {CAPITAL[ACTORS[i]]}→{CAPITAL[ACTORS[j]]} {verb} {abs(d):.2f} "
-                    f"to {rec.state.trust[run, i, j]:.2f}."
-                )
-        out.extend(_status_changes(before.status[run], rec.state.status[run]))
+    for i, j in ALLY_PAIRS:
+        d = rec.state.trust[run, i, j] - before.trust[run, i, j]
+        if abs(d) >= NOTABLE_TRUST_CHANGE:
+            verb = "rose" if d > 0 else "fell"
+            out.append(
+                f"Trust {CAPITAL[ACTORS[i]]}→{CAPITAL[ACTORS[j]]} {verb} {abs(d):.2f} "
+                f"to {rec.state.trust[run, i, j]:.2f}: {'; '.join(trust_causes(model, index, run, i, j))}."
+            )
+    old, new = before.status[run], rec.state.status[run]
+    for k in range(len(MECHANISMS)):
+        if old[k] != new[k]:
+            out.append(
+                f"{MECHANISMS[k].replace('_', ' ')} is now {STATUSES[new[k]]} (was {STATUSES[old[k]]}): "
+                f"{status_cause(model, index, run, k)}."
+            )
     return out
 
 
@@ -92,22 +280,3 @@ def _verb(opts: Options, o: int) -> str:
     target = CAPITAL[ACTORS[opts.target[o]]] if opts.target[o] >= 0 else ""
     mechanism = MECHANISMS[opts.mechanism[o]].replace("_", " ") if opts.mechanism[o] >= 0 else ""
     return _VERBS.get(kind, opts.label(o)).format(target=target, mechanism=mechanism)
-
-
-def _status_changes(old: np.ndarray, new: np.ndarray) -> list[str]:
-    return [
-        f"{MECHANISMS[k].replace('_', ' ')} is now {STATUSES[new[k]]} (was {STATUSES[old[k]]})."
-        for k in range(len(MECHANISMS))
-        if old[k] != new[k]
-    ]
-
-
-def verdict(index: float) -> str:
-    """A word for the resilience index."""
-    if index >= 75:
-        return "resilient"
-    if index >= 55:
-        return "strained but holding"
-    if index >= 35:
-        return "fragile"
-    return "broken"

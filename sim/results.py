@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.actors import ACTORS, ALL_PAIRS, pair_name
+from sim.actors import ACTORS
+from sim.narrative import SCALES, choice, turn_story, verdict, verdict_scale
 from sim.scoring import INDEX_COMPONENTS
-from sim.vocab import MECHANISMS, STATUSES, TERMS
+from sim.state import State
+from sim.vocab import MECHANISMS, STATUSES
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from sim.model import TrilateralModel
 
@@ -34,11 +37,48 @@ def _display_path(path: str) -> str:
         return str(p)
 
 
+def _matrix(values: np.ndarray) -> dict[str, dict[str, float | None]]:
+    """A (4, 4) holder -> object matrix as nested dicts, the diagonal left out."""
+    n = len(ACTORS)
+    return {ACTORS[i]: {ACTORS[j]: _num(values[i, j]) for j in range(n) if j != i} for i in range(n)}
+
+
+def _state_dict(st: State, run: int) -> dict[str, Any]:
+    """One run's views, resolve and mechanisms in a state, JSON-ready."""
+    return {
+        "trust": _matrix(st.trust[run]),
+        "opinion": _matrix(st.opinion[run]),
+        "threat": _matrix(st.threat[run]),
+        "exposure": _matrix(st.exposure[run]),
+        "resolve": {a: _num(st.resolve[run, i]) for i, a in enumerate(ACTORS)},
+        "mechanisms": {
+            name: {"status": STATUSES[st.status[run, k]], "strength": _num(st.strength[run, k])}
+            for k, name in enumerate(MECHANISMS)
+        },
+    }
+
+
+def _rounded(value: Any) -> Any:
+    """Floats rounded as everywhere in the JSON (`_num`), through dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, float):
+        return _num(value)
+    return value
+
+
 class RunResult:
     """Results of a finished `TrilateralModel` (one run or an ensemble)."""
 
-    def __init__(self, model: TrilateralModel) -> None:
-        """Wrap a model that has played all its turns."""
+    def __init__(self, model: TrilateralModel, command: list[str] | str | None = None) -> None:
+        """Wrap a model that has played all its turns.
+
+        Args:
+            model: The finished model.
+            command: The command that made it, for the provenance record (default:
+                ``sys.argv``).
+        """
+        self.command = command
         if model.scores is None:
             raise ValueError("the model has not finished; step it until model.running is False")
         self.model = model
@@ -65,38 +105,33 @@ class RunResult:
             cols[f"{name}_final_strength"] = s.final_strength[:, m]
         return pd.DataFrame(cols)
 
-    def turns_table(self) -> pd.DataFrame:
-        """One row per run and turn: events, actions, cohesion, tensions, trust, mechanisms."""
-        import pandas as pd
+    def turns_table(self, arrow: bool = False) -> pd.DataFrame | pa.Table:
+        """One row per run and turn, in the per-turn schema shared with ``turns.parquet``.
+
+        The columns are declared once in `sim.turns` (events, cohesion, index so far,
+        tensions, whether the allies answered together, each actor's move, trust
+        pairs, mechanism strengths and statuses); a sweep's file adds ``point``.
+
+        Args:
+            arrow: Return a `pyarrow.Table` instead of a DataFrame.
+        """
+        from sim.turns import snapshot, turn_table
 
         m = self.model
         if not m.history:
             raise ValueError("the model kept no history (keep_history=False)")
         opts = m.compiled.options
-        ids = np.array(m.script.event_ids(), dtype=object)
-        frames = []
-        for rec in m.history:
-            st = rec.state
-            cols: dict[str, Any] = {
-                "run": np.arange(m.n_runs),
-                "seed": m.seeds,
-                "turn": rec.turn,
-                "events": [", ".join(ids[row]) for row in rec.fired] if ids.size else "",
-                "cohesion": st.cohesion,
-                "crisis": st.crisis,
-                "dispute": st.dispute,
-                "coordinated": rec.outcome.coordinated,
-            }
-            labels = np.array([opts.label(o) for o in range(len(opts))], dtype=object)
-            for a, code in enumerate(ACTORS):
-                cols[f"action_{code}"] = labels[rec.outcome.choices[:, a]]
-            for i, j in ALL_PAIRS:
-                cols[f"trust_{pair_name(i, j)}"] = st.trust[:, i, j]
-            for k, name in enumerate(MECHANISMS):
-                cols[f"strength_{name}"] = st.strength[:, k]
-                cols[f"status_{name}"] = np.array(STATUSES, dtype=object)[st.status[:, k]]
-            frames.append(pd.DataFrame(cols))
-        return pd.concat(frames, ignore_index=True).sort_values(["run", "turn"], ignore_index=True)
+        table = turn_table(
+            [
+                snapshot(r.fired, r.outcome.choices, r.outcome.coordinated, r.index, r.state)
+                for r in m.history
+            ],
+            np.arange(m.n_runs),
+            m.seeds,
+            [opts.label(o) for o in range(len(opts))],
+            m.script.event_ids(),
+        )
+        return table if arrow else table.to_pandas()
 
     # -- JSON ---------------------------------------------------------------------------------
     def scorecard_dict(self, run: int = 0) -> dict[str, Any]:
@@ -112,6 +147,8 @@ class RunResult:
             "coordinated_response_rate": _num(s.coordinated_response_rate[run]),
             "wedge_success_rate": _num(s.wedge_success_rate[run]),
             "coercion_success_rate": _num(s.coercion_success_rate[run]),
+            "counts": self.counts(run),
+            "verdict": {"word": verdict(float(s.index[run])), "scale": verdict_scale()},
             "mechanisms": {
                 name: {
                     "time_active": _num(s.time_active[run, k]),
@@ -123,33 +160,57 @@ class RunResult:
             },
         }
 
-    def to_dict(self, run: int = 0) -> dict[str, Any]:
-        """One run as a JSON-ready document: scenario, seed, every turn, final scores."""
+    def counts(self, run: int = 0) -> dict[str, dict[str, int]]:
+        """The counts behind each rate: ``{"coordinated_response": {"hits": k, "of": n}, ...}``."""
+        t = self.model.tallies()
+        pairs = {
+            "coordinated_response": (t.coordinated_turns, t.crisis_turns),
+            "wedge_success": (t.wedge.successes, t.wedge.attempts),
+            "coercion_success": (t.coercion.successes, t.coercion.attempts),
+        }
+        return {k: {"hits": int(h[run]), "of": int(n[run])} for k, (h, n) in pairs.items()}
+
+    def provenance(self, run: int | None = None, command: list[str] | str | None = None) -> dict[str, Any]:
+        """What reproduces this result (`sim.provenance.provenance`), scenario text included.
+
+        Args:
+            run: One run's record (its seed only), or None for the whole ensemble.
+            command: The command line (default: ``sys.argv``).
+        """
+        from sim.provenance import provenance
+
         m = self.model
-        opts = m.compiled.options
+        seeds = m.seeds if run is None else m.seeds[run : run + 1]
+        record = provenance(m.loaded, m.overrides, seeds, command=command or self.command, with_text=True)
+        record["scenario"]["path"] = _display_path(m.loaded.path)
+        return record
+
+    def to_dict(self, run: int = 0, provenance: bool = True) -> dict[str, Any]:
+        """One run as a JSON-ready document: the same story as the text transcript.
+
+        Scenario, seed, the starting state, every turn (briefing, injects with their
+        briefings, each actor's move with its weighted utility terms, runner-up and
+        margin, the state after the turn, and the turn's story with causes), the final
+        scores with the counts behind each rate, and (``provenance``) the record that
+        reproduces the run (`sim.api.replay`).
+        """
+        m = self.model
         turns = []
-        for rec in m.history:
-            st = rec.state
+        for index, rec in enumerate(m.history):
             fired = [
                 {
                     "id": eid,
                     "kind": e.kind,
                     "headline": e.headline,
+                    "briefing": e.briefing,
                     "source": e.source,
                     "targets": list(e.targets),
+                    "magnitude": e.magnitude,
                 }
                 for eid, e, on in zip(m.script.event_ids(), m.script.events, rec.fired[run], strict=True)
                 if on
             ]
-            actions = {}
-            for a, code in enumerate(ACTORS):
-                o = int(rec.outcome.choices[run, a])
-                terms = {t: _num(rec.terms[run, a, k]) for k, t in enumerate(TERMS)}
-                actions[code] = {
-                    "action": opts.label(o),
-                    "probability": _num(rec.probability[run, a]),
-                    "terms": terms,
-                }
+            actions = {code: _rounded(choice(m, rec, run, a)) for a, code in enumerate(ACTORS)}
             turns.append(
                 {
                     "turn": rec.turn,
@@ -157,24 +218,17 @@ class RunResult:
                     "events": fired,
                     "actions": actions,
                     "coordinated_response": bool(rec.outcome.coordinated[run]),
-                    "trust": {
-                        ACTORS[i]: {
-                            ACTORS[j]: _num(st.trust[run, i, j]) for j in range(len(ACTORS)) if j != i
-                        }
-                        for i in range(len(ACTORS))
-                    },
-                    "mechanisms": {
-                        name: {"status": STATUSES[st.status[run, k]], "strength": _num(st.strength[run, k])}
-                        for k, name in enumerate(MECHANISMS)
-                    },
+                    **_state_dict(rec.state, run),
                     "scores": {
-                        "cohesion": _num(st.cohesion[run]),
-                        "crisis": _num(st.crisis[run]),
-                        "dispute": _num(st.dispute[run]),
+                        "cohesion": _num(rec.state.cohesion[run]),
+                        "index_so_far": _num(rec.index[run]),
+                        "crisis": _num(rec.state.crisis[run]),
+                        "dispute": _num(rec.state.dispute[run]),
                     },
+                    "story": turn_story(m, index, run),
                 }
             )
-        return {
+        doc: dict[str, Any] = {
             "scenario": {
                 "name": m.loaded.name,
                 "title": m.script.title,
@@ -182,6 +236,18 @@ class RunResult:
                 "sha256": m.loaded.sha256,
             },
             "seed": int(m.seeds[run]),
+            "scales": SCALES,
+            "start": {
+                **_state_dict(m.start, run),
+                "scores": {
+                    "cohesion": _num(m.start.cohesion[run]),
+                    "crisis": _num(m.start.crisis[run]),
+                    "dispute": _num(m.start.dispute[run]),
+                },
+            },
             "turns": turns,
             "final": self.scorecard_dict(run),
         }
+        if provenance:
+            doc["provenance"] = self.provenance(run)
+        return doc

@@ -13,9 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.actors import ALL_PAIRS, pair_name
 from sim.params import Override
-from sim.vocab import MECHANISMS
 
 #: Runs stepped together inside a chunk (about 5,000 keeps the arrays in cache).
 BLOCK = 5_000
@@ -105,7 +103,7 @@ def run_chunk(
             model.step()
         runs_parts.append(RunResult(model).runs_table().drop(columns=["run"]))
         if with_turns:
-            turn_parts.append(_turn_columns(model.trace or [], run_id[lo : lo + BLOCK], chunk.point))
+            turn_parts.append(_turn_columns(model, run_id[lo : lo + BLOCK], chunk.point))
     runs = pd.concat(runs_parts, ignore_index=True)
     n = seeds.size
     head = {"run_id": run_id, "point": np.full(n, chunk.point, dtype=np.int32)}
@@ -116,27 +114,19 @@ def run_chunk(
         runs_table = runs_table.append_column(name, pa.array(runs[name].to_numpy(), from_pandas=True))
     if not with_turns:
         return runs_table, None
-    return runs_table, pa.table({k: np.concatenate([p[k] for p in turn_parts]) for k in turn_parts[0]})
+    return runs_table, pa.concat_tables(turn_parts)
 
 
-def _turn_columns(
-    trace: list[dict[str, np.ndarray]], run_id: np.ndarray, point: int
-) -> dict[str, np.ndarray]:
-    """A block's per-turn trace as flat columns, a row per run and turn (run-major)."""
-    turns, n = len(trace), run_id.size
+def _turn_columns(model: Any, run_id: np.ndarray, point: int) -> pa.Table:
+    """A block's per-turn trace as the per-turn table (`sim.turns`) with the sweep's point."""
+    from sim.turns import turn_table
 
-    def col(values: list[np.ndarray]) -> np.ndarray:
-        return np.stack(values, axis=1).astype(np.float32).ravel()
-
-    cols: dict[str, np.ndarray] = {
-        "run_id": np.repeat(run_id, turns),
-        "point": np.full(n * turns, point, dtype=np.int32),
-        "turn": np.tile(np.arange(1, turns + 1, dtype=np.int16), n),
-    }
-    for key in ("cohesion", "index", "crisis", "dispute"):
-        cols[key] = col([t[key] for t in trace])
-    for i, j in ALL_PAIRS:
-        cols[f"trust_{pair_name(i, j)}"] = col([t["trust"][:, i, j] for t in trace])
-    for k, name in enumerate(MECHANISMS):
-        cols[f"strength_{name}"] = col([t["strength"][:, k] for t in trace])
-    return cols
+    opts = model.compiled.options
+    table = turn_table(
+        model.trace or [],
+        run_id,
+        model.seeds,
+        [opts.label(o) for o in range(len(opts))],
+        model.script.event_ids(),
+    )
+    return table.add_column(1, "point", pa.array(np.full(table.num_rows, point, dtype=np.int32)))

@@ -19,17 +19,20 @@ def run_json(*extra: str) -> dict:
 
 def test_json_output_is_one_document_with_turns_and_scores():
     doc = run_json("--seed", "5")
-    assert set(doc) == {"scenario", "seed", "turns", "final"}
+    assert set(doc) == {"scenario", "seed", "scales", "start", "turns", "final", "provenance"}
     assert doc["seed"] == 5 and doc["scenario"]["name"] == "small"
     assert [t["turn"] for t in doc["turns"]] == [1, 2, 3, 4]
     for turn in doc["turns"]:
-        assert {"events", "actions", "trust", "mechanisms", "scores"} <= set(turn)
+        assert {"events", "actions", "trust", "opinion", "threat", "exposure", "resolve"} <= set(turn)
+        assert {"mechanisms", "scores", "story"} <= set(turn)
     assert 0 <= doc["final"]["resilience_index"] <= 100
 
 
 def test_json_equals_the_python_api_result():
     doc = run_json("--seed", "5")
     direct = RunResult(play(str(SMALL), seeds=[5])).to_dict()
+    assert doc["provenance"].pop("command") == f"trilateral run {SMALL} --seed 5"
+    direct["provenance"].pop("command")
     assert doc == json.loads(json.dumps(direct))
 
 
@@ -86,7 +89,83 @@ def test_rich_output_shows_every_turn_and_the_scorecard():
     out = result.stdout
     assert "Small test crisis" in out
     for turn in range(1, 5):
-        assert f"Turn {turn}/4" in out
+        assert f"Turn {turn} of 4" in out
     assert "Resilience index" in out and "Scorecard" in out
     assert "Drills around Taiwan" in out  # the turn-1 inject
-    assert out.index("Turn 1/4") < out.index("Turn 4/4") < out.index("Resilience index")
+    assert out.index("Before turn 1") < out.index("Turn 1 of 4") < out.index("Turn 4 of 4")
+    assert out.index("Turn 4 of 4") < out.index("Resilience index")
+
+
+def test_set_overrides_are_recorded_in_the_json_and_the_transcript_header():
+    doc = run_json("--seed", "4", "--set", "trust.loss=0.45")
+    prov = doc["provenance"]
+    assert {"path": "trust.loss", "value": 0.45, "source": "--set"} in prov["overrides"]
+    assert prov["seeds"] == [4] and prov["scenario"]["name"] == "small"
+    assert "trust.loss=0.45" in prov["command"]
+    with_set = invoke("run", SMALL, "--seed", "4", "--set", "trust.loss=0.45").stdout
+    without = invoke("run", SMALL, "--seed", "4").stdout
+    assert "overrides: trust.loss=0.45 (--set)" in with_set
+    assert "overrides:" not in without
+    assert f"sha256 {prov['scenario']['sha256'][:12]}" in with_set
+
+
+def test_a_run_is_reproduced_from_its_json_record_alone(tmp_path):
+    copy = tmp_path / "scenario.yaml"
+    copy.write_text(SMALL.read_text())
+    made = invoke(
+        "run", copy, "--seed", "11", "--set", "trust.loss=0.45", "--set", "world.trust.ROK.JPN=0.2", "--json"
+    )
+    doc = json.loads(made.stdout)
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps(doc))
+    copy.unlink()  # the record carries the scenario text: it reproduces after the file is gone
+    replayed = invoke("run", "--from-record", record, "--json")
+    assert replayed.exit_code == 0, replayed.output
+    again = json.loads(replayed.stdout)
+    assert again["turns"] == doc["turns"] and again["final"] == doc["final"]
+    assert again["provenance"]["overrides"] == doc["provenance"]["overrides"]
+    default = run_json("--seed", "11")
+    assert default["turns"] != doc["turns"]  # the overrides mattered, and were replayed
+
+
+def test_replay_api_rebuilds_the_same_result(tmp_path):
+    from sim.api import replay, run
+
+    first = run(SMALL, seed=3, settings={"trust.gain": 0.2})
+    again = replay(first.to_dict())
+    assert again.to_dict(provenance=False) == first.to_dict(provenance=False)
+    np_first, np_again = first.runs_table(), again.runs_table()
+    assert np_first.equals(np_again)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("{", "is not JSON"),
+        ('{"seed": 1}', "is not a run record"),
+    ],
+)
+def test_a_bad_record_exits_2(tmp_path, content, words):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    result = invoke("run", "--from-record", bad)
+    assert result.exit_code == 2 and words in result.stderr and "Traceback" not in result.output
+
+
+def test_a_tampered_record_is_refused(tmp_path):
+    doc = run_json("--seed", "1")
+    doc["provenance"]["scenario"]["text"] += "\n# edited\n"
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(doc))
+    result = invoke("run", "--from-record", bad)
+    assert result.exit_code == 2 and "sha256" in result.stderr
+
+
+def test_from_record_with_a_scenario_is_refused(tmp_path):
+    result = invoke("run", SMALL, "--from-record", tmp_path / "x.json")
+    assert result.exit_code == 2 and "--from-record" in result.stderr
+
+
+def test_a_bad_detail_level_exits_2():
+    result = invoke("run", SMALL, "--detail", "loud")
+    assert result.exit_code == 2 and "normal, full" in result.stderr

@@ -1,0 +1,150 @@
+"""What a result needs to be reproduced: one record, written into every output.
+
+`provenance` is the one place that says what a run, a sweep or a report was made
+from: the scenario (name, path, SHA-256 and, for a record that must stand alone,
+its text), every parameter override with where it came from (the scenario file,
+``--set``, the Python API's ``settings``, a sweep), the seeds, the project's and
+key libraries' versions, and the command line. The run JSON, the text transcript's
+header and sweep manifests carry it; `sim.api.replay` rebuilds a run from it.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.params import Override
+    from sim.scenario import LoadedScenario
+
+#: Libraries whose versions can change results, in the order recorded.
+KEY_LIBRARIES = ("mesa", "numpy", "pydantic", "pandas", "pyarrow", "PyYAML")
+
+#: The source label of a scenario file's own ``parameters:`` block.
+SCENARIO_FILE = "scenario file"
+
+
+def versions() -> dict[str, str]:
+    """Python's, the project's and the key libraries' versions (absent ones left out)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from sim import __version__
+
+    out = {"python": sys.version.split()[0], "trilateral": __version__}
+    for name in KEY_LIBRARIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of an override value (tuples as lists, numpy scalars as Python)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    return value
+
+
+def scenario_overrides(loaded: LoadedScenario) -> list[dict[str, Any]]:
+    """The scenario file's own ``parameters:`` block as overrides, each with its line."""
+    from sim.errors import InputError
+    from sim.params import flatten_overrides
+    from sim.yamlio import parse_yaml
+
+    try:
+        _, lines = parse_yaml(loaded.text, loaded.path)
+    except InputError:  # already validated once; lines are a nicety
+        lines = {}
+    own = flatten_overrides(dict(loaded.scenario.parameters), loaded.path, lines, ("parameters",))
+    return [
+        {"path": ".".join(p), "value": _plain(v), "source": SCENARIO_FILE, "line": line}
+        for p, v, _, line in own
+    ]
+
+
+def override_records(overrides: Sequence[Override]) -> list[dict[str, Any]]:
+    """Overrides given on top of the scenario file, each with its source."""
+    return [
+        {"path": ".".join(str(s) for s in path), "value": _plain(value), "source": source}
+        for path, value, source, _ in overrides
+    ]
+
+
+def command_line(argv: Sequence[str] | None = None) -> str:
+    """The command line as one shell-quoted string (``sys.argv`` by default)."""
+    args = list(sys.argv if argv is None else argv)
+    return shlex.join(args) if args else ""
+
+
+def provenance(
+    loaded: LoadedScenario,
+    overrides: Sequence[Override] = (),
+    seeds: Any = None,
+    *,
+    command: Sequence[str] | str | None = None,
+    with_text: bool = False,
+) -> dict[str, Any]:
+    """Everything needed to reproduce a result made from ``loaded``.
+
+    Args:
+        loaded: The scenario as read from its file (before ``overrides``).
+        overrides: ``(path, value, source, line)`` overrides applied on top of the
+            scenario's own parameters, in order (``--set``, ``settings``, a sweep's).
+        seeds: The seeds: a list of ints, or a description such as
+            ``{"base": 0, "runs": 100, "rule": ...}`` for a sweep.
+        command: The command line (default: ``sys.argv``); a string is kept as is.
+        with_text: Also record the scenario's full text, so the record alone
+            reproduces the result even where the file has changed or is absent.
+
+    Returns:
+        A JSON-ready dict: ``scenario`` (name, path, sha256[, text]),
+        ``overrides`` (the scenario file's then the others, each with
+        ``path``, ``value``, ``source``), ``seeds``, ``versions``, ``command``.
+    """
+    scenario: dict[str, Any] = {
+        "name": loaded.name,
+        "path": loaded.path,
+        "sha256": loaded.sha256,
+    }
+    if with_text:
+        scenario["text"] = loaded.text
+    if seeds is not None and not isinstance(seeds, dict):
+        seeds = [int(s) for s in seeds]
+    return {
+        "scenario": scenario,
+        "overrides": scenario_overrides(loaded) + override_records(overrides),
+        "seeds": seeds,
+        "versions": versions(),
+        "command": command if isinstance(command, str) else command_line(command),
+    }
+
+
+def header_lines(record: dict[str, Any]) -> list[str]:
+    """The record as short lines for a text header (the scenario text left out)."""
+    sc = record["scenario"]
+    lines = [f"scenario {sc['name']} ({sc['path']}, sha256 {sc['sha256'][:12]})"]
+    given = [o for o in record["overrides"] if o["source"] != SCENARIO_FILE]
+    own = len(record["overrides"]) - len(given)
+    if given:
+        lines.append("overrides: " + "; ".join(f"{o['path']}={o['value']!r} ({o['source']})" for o in given))
+    lines.append(
+        f"{own} parameter(s) set by the scenario file; " + ("no other overrides" if not given else "")
+    )
+    lines[-1] = lines[-1].rstrip("; ")
+    seeds = record["seeds"]
+    if isinstance(seeds, list):
+        lines.append("seed " + ", ".join(str(s) for s in seeds))
+    elif seeds is not None:
+        lines.append(f"seeds {seeds}")
+    v = record["versions"]
+    lines.append("versions " + ", ".join(f"{k} {x}" for k, x in v.items()))
+    if record["command"]:
+        lines.append(f"command {record['command']}")
+    return lines
