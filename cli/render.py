@@ -53,7 +53,6 @@ def _measure(console: Console, renderable: RenderableType) -> Measurement:
     return Measurement.get(console, console.options.update_width(100_000), renderable)
 
 
-
 def _as_lines(table: Table) -> Group:
     """A table as one wrapped line per row: 'first cell: header value, header value'."""
     heads = [str(c.header) for c in table.columns]
