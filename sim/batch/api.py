@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
-from collections.abc import Mapping
+import types
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +39,28 @@ class SweepResult:
 
         table = pq.read_table(self.out / f"{kind}.parquet")
         return table if arrow else table.to_pandas()
+
+
+@contextmanager
+def _workers_skip_main() -> Iterator[None]:
+    """Start local workers without re-running the caller's ``__main__``.
+
+    Under the forkserver and spawn start methods every worker first re-imports the
+    parent's ``__main__`` (as ``__mp_main__``). A script that calls `sweep` at top
+    level, without an ``if __name__ == "__main__":`` guard, would then start the
+    sweep again in each worker, whose pools fail and are restarted without end. The
+    workers need only ``sim.batch``, never the caller's script, so while the sweep
+    starts and runs its workers ``__main__`` is a stand-in without a file or spec:
+    a script, a notebook and ``python -c`` all work the same, guard or not.
+    """
+    main = sys.modules.get("__main__")
+    stand_in = types.ModuleType("__main__", "stand-in while sweep workers start (see sim.batch.api)")
+    sys.modules["__main__"] = stand_in
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _dimension(path: str, spec: Any) -> Dimension:
@@ -97,5 +122,6 @@ def sweep(
     if out is None:
         keep = tempfile.TemporaryDirectory(prefix="trilateral-sweep-")
         out = keep.name
-    manifest = run_sweep(spec, out, workers=workers, scheduler=scheduler, command=["sim.batch.api.sweep"])
+    with _workers_skip_main():
+        manifest = run_sweep(spec, out, workers=workers, scheduler=scheduler, command=["sim.batch.api.sweep"])
     return SweepResult(Path(out), manifest, keep)

@@ -8,6 +8,7 @@ the files do not depend on the number of workers, the chunk size or the schedule
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import json
@@ -29,8 +30,11 @@ from sim.batch.chunk import Chunk, run_chunk
 from sim.batch.spec import SweepSpec
 from sim.errors import InputError
 from sim.files import atomic_write_bytes, atomic_write_text
+from sim.params import parse_path
 
 ROW_GROUP = 131_072
+#: Manifest statuses of a sweep that did not finish (its chunks are kept for a resume).
+STOPPED = ("running", "interrupted", "failed")
 CHUNK_DIR = ".chunks"
 Progress = Callable[[int], None]
 
@@ -55,7 +59,7 @@ def check_out_dir(spec: SweepSpec, out: Path) -> dict[str, Any] | None:
         except (OSError, ValueError):
             raise InputError.one(str(manifest), "is unreadable or corrupt; move the folder aside") from None
         if old.get("key") != spec.key():
-            if old.get("status") == "running" and not _holds_work(out):
+            if old.get("status") in STOPPED and not _holds_work(out):
                 return None  # a sweep that stopped before finishing any chunk: nothing to keep
             raise InputError.one(
                 str(out),
@@ -87,8 +91,10 @@ def _holds_work(out: Path) -> bool:
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"python": sys.version.split()[0]}
-    for pkg in ("trilateral", "mesa", "numpy", "pyarrow", "pydantic", "dask", "distributed", "SALib"):
+    from sim.provenance import versions
+
+    out = versions()
+    for pkg in ("dask", "distributed", "SALib"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -124,8 +130,29 @@ def manifest(spec: SweepSpec, status: str, started: str, command: list[str], ext
         "turns_output": spec.turns_output,
         "chunk_size": spec.chunk_size,
         "versions": _versions(),
+        "provenance": _provenance(spec, command),
         **extra,
     }
+
+
+def _provenance(spec: SweepSpec, command: list[str]) -> dict[str, Any]:
+    """The sweep's record in the shape every output shares (`sim.provenance`)."""
+    from sim.provenance import provenance
+
+    fixed = [(parse_path(p), v, "sweep: fixed", None) for p, v in spec.fixed.items()]
+    varied = [
+        (
+            parse_path(d.path),
+            {"values": list(d.values)}
+            if d.values is not None
+            else {"lo": d.lo, "hi": d.hi, "steps": d.steps},
+            f"sweep: varied ({spec.sampler})",
+            None,
+        )
+        for d in spec.dimensions
+    ]
+    seeds = {"base": spec.seed, "runs_per_point": spec.runs, "rule": "run k of every point has seed base + k"}
+    return provenance(spec.scenario, fixed + varied, seeds, command=" ".join(command))
 
 
 def _table_bytes(table: pa.Table) -> memoryview:
@@ -411,8 +438,17 @@ def run_sweep(
             if progress:
                 progress(chunk.stop - chunk.start)
         combiner.finish()
-    except BaseException:
+    except BaseException as exc:
         combiner.abandon()
+        # Never leave "running" behind: say how the sweep stopped (its chunks stay for a resume).
+        stopped = "interrupted" if isinstance(exc, Interrupted | KeyboardInterrupt) else "failed"
+        with contextlib.suppress(OSError):
+            atomic_write_text(
+                out / "manifest.json",
+                json.dumps(
+                    manifest(spec, stopped, started, command, {**where, "stopped": stopped}), indent=2
+                ),
+            )
         raise
     final = manifest(
         spec, "complete", started, command, {**where, "compute_seconds": round(time.perf_counter() - t0, 3)}
