@@ -46,8 +46,12 @@ def _type(name: str) -> pa.DataType:
         return pa.int16()
     if name == "coordinated":
         return pa.bool_()
-    if name == "events" or name.startswith(("action_", "status_")):
-        return LABEL
+    if name == "events":
+        # Plain strings: the distinct patterns differ from chunk to chunk, and a per-chunk
+        # dictionary would make a sweep's file depend on its chunking.
+        return pa.string()
+    if name.startswith(("action_", "status_")):
+        return LABEL  # the same fixed dictionary in every chunk
     return LEVEL
 
 
@@ -94,11 +98,17 @@ def _labels(codes: np.ndarray, dictionary: Sequence[str]) -> pa.DictionaryArray:
     )
 
 
-def _event_labels(fired: np.ndarray, event_ids: Sequence[str]) -> pa.DictionaryArray:
-    """Each row's fired events as one label, via the distinct patterns (few per table)."""
-    patterns, codes = np.unique(fired.reshape(fired.shape[0], -1), axis=0, return_inverse=True)
-    words = [", ".join(e for e, on in zip(event_ids, row, strict=True) if on) for row in patterns]
-    return _labels(codes.reshape(-1), words)
+def _event_labels(fired: np.ndarray, event_ids: Sequence[str]) -> pa.Array:
+    """Each row's fired events as one label, via the distinct patterns (few per table).
+
+    Each row's pattern is packed into bytes and read as one opaque value, so finding
+    the distinct patterns is a 1-D sort rather than a slow row-wise one.
+    """
+    packed = np.packbits(fired.astype(bool), axis=1)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+    words = [", ".join(e for e, on in zip(event_ids, fired[row], strict=True) if on) for row in first]
+    return pa.array(np.asarray(words, dtype=object)[codes.reshape(-1)], pa.string())
 
 
 def turn_table(
@@ -135,7 +145,7 @@ def turn_table(
         "turn": np.tile(np.arange(1, turns + 1, dtype=np.int16), n),
     }
     fired = stacked("fired")
-    cols["events"] = _event_labels(fired, event_ids) if fired.shape[1] else _labels(np.zeros(n * turns), [""])
+    cols["events"] = _event_labels(fired, event_ids) if fired.shape[1] else pa.array([""] * (n * turns))
     for key in ("cohesion", "index", "crisis", "dispute"):
         cols[key] = level([s[key] for s in snapshots])
     cols["coordinated"] = stacked("coordinated").astype(bool)

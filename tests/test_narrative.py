@@ -137,4 +137,4 @@ def test_an_unlikely_pick_is_flagged(model):
                 flagged = "UNLIKELY PICK" in why(model, rec, run, a)
                 assert flagged == (c["probability"] < UNLIKELY) == c["unlikely"]
                 seen[flagged] += 1
-    assert seen[False] > 0
+    assert seen[False] > 0 and seen[True] > 0  # both kinds occur in these runs

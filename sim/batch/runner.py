@@ -342,8 +342,11 @@ class Combiner:
 
     def _append(self, kind: str, table: pa.Table) -> None:
         if kind not in self.writers:
+            # Dictionary-encode only the label columns (moves, statuses, events): numbers
+            # gain nothing from it, labels repeat a handful of words.
+            labels = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
             self.writers[kind] = pq.ParquetWriter(
-                self._tmp(kind), table.schema, compression="snappy", use_dictionary=False
+                self._tmp(kind), table.schema, compression="snappy", use_dictionary=labels or False
             )
         pending = self.pending[kind]
         pending.append(table)
