@@ -108,7 +108,9 @@ def _scenarios(files: list[str] | None) -> list[Any]:
     everything = [load_scenario(p) for p in sorted(SCENARIO_DIR.rglob("*.yaml"))]
     found = [s for s in everything if s.scenario.expectations is not None]
     if not found:  # finding nothing to check is a broken installation, never a pass
-        raise InputError.one(str(SCENARIO_DIR), "holds no scenario that declares expectations; nothing to check")
+        raise InputError.one(
+            str(SCENARIO_DIR), "holds no scenario that declares expectations; nothing to check"
+        )
     return found
 
 
