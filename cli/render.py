@@ -214,7 +214,7 @@ def _actions(console: Console, model: TrilateralModel, index: int, run: int) -> 
         if c["unlikely"]:
             line.append("  (an unlikely pick)", style="bold yellow")
         parts.append(line)
-        parts.append(Padding(Text(why(model, rec, run, a), style="dim"), (0, 0, 0, 2)))
+        parts.append(Padding(Text(why(model, rec, run, a), style="dim"), (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
 
@@ -236,7 +236,7 @@ def render_turn(
         line.append(e.headline, style="bold")
         line.append(f"  [{e.kind}, {e.source}→{'/'.join(e.targets)}, magnitude {e.magnitude:g}]", style="dim")
         console.print(line, highlight=False)
-        console.print(Padding(Text(e.briefing.strip()), (0, 0, 0, 2)), highlight=False)
+        console.print(Padding(Text(e.briefing.strip()), (0, 0, 0, 2), expand=False), highlight=False)
     console.print(_actions(console, model, index, run), highlight=False)
     console.print(
         side_by_side(

@@ -211,9 +211,9 @@ def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
     if movers:
         return f"{' and '.join(movers)} suspended it"
     if strength < c.mech["lapse_below"][k]:
-        return f"it grew too weak to function (strength {strength:.2f} < {c.mech['lapse_below'][k]:.2f})"
+        return f"it grew too weak to function (strength {strength:.3f} < {c.mech['lapse_below'][k]:.3f})"
     if weakest < c.mech["suspend_below"][k]:
-        return f"distrust among its members (lowest trust {weakest:.2f} < {c.mech['suspend_below'][k]:.2f})"
+        return f"distrust among its members (lowest trust {weakest:.3f} < {c.mech['suspend_below'][k]:.3f})"
     return "the rules of its members' trust and strength"
 
 
