@@ -109,6 +109,11 @@ def why(model: TrilateralModel, record: TurnRecord, run: int, actor: int, top: i
         return line + "; nothing else was open"
     margin = c["margin"]
     gap = f"utility {margin:.3f} lower" if margin >= 0 else f"utility {-margin:.3f} higher, not drawn"
+    # The term on which the two differ most: what the choice was really about.
+    diff = {t: c["terms"][t] - second["terms"][t] for t in c["terms"]}
+    term = max(diff, key=lambda t: abs(diff[t]))
+    if abs(diff[term]) >= 0.005:
+        gap += f"; this move {'leads' if diff[term] > 0 else 'trails'} on {term} by {abs(diff[term]):.2f}"
     return f"{line}; runner-up {second['action']} (p={second['probability']:.2f}, {gap})"
 
 

@@ -126,6 +126,10 @@ def test_why_names_the_weighted_terms_the_probability_and_the_runner_up(model):
         assert line.startswith(pairs[0][0])
     assert f"runner-up {c['runner_up']['action']}" in line
     assert f"utility {abs(c['margin']):.3f}" in line
+    diff = {t: c["terms"][t] - c["runner_up"]["terms"][t] for t in c["terms"]}
+    term = max(diff, key=lambda t: abs(diff[t]))
+    if abs(diff[term]) >= 0.005:
+        assert f"on {term} by {abs(diff[term]):.2f}" in line
 
 
 def test_an_unlikely_pick_is_flagged(model):
