@@ -44,6 +44,9 @@ app.add_typer(play_app)
 
 def main() -> None:
     """Entry point: exit 0 on success, 1 for a failed check, 2 for bad input, 3 for a bug."""
+    from cli.term import ascii_safe_streams
+
+    ascii_safe_streams()  # a console that is not UTF-8 gets ASCII, never a crash
     try:
         app()
     except Exception as exc:  # outside any command (commands report their own: CrashReportingGroup)

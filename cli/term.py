@@ -127,3 +127,16 @@ class AdaptiveConsole(Console):
 def make_console(stderr: bool = False) -> Console:
     """The console the commands print to (stdout, or stderr for messages)."""
     return AdaptiveConsole(stderr=stderr)
+
+
+def ascii_safe_streams() -> None:
+    """Make ``sys.stdout`` and ``sys.stderr`` safe for every writer (typer's help too).
+
+    A stream whose encoding cannot write the output's symbols is replaced by an
+    `AsciiWriter` around it, so help texts and messages are spelled in ASCII rather
+    than crash with a `UnicodeEncodeError`.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, AsciiWriter) and not can_write(stream):
+            setattr(sys, name, AsciiWriter(stream))

@@ -51,3 +51,12 @@ def test_a_console_that_is_not_utf8_gets_readable_output():
         assert proc.returncode == 0, proc.stderr.decode(errors="replace")
         text = proc.stdout.decode("ascii")  # would raise on any non-ASCII byte
         assert "Turn 12 of 12" in text and "Resilience index" in text and "->" in text
+
+
+def test_every_help_text_is_readable_on_an_ascii_console():
+    commands = ["run", "validate", "schema", "scenarios", "sweep", "backtest", "check-claims"]
+    for args in [["--help"], *([c, "--help"] for c in commands)]:
+        proc = _run(*args, PYTHONIOENCODING="ascii")
+        assert proc.returncode == 0, (args, proc.stderr.decode(errors="replace")[-500:])
+        proc.stdout.decode("ascii")
+        assert b"Usage" in proc.stdout
