@@ -118,10 +118,14 @@ def sweep(
         chunk_size=chunk_size,
         source="sweep()",
     )
+    # The call that reproduces these results (how they were computed is left out).
+    given = {"runs": runs, "vary": dict(vary or {}), "settings": dict(settings or {}), "sampler": sampler}
+    given |= {"points": points, "seed": seed, "turns": turns}
+    call = f"sim.sweep({str(scenario)!r}, " + ", ".join(f"{k}={v!r}" for k, v in given.items()) + ")"
     keep = None
     if out is None:
         keep = tempfile.TemporaryDirectory(prefix="trilateral-sweep-")
         out = keep.name
     with _workers_skip_main():
-        manifest = run_sweep(spec, out, workers=workers, scheduler=scheduler, command=["sim.batch.api.sweep"])
+        manifest = run_sweep(spec, out, workers=workers, scheduler=scheduler, command=[call])
     return SweepResult(Path(out), manifest, keep)

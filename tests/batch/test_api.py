@@ -19,6 +19,10 @@ def test_sweep_api_returns_dataframes_and_arrow(tmp_path: Path) -> None:
     turns = result.turns(arrow=True)
     assert isinstance(turns, pa.Table) and turns.num_rows == 24 * 4
     assert result.manifest["status"] == "complete"
+    call = result.manifest["provenance"]["command"]
+    assert (
+        call.startswith("sim.sweep(") and "vary={'trust.loss': (0.2, 0.4, 2)}" in call and "runs=12" in call
+    )
 
 
 def test_summary_means_match_the_runs_table(tmp_path: Path) -> None:
