@@ -70,6 +70,8 @@ class TurnRecord:
         margin: Utility of the choice minus the runner-up's (negative when the logit
             draw took a worse option; NaN without a runner-up), shape (n, actors).
         index: The resilience index of the turns played so far, shape (n,).
+        after_events: The state the actors chose in (after the turn's injects, before
+            the moves), for explanations of what the moves did.
     """
 
     turn: int
@@ -83,6 +85,7 @@ class TurnRecord:
     runner_up_probability: np.ndarray
     margin: np.ndarray
     index: np.ndarray
+    after_events: State
 
 
 @dataclass(frozen=True)
@@ -334,6 +337,7 @@ class TrilateralModel(mesa.Model):
         choices = np.stack(columns, axis=1)
         self.turn = turn
 
+        after_events = state
         state, outcome = adjudicate(state, choices, signals, hooks, c)
         state = state.evolve(cohesion=cohesion(state, outcome.responding, c.params))
         self.state = state
@@ -341,7 +345,9 @@ class TrilateralModel(mesa.Model):
         self._tally(outcome)
         if self.keep_history:
             terms = utility_terms(view, c)
-            self.history.append(self._record(turn, fired, outcome, terms, utility, open_, state))
+            self.history.append(
+                self._record(turn, fired, outcome, terms, utility, open_, state, after_events)
+            )
         if turn >= self.script.turns:
             self.running = False
             self.scores = self._score()
@@ -598,6 +604,7 @@ class TrilateralModel(mesa.Model):
         utility: np.ndarray,
         open_: np.ndarray,
         state: State,
+        after_events: State,
     ) -> TurnRecord:
         rows = np.arange(self.n_runs)
         shape = (self.n_runs, len(ACTORS))
@@ -638,6 +645,7 @@ class TrilateralModel(mesa.Model):
             second_prob,
             margin,
             self.index_so_far(),
+            after_events,
         )
 
     def tallies(self) -> Tallies:

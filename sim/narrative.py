@@ -141,12 +141,14 @@ def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -
         c.options.mechanism[o.choices[run]],
     )
     ci, cj = CAPITAL[ACTORS[i]], CAPITAL[ACTORS[j]]
+    chose_in = rec.after_events  # the state the moves were made in
+    military = chose_in.crisis[run] >= c.params.thresholds.crisis
     good: list[str] = []
     bad: list[str] = []
-    if o.crisis_turn[run] and o.responding[run, i] and o.responding[run, j]:
-        good.append(f"{ci} and {cj} answered the crisis together")
-    if o.crisis_turn[run] and o.responding[run, i] and np.isin(kind[j], DEFECTION_KINDS):
-        bad.append(f"{cj} stood aside in the crisis")
+    if military and o.responding[run, i] and o.responding[run, j]:
+        good.append(f"{ci} and {cj} answered the military crisis together")
+    if military and o.responding[run, i] and np.isin(kind[j], DEFECTION_KINDS):
+        bad.append(f"{cj} stood aside in the military crisis")
     if o.conceded[run, j]:
         bad.append(f"{cj} conceded to Beijing")
     if kind[j] == K["retaliate"] and target[j] == i:
@@ -162,14 +164,14 @@ def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -
     if {i, j} == {ROK, JPN}:
         if kind[USA] == K["broker"]:
             good.append("Washington brokered between Seoul and Tokyo")
-        if before.dispute[run] >= 0.005:
-            bad.append(f"the Seoul-Tokyo dispute (heat {before.dispute[run]:.2f})")
-        if o.coerced[run, ROK] and o.coerced[run, JPN]:
+        if chose_in.dispute[run] >= 0.005:
+            bad.append(f"the Seoul-Tokyo dispute (heat {chose_in.dispute[run]:.2f})")
+        if min(chose_in.pressure[run, ROK], chose_in.pressure[run, JPN]) >= 0.005:
             good.append("both were under Beijing's pressure")
     if j == PRC and i in ALLIES:
-        if o.coerced[run, i]:
-            bad.append("Beijing's coercion")
-        if kind[i] == K["hedge"] and o.wedge_target[run, i]:
+        if chose_in.pressure[run, i] >= 0.005:
+            bad.append(f"Beijing's coercion (pressure {chose_in.pressure[run, i]:.2f})")
+        if kind[i] == K["hedge"] and chose_in.inducement[run, i] >= 0.005:
             good.append(f"{ci} took Beijing's offer")
     for e in _fired(model, rec, run):
         src, tgt = ACTORS.index(e.source), [ACTORS.index(t) for t in e.targets]

@@ -105,7 +105,7 @@ def test_trust_moves_are_told_with_a_cause_in_their_direction(model):
                 a, b = ACTORS.index(_code(i_cap)), ACTORS.index(_code(j_cap))
                 assert causes[:-1] == "; ".join(trust_causes(model, i, run, a, b))
                 if " fell " in head:
-                    assert "answered the crisis together" not in causes
+                    assert "answered the military crisis together" not in causes
                 else:
                     assert "conceded" not in causes and "retaliated" not in causes
     assert told > 0
