@@ -134,10 +134,7 @@ def header_lines(record: dict[str, Any]) -> list[str]:
     own = len(record["overrides"]) - len(given)
     if given:
         lines.append("overrides: " + "; ".join(f"{o['path']}={o['value']!r} ({o['source']})" for o in given))
-    lines.append(
-        f"{own} parameter(s) set by the scenario file; " + ("no other overrides" if not given else "")
-    )
-    lines[-1] = lines[-1].rstrip("; ")
+    lines.append(f"{own} parameter(s) set by the scenario file" + ("" if given else "; no other overrides"))
     seeds = record["seeds"]
     if isinstance(seeds, list):
         lines.append("seed " + ", ".join(str(s) for s in seeds))

@@ -1,0 +1,51 @@
+"""sim/provenance.py: the one record of what a result was made from."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+
+from support import SMALL
+
+import sim
+from sim.provenance import SCENARIO_FILE, header_lines, provenance, versions
+from sim.scenario import load_scenario
+
+
+def test_record_names_the_scenario_its_own_parameters_with_lines_and_the_given_overrides():
+    loaded = load_scenario(SMALL)
+    given = [
+        (("trust", "loss"), 0.45, "--set", None),
+        (("mechanisms", "gsomia", "members"), ("ROK", "JPN"), "x", None),
+    ]
+    record = provenance(loaded, given, [7], command=["trilateral", "run", "small"], with_text=True)
+    sc = record["scenario"]
+    assert sc["name"] == "small" and sc["sha256"] == hashlib.sha256(SMALL.read_bytes()).hexdigest()
+    assert sc["text"] == SMALL.read_text()
+    own = [o for o in record["overrides"] if o["source"] == SCENARIO_FILE]
+    assert own == [{"path": "world.trust.ROK.JPN", "value": 0.3, "source": SCENARIO_FILE, "line": 17}]
+    assert SMALL.read_text().splitlines()[16].strip() == "JPN: 0.3"  # line 17 is where it is written
+    assert record["overrides"][1:] == [
+        {"path": "trust.loss", "value": 0.45, "source": "--set"},
+        {"path": "mechanisms.gsomia.members", "value": ["ROK", "JPN"], "source": "x"},
+    ]
+    assert record["seeds"] == [7] and record["command"] == "trilateral run small"
+
+
+def test_versions_name_python_the_project_and_the_key_libraries():
+    v = versions()
+    assert v["python"] == sys.version.split()[0] and v["trilateral"] == sim.__version__
+    assert {"mesa", "numpy", "pydantic"} <= set(v)
+
+
+def test_header_lines_show_overrides_only_when_given():
+    loaded = load_scenario(SMALL)
+    plain = header_lines(provenance(loaded, [], [1], command=[]))
+    assert not any(line.startswith("overrides:") for line in plain)
+    assert (
+        plain[0].startswith("scenario small (")
+        and "1 parameter(s) set by the scenario file; no other overrides" in plain
+    )
+    changed = header_lines(provenance(loaded, [(("trust", "loss"), 0.45, "--set", None)], [1], command=[]))
+    assert "overrides: trust.loss=0.45 (--set)" in changed
+    assert "1 parameter(s) set by the scenario file" in changed
