@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.actors import ACTORS, CAPITAL
-from sim.narrative import SCALES, choice, turn_story, verdict, verdict_scale, why
+from sim.narrative import SCALES, choice, state_before, turn_story, verdict, verdict_scale, why
 from sim.scoring import INDEX_COMPONENTS
 from sim.vocab import MECHANISMS, STATUSES
 
@@ -223,7 +223,7 @@ def render_turn(
 ) -> None:
     """Print one turn: briefing, injects and their briefings, moves and why, state, story."""
     rec = model.history[index]
-    before = model.history[index - 1].state if index else model.start
+    before = state_before(model, index)
     sc = model.script
     console.rule(f"Turn {rec.turn} of {sc.turns}", style="bold")
     console.print(state_line(console, rec.state, run, float(rec.index[run])), highlight=False)

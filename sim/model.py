@@ -45,7 +45,7 @@ from sim.rulings import Value, apply_ruling
 from sim.scenario import Event, LoadedScenario, load_scenario
 from sim.scoring import Episodes, Scorecard, Tallies, cohesion, index_breakdown, scorecard
 from sim.state import State, initial_state
-from sim.turns import snapshot
+from sim.turns import snapshot as turn_snapshot
 
 #: A given move: an index into the actor's menu, an option label such as
 #: ``"repair JPN"``, or one menu index per run.
@@ -353,7 +353,7 @@ class TrilateralModel(mesa.Model):
             self.scores = self._score()
         if self.trace is not None:
             index = self.scores.index if self.scores is not None else self.index_so_far()
-            self.trace.append(snapshot(fired, outcome.choices, outcome.coordinated, index, state))
+            self.trace.append(turn_snapshot(fired, outcome.choices, outcome.coordinated, index, state))
         if self.datacollector is not None:
             self.datacollector.collect(self)
 

@@ -20,6 +20,7 @@ from sim.vocab import ACTION_KINDS, CHANNELS, EVENT_KINDS, MECHANISMS, STATUSES,
 if TYPE_CHECKING:
     from sim.actions import Options
     from sim.model import TrilateralModel, TurnRecord
+    from sim.state import State
 
 #: Trust moves smaller than this are not worth a sentence.
 NOTABLE_TRUST_CHANGE = 0.02
@@ -54,6 +55,19 @@ def verdict_scale() -> str:
     """The verdict words with their thresholds, e.g. 'resilient >= 75, ..., broken < 35'."""
     parts = [f"{word} >= {low:g}" for low, word in VERDICTS[:-1]]
     return ", ".join(parts) + f", {VERDICTS[-1][1]} < {VERDICTS[-2][0]:g}"
+
+
+def state_before(model: TrilateralModel, index: int) -> State:
+    """The state a turn's changes are measured from: the end of the turn before.
+
+    That is the previous record's state, the start for turn 1, and, for the first
+    record of a model resumed mid-run without its earlier records, the state the
+    moves were made in (the same trust and views; injects may have moved mechanisms).
+    """
+    if index > 0:
+        return model.history[index - 1].state
+    rec = model.history[index]
+    return model.start if rec.turn == 1 else rec.after_events
 
 
 # -- choices ----------------------------------------------------------------------------------
@@ -132,7 +146,7 @@ def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -
     the quasi-alliance pull are named when nothing else this turn explains the move.
     """
     rec = model.history[index]
-    before = model.history[index - 1].state if index else model.start
+    before = state_before(model, index)
     rose = rec.state.trust[run, i, j] >= before.trust[run, i, j]
     o, c = rec.outcome, model.compiled
     kind, target, mech = (
@@ -193,7 +207,7 @@ def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
     from sim.mechanisms import member_trust
 
     rec = model.history[index]
-    before = model.history[index - 1].state if index else model.start
+    before = state_before(model, index)
     old, new = int(before.status[run, k]), int(rec.state.status[run, k])
     c = model.compiled
     o = rec.outcome
@@ -228,7 +242,7 @@ def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
 def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     """Sentences about turn ``index`` (0-based into the history) of one run."""
     rec = model.history[index]
-    before = model.history[index - 1].state if index > 0 else model.start
+    before = state_before(model, index)
     opts = model.compiled.options
     out = []
     kinds = opts.kind[rec.outcome.choices[run]]
