@@ -251,12 +251,10 @@ class TrilateralModel(mesa.Model):
         if self.seeds.size == 0:
             raise ValueError("an ensemble needs at least one seed")
         super().__init__(rng=int(self.seeds[0]))
-        #: Overrides given on top of the scenario file's own (for the provenance record).
-        self.overrides: list[Override] = list(overrides or [])
         if isinstance(scenario, LoadedScenario):
-            self.loaded = scenario.with_overrides(self.overrides)
+            self.loaded = scenario.with_overrides(overrides or [])
         else:
-            self.loaded = load_scenario(scenario, self.overrides)
+            self.loaded = load_scenario(scenario, overrides)
         # The scenario file's content. Not `self.scenario`: mesa 3.5 reserves that name.
         self.script = self.loaded.scenario
         self.compiled = compile_parameters(self.loaded.parameters, self.script.turn_months)

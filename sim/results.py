@@ -181,7 +181,10 @@ class RunResult:
 
         m = self.model
         seeds = m.seeds if run is None else m.seeds[run : run + 1]
-        record = provenance(m.loaded, m.overrides, seeds, command=command or self.command, with_text=True)
+        # The scenario keeps every override given on top of its file, in order.
+        record = provenance(
+            m.loaded, m.loaded.overrides, seeds, command=command or self.command, with_text=True
+        )
         record["scenario"]["path"] = _display_path(m.loaded.path)
         return record
 

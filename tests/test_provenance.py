@@ -49,3 +49,17 @@ def test_header_lines_show_overrides_only_when_given():
     changed = header_lines(provenance(loaded, [(("trust", "loss"), 0.45, "--set", None)], [1], command=[]))
     assert "overrides: trust.loss=0.45 (--set)" in changed
     assert "1 parameter(s) set by the scenario file" in changed
+
+
+def test_overrides_given_in_two_steps_are_both_recorded_and_replayed():
+    from sim.api import load_scenario as api_load
+    from sim.api import replay, run
+
+    first = api_load(SMALL, {"trust.loss": 0.45})
+    result = run(first, seed=3, settings={"trust.gain": 0.2})
+    prov = result.to_dict()["provenance"]
+    given = [(o["path"], o["value"]) for o in prov["overrides"] if o["source"] == "settings"]
+    assert given == [("trust.loss", 0.45), ("trust.gain", 0.2)]
+    assert replay(result.to_dict()).to_dict(provenance=False) == result.to_dict(provenance=False)
+    plain = run(SMALL, seed=3)
+    assert plain.to_dict(provenance=False) != result.to_dict(provenance=False)
