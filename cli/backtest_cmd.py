@@ -76,10 +76,12 @@ def backtest(
     checks = [c for entry in report for c in entry["results"]]
     failed = sum(not c.ai.passed for c in checks)
     evidence = sum(c.discriminates for c in checks)
+    command = ["trilateral", "backtest", *(files or []), *(["--runs", str(runs)] if runs else [])]
+    record = _record(loaded, runs, command)
     if as_json:
         doc = [{**e, "results": [c.as_dict() for c in e["results"]]} for e in report]
         summary = {"checks": len(checks), "failed": failed, "discriminating": evidence}
-        typer.echo(json.dumps({"scenarios": doc, **summary}, indent=2))
+        typer.echo(json.dumps({"scenarios": doc, **summary, "provenance": record}, indent=2))
     else:
         for entry in report:
             _table(entry)
@@ -91,8 +93,23 @@ def backtest(
             f"{total - evidence} are context only."
         )
         console.print(CONTEXT_NOTE, style="dim")
+        from sim.provenance import report_header
+
+        console.print(report_header(record), style="dim", highlight=False)
     if failed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _record(loaded: list[Any], runs: int | None, command: list[str]) -> dict[str, Any]:
+    """The report's provenance: scenarios with their hashes, the seed rule, versions, command."""
+    from sim.provenance import report_record
+
+    first = sorted({sc.scenario.expectations.seed for sc in loaded})
+    return report_record(
+        loaded,
+        seeds={"first": first[0] if len(first) == 1 else first, "runs": runs or "each file's own"},
+        command=command,
+    )
 
 
 def _scenarios(files: list[str] | None) -> list[Any]:

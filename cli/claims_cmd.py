@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.common import console, input_errors
+from sim.provenance import report_header
 
 app = typer.Typer()
 
@@ -62,13 +63,21 @@ def check_claims(
                 )
             claims = [c for c in claims if c.id in only]
         if ablate:
-            _ablation_report([ablate_claim(c, runs=runs) for c in claims], as_json)
+            _ablation_report(
+                [ablate_claim(c, runs=runs) for c in claims], as_json, _record(runs, only, ablate)
+            )
             return
         results = [test_claim(c, runs=runs) for c in claims]
+    record = _record(runs, only, ablate)
     failed = sum(r.verdict == "fails" for r in results)
     unsure = sum(r.verdict == "inconclusive" for r in results)
     if as_json:
-        doc = {"claims": [r.as_dict() for r in results], "failed": failed, "inconclusive": unsure}
+        doc = {
+            "claims": [r.as_dict() for r in results],
+            "failed": failed,
+            "inconclusive": unsure,
+            "provenance": record,
+        }
         typer.echo(json.dumps(doc, indent=2))
     else:
         table = Table(
@@ -89,11 +98,24 @@ def check_claims(
         if unsure:
             line += f", {unsure} inconclusive at this size (the interval straddles zero: try more --runs)"
         console.print(line)
+        console.print(report_header(record), style="dim", highlight=False)
     if failed:
         raise typer.Exit(1)
 
 
-def _ablation_report(rows: list[Any], as_json: bool) -> None:
+def _record(runs: int | None, only: list[str] | None, ablate: bool) -> dict[str, Any]:
+    """The report's provenance: the claims file and its hash, the seed rule, versions, command."""
+    from sim.claims import CLAIMS_FILE
+    from sim.provenance import report_record
+
+    command = ["trilateral", "check-claims", *(["--runs", str(runs)] if runs else [])]
+    command += [arg for claim in only or [] for arg in ("--only", claim)] + (["--ablate"] if ablate else [])
+    return report_record(
+        files=[CLAIMS_FILE], seeds={"first": 0, "runs": runs or "each claim's own"}, command=command
+    )
+
+
+def _ablation_report(rows: list[Any], as_json: bool, record: dict[str, Any]) -> None:
     failed = sum(r.verdict == "fails" for r in rows)
     unsure = sum(r.verdict == "inconclusive at this size" for r in rows)
     counted = sum(r.counts for r in rows)
@@ -103,6 +125,7 @@ def _ablation_report(rows: list[Any], as_json: bool) -> None:
             "counted": counted,
             "failed": failed,
             "inconclusive": unsure,
+            "provenance": record,
         }
         typer.echo(json.dumps(doc, indent=2))
     else:
@@ -132,6 +155,7 @@ def _ablation_report(rows: list[Any], as_json: bool) -> None:
             f"{counted} of {len(rows)} claims count ({failed} fail, {unsure} inconclusive at this size, "
             f"{len(rows) - counted - failed - unsure} do not survive ablation or random play)"
         )
+        console.print(report_header(record), style="dim", highlight=False)
     if any(not r.counts and not r.verdict.startswith("inconclusive") for r in rows):
         raise typer.Exit(1)
 

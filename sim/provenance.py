@@ -10,9 +10,11 @@ header and sweep manifests carry it; `sim.api.replay` rebuilds a run from it.
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -124,6 +126,54 @@ def provenance(
         "versions": versions(),
         "command": command if isinstance(command, str) else command_line(command),
     }
+
+
+def report_record(
+    scenarios: Sequence[LoadedScenario] = (),
+    *,
+    seeds: dict[str, Any] | None = None,
+    files: Sequence[str | Path] = (),
+    command: Sequence[str] | str | None = None,
+) -> dict[str, Any]:
+    """What a validation report (``backtest``, ``check-claims``) needs to be rerun.
+
+    Args:
+        scenarios: The scenarios it played, each recorded by name, path and sha256
+            with the parameters its file sets.
+        seeds: How its seeds were chosen, e.g. ``{"first": 0, "runs": "each file's own"}``.
+        files: Data files it read besides the scenarios (e.g. ``claims.yaml``), by path
+            and sha256.
+        command: The command line (default: ``sys.argv``).
+
+    Returns:
+        A JSON-ready dict: ``scenarios``, ``files``, ``seeds``, ``versions``, ``command``.
+    """
+    return {
+        "scenarios": [
+            {
+                "name": sc.name,
+                "path": sc.path,
+                "sha256": sc.sha256,
+                "overrides": scenario_overrides(sc),
+            }
+            for sc in scenarios
+        ],
+        "files": [
+            {"path": str(f), "sha256": hashlib.sha256(Path(f).read_bytes()).hexdigest()} for f in files
+        ],
+        "seeds": seeds,
+        "versions": versions(),
+        "command": command if isinstance(command, str) else command_line(command),
+    }
+
+
+def report_header(record: dict[str, Any]) -> str:
+    """A report record as one short paragraph for the end of a text report."""
+    parts = [f"{f['path']} sha256 {f['sha256'][:12]}" for f in record["files"]]
+    parts += [f"{sc['name']} sha256 {sc['sha256'][:12]}" for sc in record["scenarios"]]
+    v = ", ".join(f"{k} {x}" for k, x in record["versions"].items())
+    text = f"Reproduce with: {record['command']}" if record["command"] else "Recorded"
+    return f"{text} (seeds {record['seeds']}; {'; '.join(parts)}; versions {v})."
 
 
 def header_lines(record: dict[str, Any]) -> list[str]:

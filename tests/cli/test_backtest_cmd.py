@@ -118,3 +118,18 @@ def test_perturb_reports_every_calibrated_pair(tmp_path):
         in text.output
     )
     assert "coercion_pain" in text.output and "…" not in text.output  # no parameter name is cut
+
+
+def test_report_records_what_reproduces_it(tmp_path):
+    import hashlib
+
+    path = write(tmp_path, SCENARIO)
+    result = runner.invoke(app, ["backtest", path, "--json", "--runs", "20"])
+    record = json.loads(result.stdout)["provenance"]
+    (sc,) = record["scenarios"]
+    assert sc["sha256"] == hashlib.sha256(open(path, "rb").read()).hexdigest()
+    assert record["seeds"] == {"first": 0, "runs": 20}
+    assert "backtest" in record["command"] and "--runs" in record["command"]
+    assert {"python", "mesa", "numpy"} <= set(record["versions"])
+    text = runner.invoke(app, ["backtest", path, "--runs", "20"], env={"COLUMNS": "200"}).stdout
+    assert "Reproduce with:" in text and sc["sha256"][:12] in text

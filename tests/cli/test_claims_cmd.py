@@ -103,3 +103,20 @@ def test_ablate_json_carries_every_arm_and_the_verdict():
     text = runner.invoke(app, [*args, "--runs", "40"])
     assert text.exit_code == 1 and "quasi_alliance" in text.output and "ablated" in text.output
     assert f"{doc['counted']} of 2 claims count" in text.output
+
+
+def test_report_records_the_claims_file_seeds_and_versions():
+    import hashlib
+
+    from sim.claims import CLAIMS_FILE
+
+    digest = hashlib.sha256(CLAIMS_FILE.read_bytes()).hexdigest()
+    args = ["check-claims", "--only", "quasi_alliance", "--runs", "20"]
+    for extra in ([], ["--ablate"]):
+        result = runner.invoke(app, [*args, *extra, "--json"])
+        record = json.loads(result.stdout)["provenance"]
+        assert record["files"] == [{"path": str(CLAIMS_FILE), "sha256": digest}]
+        assert record["seeds"] == {"first": 0, "runs": 20}
+        assert "numpy" in record["versions"]
+    text = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+    assert "Reproduce with:" in text and digest[:12] in text
