@@ -152,7 +152,7 @@ class RunResult:
             "mechanisms": {
                 name: {
                     "time_active": _num(s.time_active[run, k]),
-                    "survived": bool(s.survived[run, k]),
+                    "survived": None if np.isnan(s.survived[run, k]) else bool(s.survived[run, k]),
                     "recovery_time": _num(s.recovery_time[run, k]),
                     "final_strength": _num(s.final_strength[run, k]),
                 }
