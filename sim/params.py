@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from sim.actors import ACTORS, ActorName
 from sim.errors import InputError, Problem
+from sim.timescale import RATE_KINDS, matching_paths
 from sim.validation import explain
 from sim.vocab import ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
 from sim.yamlio import Path_, dotted, line_of, load_yaml, parse_value
@@ -353,8 +354,6 @@ def rate_declarations() -> dict[str, str]:
     Raises:
         ValueError: if a pattern names no parameter, or is declared twice.
     """
-    from sim.timescale import RATE_KINDS, matching_paths  # timescale reads Parameters: no cycle at import
-
     out: dict[str, str] = {}
     tree = _default_tree()
     for kind, patterns in _default_files()[1].items():
