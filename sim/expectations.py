@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.actors import ActorName
 from sim.errors import FieldError
+from sim.score_fields import RUN_SCORE_NAMES
 from sim.vocab import MechanismId, Status
 
 if TYPE_CHECKING:
@@ -62,19 +63,10 @@ STATE_MEASURES = (
     "cohesion",
     "strength",
 )
-SCORE_MEASURES = (
-    "index",
-    "cohesion_mean",
-    "coordinated_response_rate",
-    "coercion_success_rate",
-    "wedge_success_rate",
-)
-Metric = Literal[
-    "concedes", "chooses", "coordinated_response", "mechanism_status", "event_fires",
-    "trust", "opinion", "threat", "exposure", "pressure", "resolve", "dispute", "crisis", "cohesion",
-    "strength", "index", "cohesion_mean", "coordinated_response_rate", "coercion_success_rate",
-    "wedge_success_rate",
-]  # fmt: skip
+SCORE_MEASURES = RUN_SCORE_NAMES  # the run's scores, listed once (sim/score_fields.py)
+#: Every metric a check may name.
+METRICS: tuple[str, ...] = OUTCOMES + STATE_MEASURES + SCORE_MEASURES
+Metric = Literal[METRICS]  # type: ignore[valid-type]  # built from the lists above
 Turn = Annotated[int, Field(ge=1, le=60)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 

@@ -14,13 +14,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from sim.actors import ACTORS, ActorName
 from sim.errors import InputError, Problem
 from sim.timescale import RATE_KINDS, matching_paths
 from sim.validation import explain
-from sim.vocab import ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
+from sim.vocab import CHANNELS, ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
 from sim.yamlio import Path_, dotted, line_of, load_yaml, parse_value
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -244,21 +252,14 @@ class MechanismRules(Strict):
     spillover: NonNeg
 
 
-class EventEffect(Strict):
-    """An event kind's effect per unit of magnitude on each channel."""
-
-    crisis: Signed = 0.0
-    dispute: Signed = 0.0
-    pressure: Signed = 0.0
-    inducement: Signed = 0.0
-    demand: Signed = 0.0
-    threat: Signed = 0.0
-    trust_to_source: Signed = 0.0
-    opinion_to_source: Signed = 0.0
-    trust_among: Signed = 0.0
-    opinion_among: Signed = 0.0
-    resolve: Signed = 0.0
-    cost: Signed = 0.0
+#: An event kind's effect per unit of magnitude on each channel; the channels are
+#: `sim.vocab.CHANNELS`, listed once there (each defaults to 0).
+EventEffect = create_model(
+    "EventEffect",
+    __base__=Strict,
+    __doc__="An event kind's effect per unit of magnitude on each channel (sim.vocab.CHANNELS).",
+    **{channel: (Signed, 0.0) for channel in CHANNELS},
+)
 
 
 class Weights(Strict):

@@ -11,16 +11,9 @@ import numpy as np
 
 from sim.actors import ALLIES, ALLY_PAIRS, PRC
 from sim.params import Parameters
+from sim.score_fields import INDEX_COMPONENTS
 from sim.state import State
 from sim.vocab import ACTIVE, ENDED
-
-INDEX_COMPONENTS = (
-    "cohesion",
-    "mechanisms",
-    "coordinated_response",
-    "wedge_resistance",
-    "coercion_resistance",
-)
 
 
 def cohesion(state: State, responding: np.ndarray, params: Parameters) -> np.ndarray:

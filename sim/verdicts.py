@@ -73,9 +73,7 @@ def _outcome(check: Quantity, model: TrilateralModel) -> np.ndarray:
 
 def _measure(check: Quantity, model: TrilateralModel) -> np.ndarray:
     if check.metric in SCORE_MEASURES:
-        s = model.scores
-        field = {"index": s.index, "cohesion_mean": s.cohesion_mean}.get(check.metric)
-        return np.asarray(field if field is not None else getattr(s, check.metric), dtype=float)
+        return np.asarray(getattr(model.scores, check.metric), dtype=float)
     at = check.at or model.script.turns
     value = _state_value(check, model.history[at - 1].state)
     if check.change:
