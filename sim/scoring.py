@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actors import ALLIES, ALLY_PAIRS, PRC
+from sim.actors import ALLIES, ALLY_PAIRS, CHALLENGER
 from sim.params import Parameters
 from sim.score_fields import INDEX_COMPONENTS
 from sim.state import State
@@ -26,7 +26,7 @@ def cohesion(state: State, responding: np.ndarray, params: Parameters) -> np.nda
     w = params.scoring.cohesion
     trust = np.mean([state.trust[:, i, j] for i, j in ALLY_PAIRS], axis=0)
     mechanisms = (state.strength * (state.status == ACTIVE)).mean(axis=1)
-    views = state.threat[:, list(ALLIES), PRC]
+    views = state.threat[:, list(ALLIES), CHALLENGER]
     alignment = 1.0 - (views.max(axis=1) - views.min(axis=1))
     answering = responding[:, list(ALLIES)].mean(axis=1)
     total = w.trust + w.mechanisms + w.alignment + w.coordination
