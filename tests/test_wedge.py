@@ -161,3 +161,15 @@ def test_no_attempt_no_episode():
     m = play(sc, np.arange(5), policies={"PRC": beijing_holds})
     assert np.isnan(m.scores.wedge_success_rate).all()
     assert m.compiled.options.label(m.compiled.options.slices[PRC].start) == "hold"
+
+
+def test_a_given_move_is_not_credited_to_the_wedge():
+    sc = loaded(_offer_scenario())
+    m = __import__("sim.model", fromlist=["TrilateralModel"]).TrilateralModel(
+        sc, seeds=np.arange(30), collect=False
+    )
+    while m.running:
+        m.step(given={"ROK": "hedge"})
+    # Seoul hedged in every run under a standing offer, but by a human's hand
+    assert np.nansum(m.scores.wedge_success_rate) == 0.0
+    assert np.all(m.scores.wedge_success_rate[~np.isnan(m.scores.wedge_success_rate)] == 0.0)
