@@ -620,17 +620,20 @@ class TrilateralModel(mesa.Model):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Allies under a wedge attempt this turn, and the probability it caused their split.
 
-        The counterfactual (`sim.wedge`) is computed only for the runs with an attempt:
-        the same turn without this turn's divisive events and without the standing
+        The counterfactual (`sim.wedge`) is computed only for the runs in which an
+        attempted ally split: the same turn without this turn's divisive events and without the standing
         offers. An actor whose move was given (a human team's) is not attributed a
         success: its choice was not the policy's.
         """
         c = self.compiled
         attempted, provoked = wedge.attempts(state, fired, self._divisive, self.script, c.params)
         caused = np.zeros(attempted.shape)
-        if not attempted.any():
+        # Only a split can be caused: the counterfactual is needed where an attempted
+        # ally split, which keeps its cost to a small share of the runs.
+        needed = (attempted & self._split[choices]).any(axis=1)
+        if not needed.any():
             return attempted, caused
-        rows = np.flatnonzero(attempted.any(axis=1))
+        rows = np.flatnonzero(needed)
         if provoked[rows].any():
             kept = fired[rows] & ~self._divisive[None]
             alt_before = before.take(rows)
