@@ -173,3 +173,25 @@ def test_a_given_move_is_not_credited_to_the_wedge():
     # Seoul hedged in every run under a standing offer, but by a human's hand
     assert np.nansum(m.scores.wedge_success_rate) == 0.0
     assert np.all(m.scores.wedge_success_rate[~np.isnan(m.scores.wedge_success_rate)] == 0.0)
+
+
+def test_a_divisive_provocation_is_an_attempt_scored_against_its_counterfactual():
+    # A Beijing-sourced patrol over Dokdo heats the dispute on turns 1-3; no offer at all.
+    patrols = [
+        event("joint_air_patrol", source="PRC", targets=["ROK", "JPN"], magnitude=1.0, turn=t)
+        for t in (1, 2, 3)
+    ]
+    sc = loaded(make_scenario(patrols, turns=3), {"world.dispute": 0.6})
+    beijing_holds = ScriptedPolicy({1: 0, 2: 0, 3: 0})
+    seeds = np.arange(200)
+    m = play(sc, seeds, policies={"PRC": beijing_holds})
+    rate = m.scores.wedge_success_rate
+    assert not np.isnan(rate).any()  # every run saw the provocation on Seoul and Tokyo
+    assert np.all((rate >= 0) & (rate <= 1))
+    assert rate.mean() > 0.0  # the heat makes turning on the partner likelier: some splits are caused
+    # the same runs one by one score the same (the counterfactual is per run)
+    for k in (3, 150):
+        alone = play(sc, [int(seeds[k])], policies={"PRC": ScriptedPolicy({1: 0, 2: 0, 3: 0})})
+        assert alone.scores.wedge_success_rate[0] == rate[k]
+    rnd = play(sc, seeds, policies={**random_policies(), "PRC": beijing_holds})
+    assert np.nanmax(rnd.scores.wedge_success_rate) == 0.0
