@@ -2,7 +2,11 @@
 
 Every import counts: at module level, inside a function (a lazy import) and under
 ``if TYPE_CHECKING:``, since each of them is a dependency of one module on another
-that a reader must hold in mind. The graph is read from the source with `ast`, so
+that a reader must hold in mind. One exception: the lazy re-exports inside a
+package's own ``__getattr__`` (PEP 562), e.g. ``sim.run`` for notebooks, are the
+package's public facade, loaded only when a user asks for the name; a module that
+reads a constant from the package (``from sim import __version__``) does not reach
+them. The graph is read from the source with `ast`, so
 the test needs no import of the project and finds cycles that a lazy import would
 hide at run time.
 """
@@ -41,7 +45,15 @@ def imports_of(module: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """Project modules imported anywhere in a module's source."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    facade: set[int] = set()
+    if path.name == "__init__.py":
+        for top in tree.body:
+            if isinstance(top, ast.FunctionDef) and top.name == "__getattr__":
+                facade |= {id(n) for n in ast.walk(top)}
+    for node in ast.walk(tree):
+        if id(node) in facade:
+            continue
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -85,6 +97,16 @@ def test_a_lazy_or_type_checking_import_is_an_edge(tmp_path):
     modules = {"sim": pkg / "__init__.py", "sim.a": pkg / "a.py", "sim.b": pkg / "b.py"}
     assert imports_of("sim.a", modules["sim.a"], modules) == {"sim.b"}
     assert imports_of("sim.b", modules["sim.b"], modules) == {"sim.a"}
+
+
+def test_a_package_facade_is_not_an_edge(tmp_path):
+    pkg = tmp_path / "sim"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("V = 1\ndef __getattr__(name):\n    from sim import a\n    return a\n")
+    (pkg / "a.py").write_text("from sim import V\n")
+    modules = {"sim": pkg / "__init__.py", "sim.a": pkg / "a.py"}
+    assert imports_of("sim", modules["sim"], modules) == set()
+    assert imports_of("sim.a", modules["sim.a"], modules) == {"sim"}
 
 
 def test_no_import_cycles():
