@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import mesa
 import numpy as np
@@ -19,7 +19,18 @@ from sim import rng
 from sim.actors import CAPITAL, INDEX
 
 if TYPE_CHECKING:
-    from sim.model import TrilateralModel
+    from sim.compiled import Compiled
+
+
+class Host(Protocol):
+    """What an agent reads of its model (`sim.model.TrilateralModel`).
+
+    Declared structurally so that this module does not import the model, which
+    imports it to build the agents.
+    """
+
+    seeds: np.ndarray
+    compiled: Compiled
 
 
 class _IdCounters(weakref.WeakKeyDictionary):
@@ -45,7 +56,7 @@ class Country(mesa.Agent):
     code: ClassVar[str] = ""
     _ids = _IdCounters()
 
-    def __init__(self, model: TrilateralModel, policy: Policy | None = None) -> None:
+    def __init__(self, model: Host, policy: Policy | None = None) -> None:
         """Create the agent for ``model`` with a decision policy (the AI by default)."""
         super().__init__(model)
         self.index: int = INDEX[self.code]

@@ -91,6 +91,13 @@ def side_by_side(console: Console, *renderables: RenderableType) -> RenderableTy
 
 
 # -- pieces -----------------------------------------------------------------------------------
+def _survived(value: bool | None) -> Text:
+    """Yes, no, or "not tested" for a mechanism never active in the run."""
+    if value is None:
+        return Text("not tested", style="dim")
+    return Text("yes", style="green") if value else Text("no", style="red")
+
+
 def _level(value: float, change: float | None) -> Text:
     """A level with an arrow and colour for its change (blank if under 0.005 or unknown)."""
     if change is None or abs(change) < 0.005:
@@ -300,7 +307,7 @@ def render_scorecard(console: Console, result: RunResult, run: int = 0) -> None:
         mech.add_row(
             name,
             f"{100 * row['time_active']:.0f}%",
-            Text("yes", style="green") if row["survived"] else Text("no", style="red"),
+            _survived(row["survived"]),
             rec,
             f"{row['final_strength']:.2f}",
         )

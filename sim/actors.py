@@ -28,3 +28,28 @@ ALL_PAIRS: tuple[tuple[int, int], ...] = tuple(
 def pair_name(i: int, j: int) -> str:
     """Column-friendly name of the directed pair i→j, e.g. ``ROK_JPN``."""
     return f"{ACTORS[i]}_{ACTORS[j]}"
+
+
+# -- Roles: who plays what part in the triangle, declared once --------------------------------
+# The dynamics and the scores read these names rather than spelling out actors, so that
+# a fifth seat (Canberra in a validation episode plays in Tokyo's) or a new scenario
+# changes one declaration.
+
+#: The alliance patron: Washington, allied with both Seoul and Tokyo.
+PATRON: int = USA
+
+#: The challenger whose wedges and coercion the allies face: Beijing.
+CHALLENGER: int = PRC
+
+#: The two U.S. allies whose own relationship is the triangle's weak side (Cha 1999's
+#: quasi-alliance): Seoul and Tokyo.
+PARTNERS: tuple[int, int] = (ROK, JPN)
+
+#: Each member of the partner pair's counterpart: Seoul's is Tokyo and Tokyo's Seoul.
+PARTNER_OF: dict[int, int] = {ROK: JPN, JPN: ROK}
+
+#: The two formal alliances, patron first: (USA, ROK) and (USA, JPN).
+ALLIANCE_PAIRS: tuple[tuple[int, int], ...] = tuple((PATRON, a) for a in PARTNERS)
+
+#: Directed pairs within the partner pair: (ROK, JPN) and (JPN, ROK).
+PARTNER_PAIRS: tuple[tuple[int, int], ...] = tuple((a, PARTNER_OF[a]) for a in PARTNERS)

@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.expectations import Check, Result, evaluate, mean_interval, per_run, play
+from sim.expectations import Check, Result, mean_interval
+from sim.verdicts import evaluate, per_run, play
 
 
 @dataclass(frozen=True)

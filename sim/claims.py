@@ -30,9 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.coefficients import default_value
 from sim.errors import InputError
-from sim.expectations import Quantity, mean_interval, per_run
+from sim.expectations import Quantity, mean_interval
 from sim.params import Override, parse_path
 from sim.scenario import SCENARIO_DIR, FieldError, LoadedScenario, _problems, load_scenario
+from sim.verdicts import per_run
 from sim.yamlio import load_yaml
 
 CLAIMS_FILE = Path(__file__).parent / "data" / "claims.yaml"

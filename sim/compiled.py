@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actions import Options, build_options
-from sim.actors import ACTORS, JPN, ROK
+from sim.actors import ACTORS, PARTNERS
 from sim.params import Parameters, rate_declarations
 from sim.timescale import scale_parameters
 from sim.vocab import ACTION_KINDS, CHANNELS, EVENT_KINDS, HOOKS, MECHANISMS, STATUSES, TERMS
@@ -121,7 +121,7 @@ def compile_parameters(params: Parameters, months: float = 1.0) -> Compiled:
         members=members,
         co_members=co_members,
         effects=effects,
-        seoul_tokyo=members[:, ROK] * members[:, JPN],
+        seoul_tokyo=members[:, PARTNERS[0]] * members[:, PARTNERS[1]],
         mech=mech,
         event_coef=event_coef,
         utility=utility,

@@ -20,8 +20,9 @@ naming the file and line):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sim.errors import InputError, Problem
 from sim.params import DATA_DIR, Override, Parameters
@@ -29,8 +30,42 @@ from sim.timescale import matching_paths
 from sim.yamlio import Path_, dotted, line_of, load_yaml
 
 if TYPE_CHECKING:
-    from sim.expectations import Check
-    from sim.scenario import Event, Scenario
+    from sim.expectations import Check, Expectations
+
+
+class Event(Protocol):
+    """What these checks read of a scenario event (`sim.scenario.Event`).
+
+    Declared structurally: `sim.scenario` calls this module while validating, so this
+    module must not import it back.
+    """
+
+    id: str | None
+    kind: str
+    turn: int
+    until: int | None
+    government: str | None
+    mechanism: str | None
+    mechanism_effect: str | None
+    dependence: float | None
+
+    @property
+    def scheduled(self) -> bool:
+        """Whether the event fires on its turn unconditionally."""
+        ...
+
+
+class Scenario(Protocol):
+    """What these checks read of a scenario (`sim.scenario.Scenario`)."""
+
+    turns: int
+    expectations: Expectations | None
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """The scenario's events, in file order."""
+        ...
+
 
 OBSERVABLES_FILE = DATA_DIR / "observables.yaml"
 _CREATION = ("activate", "strengthen")

@@ -69,3 +69,17 @@ class InputError(Exception):
     ) -> InputError:
         """Build an error holding a single problem."""
         return cls([Problem(source, line, path, value, message)])
+
+
+class FieldError(ValueError):
+    """A cross-field rule broken by one field: errors then point at that field's line.
+
+    Args:
+        field: The offending field, relative to the model that raises (a name, or a
+            path such as ``("events", 2, "turn")``).
+        message: What is wrong and what is allowed.
+    """
+
+    def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.field: tuple[str | int, ...] = (field,) if isinstance(field, str) else field

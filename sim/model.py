@@ -35,17 +35,20 @@ from agents.countries import COUNTRIES, Country
 from agents.policies import Policy, choice_probabilities
 from agents.utility import situation, utilities, utility_plan, utility_terms
 from sim import events as ev
+from sim import rng as draws_for
+from sim import wedge
 from sim.actions import open_options
 from sim.actors import ACTORS, INDEX
 from sim.adjudication import Outcome, adjudicate
 from sim.compiled import compile_parameters
-from sim.mechanisms import mechanism_hooks
+from sim.mechanisms import Hooks, mechanism_hooks
 from sim.params import Override
 from sim.rulings import Value, apply_ruling
 from sim.scenario import Event, LoadedScenario, load_scenario
 from sim.scoring import Episodes, Scorecard, Tallies, cohesion, index_breakdown, scorecard
 from sim.state import State, initial_state
 from sim.turns import snapshot as turn_snapshot
+from sim.vocab import ACTIVE
 
 #: A given move: an index into the actor's menu, an option label such as
 #: ``"repair JPN"``, or one menu index per run.
@@ -105,6 +108,8 @@ class Snapshot:
         cohesion: Cohesion after each turn played, shape (turn, n).
         status: Mechanism status after each turn played, shape (turn, n, mechanisms).
         initial_status: Status before turn 1, shape (n, mechanisms).
+        live_strength: Sum over the turns played of strength x (status == active),
+            shape (n, mechanisms) (the index's mechanism component).
         crisis_turns: Crisis turns so far, shape (n,).
         coordinated_turns: Crisis turns answered together so far, shape (n,).
         coercion: Beijing's coercion episodes so far.
@@ -123,6 +128,7 @@ class Snapshot:
     cohesion: np.ndarray
     status: np.ndarray
     initial_status: np.ndarray
+    live_strength: np.ndarray
     crisis_turns: np.ndarray
     coordinated_turns: np.ndarray
     coercion: Episodes
@@ -143,7 +149,8 @@ class Snapshot:
         The turn records are left out: they follow from the rest.
         """
         h = hashlib.sha256(f"turn={self.turn};".encode())
-        arrays = [self.seeds, self.cohesion, self.status, self.initial_status, self.crisis_turns]
+        arrays = [self.seeds, self.cohesion, self.status, self.initial_status, self.live_strength]
+        arrays += [self.crisis_turns]
         arrays += [self.coordinated_turns, self.responding]
         arrays += [getattr(st, f.name) for st in (self.state, self.start) for f in fields(st)]
         arrays += [getattr(e, f.name) for e in (self.coercion, self.wedge) for f in fields(e)]
@@ -184,6 +191,7 @@ class Snapshot:
             cohesion=np.repeat(self.cohesion, runs, axis=1),
             status=np.repeat(self.status, runs, axis=1),
             initial_status=np.repeat(self.initial_status, runs, axis=0),
+            live_strength=np.repeat(self.live_strength, runs, axis=0),
             crisis_turns=np.repeat(self.crisis_turns, runs),
             coordinated_turns=np.repeat(self.coordinated_turns, runs),
             coercion=_repeat_episodes(self.coercion, runs),
@@ -282,6 +290,9 @@ class TrilateralModel(mesa.Model):
         self._initial_status = self.state.status.copy()
         self._responding = np.zeros((n, len(ACTORS)), dtype=bool)
         self._injected: list[Event] = []
+        self._live_strength = np.zeros((n, n_m))
+        self._divisive = wedge.divisive_events(self.script, self.compiled)
+        self._split = wedge.split_options(self.compiled.options)
         self._n_m = n_m
         self.datacollector: mesa.DataCollector | None = None
         if collect:
@@ -323,6 +334,7 @@ class TrilateralModel(mesa.Model):
         if not self.running:
             raise ValueError(f"the run is over: all {self.script.turns} turns are played")
         turn, c = self.turn + 1, self.compiled
+        before, before_hooks = self.state, mechanism_hooks(self.state, c)
         state, signals, hooks, fired, view, utility, open_ = self._before_moves(turn)
         moves = self._given_moves(given or {}, open_, if_closed)
         columns = []
@@ -336,11 +348,14 @@ class TrilateralModel(mesa.Model):
         self.turn = turn
 
         after_events = state
+        wedged, caused = self._wedge_attempts(
+            turn, before, before_hooks, state, hooks, fired, utility, open_, choices, set(moves)
+        )
         state, outcome = adjudicate(state, choices, signals, hooks, c)
         state = state.evolve(cohesion=cohesion(state, outcome.responding, c.params))
         self.state = state
         self._responding = outcome.responding
-        self._tally(outcome)
+        self._tally(outcome, wedged, caused)
         if self.keep_history:
             terms = utility_terms(view, c)
             self.history.append(
@@ -423,6 +438,7 @@ class TrilateralModel(mesa.Model):
             cohesion=np.stack(self._cohesion) if self._cohesion else np.zeros((0, n)),
             status=np.stack(self._status) if self._status else np.zeros((0, n, n_m), dtype=np.int8),
             initial_status=self._initial_status.copy(),
+            live_strength=self._live_strength.copy(),
             crisis_turns=self._counts["crisis"].copy(),
             coordinated_turns=self._counts["coordinated"].copy(),
             coercion=_copy_episodes(self._coercion),
@@ -504,6 +520,7 @@ class TrilateralModel(mesa.Model):
         self._cohesion = list(snap.cohesion.copy())
         self._status = list(snap.status.copy())
         self._initial_status = snap.initial_status.copy()
+        self._live_strength = snap.live_strength.copy()
         self._counts = {"crisis": snap.crisis_turns.copy(), "coordinated": snap.coordinated_turns.copy()}
         self._coercion = _copy_episodes(snap.coercion)
         self._wedge = _copy_episodes(snap.wedge)
@@ -554,6 +571,7 @@ class TrilateralModel(mesa.Model):
         self.start = self.start.evolve(fired=_pad_fired(self.start.fired, k))
         self.history = [replace(r, fired=_pad_fired(r.fired, k)) for r in self.history]
         self._injected.extend(events)
+        self._divisive = wedge.divisive_events(self.script, self.compiled)
 
     def override(self, ruling: Mapping[str, Value]) -> dict[str, Value]:
         """Replace parts of the last turn's adjudicated outcome with a facilitator's ruling.
@@ -575,6 +593,9 @@ class TrilateralModel(mesa.Model):
             raise ValueError("there is no adjudicated turn to override yet")
         state, engine = apply_ruling(self.state, ruling)
         state = state.evolve(cohesion=cohesion(state, self._responding, self.compiled.params))
+        # The ruled state replaces the engine's in the last turn's live strength.
+        engine_live = self.state.strength * (self.state.status == ACTIVE)
+        self._live_strength = self._live_strength - engine_live + state.strength * (state.status == ACTIVE)
         self.state = state
         self._cohesion[-1] = state.cohesion
         self._status[-1] = state.status
@@ -584,14 +605,78 @@ class TrilateralModel(mesa.Model):
             self.scores = self._score()
         return engine
 
-    def _tally(self, o: Outcome) -> None:
+    def _wedge_attempts(
+        self,
+        turn: int,
+        before: State,
+        before_hooks: Hooks,
+        state: State,
+        hooks: Hooks,
+        fired: np.ndarray,
+        utility: np.ndarray,
+        open_: np.ndarray,
+        choices: np.ndarray,
+        given: set[str],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Allies under a wedge attempt this turn, and the probability it caused their split.
+
+        The counterfactual (`sim.wedge`) is computed only for the runs in which an
+        attempted ally split: the same turn without this turn's divisive events and without the standing
+        offers. An actor whose move was given (a human team's) is not attributed a
+        success: its choice was not the policy's.
+        """
+        c = self.compiled
+        attempted, provoked = wedge.attempts(state, fired, self._divisive, self.script, c.params)
+        caused = np.zeros(attempted.shape)
+        # Only a split can be caused: the counterfactual is needed where an attempted
+        # ally split, which keeps its cost to a small share of the runs.
+        needed = (attempted & self._split[choices]).any(axis=1)
+        if not needed.any():
+            return attempted, caused
+        rows = np.flatnonzero(needed)
+        if provoked[rows].any():
+            kept = fired[rows] & ~self._divisive[None]
+            alt_before = before.take(rows)
+            alt, _ = ev.apply_events(self.script, alt_before, kept, c, wedge.take_hooks(before_hooks, rows))
+            alt_hooks = mechanism_hooks(alt, c)
+        else:
+            alt, alt_hooks = state.take(rows), wedge.take_hooks(hooks, rows)
+        alt = wedge.without_attempts(alt, attempted[rows])
+        utility_without = utilities(situation(alt, alt_hooks, c), self.plan, c)
+        open_without = open_options(c.options, c.params, alt.crisis, alt.dispute, alt.pressure, alt.status)
+        decisions = [
+            None
+            if country.code in given
+            else wedge.Decision(
+                country.policy,
+                country.menu,
+                float(c.temperature[country.index]),
+                draws_for.uniforms(self.seeds[rows], turn, country.index, draws_for.DECISION),
+            )
+            for country in (self.countries[code] for code in ACTORS)
+        ]
+        caused[rows] = wedge.caused_splits(
+            turn,
+            attempted[rows],
+            choices[rows],
+            self._split,
+            utility[rows],
+            open_[rows],
+            utility_without,
+            open_without,
+            decisions,
+        )
+        return attempted, caused
+
+    def _tally(self, o: Outcome, wedged: np.ndarray, caused: np.ndarray) -> None:
         k = self._counts
         k["crisis"] += o.crisis_turn
         k["coordinated"] += o.coordinated & o.crisis_turn
         self._coercion = self._coercion.advance(o.coerced, o.conceded)
-        self._wedge = self._wedge.advance(o.wedge_target, o.wedge_split)
+        self._wedge = self._wedge.advance(wedged, caused)
         self._cohesion.append(self.state.cohesion)
         self._status.append(self.state.status)
+        self._live_strength = self._live_strength + self.state.strength * (self.state.status == ACTIVE)
 
     def _record(
         self,
@@ -657,6 +742,7 @@ class TrilateralModel(mesa.Model):
             status=np.stack(self._status) if self._status else self.state.status[None],
             initial_status=self._initial_status,
             strength=self.state.strength,
+            live_strength=self._live_strength,
             crisis_turns=k["crisis"],
             coordinated_turns=k["coordinated"],
             coercion=self._coercion,

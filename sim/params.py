@@ -14,12 +14,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from sim.actors import ACTORS, ActorName
 from sim.errors import InputError, Problem
+from sim.timescale import RATE_KINDS, matching_paths
 from sim.validation import explain
-from sim.vocab import ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
+from sim.vocab import CHANNELS, ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
 from sim.yamlio import Path_, dotted, line_of, load_yaml, parse_value
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -243,21 +252,14 @@ class MechanismRules(Strict):
     spillover: NonNeg
 
 
-class EventEffect(Strict):
-    """An event kind's effect per unit of magnitude on each channel."""
-
-    crisis: Signed = 0.0
-    dispute: Signed = 0.0
-    pressure: Signed = 0.0
-    inducement: Signed = 0.0
-    demand: Signed = 0.0
-    threat: Signed = 0.0
-    trust_to_source: Signed = 0.0
-    opinion_to_source: Signed = 0.0
-    trust_among: Signed = 0.0
-    opinion_among: Signed = 0.0
-    resolve: Signed = 0.0
-    cost: Signed = 0.0
+#: An event kind's effect per unit of magnitude on each channel; the channels are
+#: `sim.vocab.CHANNELS`, listed once there (each defaults to 0).
+EventEffect = create_model(
+    "EventEffect",
+    __base__=Strict,
+    __doc__="An event kind's effect per unit of magnitude on each channel (sim.vocab.CHANNELS).",
+    **{channel: (Signed, 0.0) for channel in CHANNELS},
+)
 
 
 class Weights(Strict):
@@ -353,8 +355,6 @@ def rate_declarations() -> dict[str, str]:
     Raises:
         ValueError: if a pattern names no parameter, or is declared twice.
     """
-    from sim.timescale import RATE_KINDS, matching_paths  # timescale reads Parameters: no cycle at import
-
     out: dict[str, str] = {}
     tree = _default_tree()
     for kind, patterns in _default_files()[1].items():

@@ -9,7 +9,14 @@ import numpy as np
 
 from sim.actors import ACTORS
 from sim.narrative import SCALES, choice, turn_story, verdict, verdict_scale
-from sim.scoring import INDEX_COMPONENTS
+from sim.score_fields import (
+    INDEX_COMPONENTS,
+    MECHANISM_SCORES,
+    RUN_SCORES,
+    ScoreField,
+    mechanism_column,
+    points_column,
+)
 from sim.state import State
 from sim.vocab import MECHANISMS, STATUSES
 
@@ -24,6 +31,19 @@ def _num(x: float) -> float | None:
     """A JSON-safe float: NaN (a rate never tested) becomes null."""
     x = float(x)
     return None if math.isnan(x) else round(x, 6)
+
+
+def _count(x: float) -> int | float:
+    """A count: whole when it is whole, else an expected count to two decimals."""
+    x = float(x)
+    return int(x) if x.is_integer() else round(x, 2)
+
+
+def _mechanism_value(field: ScoreField, x: float) -> float | bool | None:
+    """A per-mechanism score as JSON: a flag as true/false (null: not tested), else a number."""
+    if field.unit == "flag":
+        return None if math.isnan(float(x)) else bool(x)
+    return _num(x)
 
 
 def _display_path(path: str) -> str:
@@ -91,18 +111,14 @@ class RunResult:
         import pandas as pd
 
         s = self.scores
-        cols: dict[str, Any] = {"run": np.arange(self.seeds.size), "seed": self.seeds, "index": s.index}
-        cols["cohesion_mean"] = s.cohesion_mean
-        cols["coordinated_response_rate"] = s.coordinated_response_rate
-        cols["wedge_success_rate"] = s.wedge_success_rate
-        cols["coercion_success_rate"] = s.coercion_success_rate
+        cols: dict[str, Any] = {"run": np.arange(self.seeds.size), "seed": self.seeds}
+        for f in RUN_SCORES:
+            cols[f.name] = getattr(s, f.name)
         for c in INDEX_COMPONENTS:
-            cols[f"points_{c}"] = s.points[c]
+            cols[points_column(c)] = s.points[c]
         for m, name in enumerate(MECHANISMS):
-            cols[f"{name}_time_active"] = s.time_active[:, m]
-            cols[f"{name}_survived"] = s.survived[:, m]
-            cols[f"{name}_recovery_time"] = s.recovery_time[:, m]
-            cols[f"{name}_final_strength"] = s.final_strength[:, m]
+            for f in MECHANISM_SCORES:
+                cols[mechanism_column(name, f.name)] = getattr(s, f.name)[:, m]
         return pd.DataFrame(cols)
 
     def turns_table(self, arrow: bool = False) -> pd.DataFrame | pa.Table:
@@ -143,24 +159,16 @@ class RunResult:
                 c: {"component": _num(s.components[c][run]), "points": _num(s.points[c][run])}
                 for c in INDEX_COMPONENTS
             },
-            "cohesion_mean": _num(s.cohesion_mean[run]),
-            "coordinated_response_rate": _num(s.coordinated_response_rate[run]),
-            "wedge_success_rate": _num(s.wedge_success_rate[run]),
-            "coercion_success_rate": _num(s.coercion_success_rate[run]),
+            **{f.name: _num(getattr(s, f.name)[run]) for f in RUN_SCORES if f.name != "index"},
             "counts": self.counts(run),
             "verdict": {"word": verdict(float(s.index[run])), "scale": verdict_scale()},
             "mechanisms": {
-                name: {
-                    "time_active": _num(s.time_active[run, k]),
-                    "survived": bool(s.survived[run, k]),
-                    "recovery_time": _num(s.recovery_time[run, k]),
-                    "final_strength": _num(s.final_strength[run, k]),
-                }
+                name: {f.name: _mechanism_value(f, getattr(s, f.name)[run, k]) for f in MECHANISM_SCORES}
                 for k, name in enumerate(MECHANISMS)
             },
         }
 
-    def counts(self, run: int = 0) -> dict[str, dict[str, int]]:
+    def counts(self, run: int = 0) -> dict[str, dict[str, int | float]]:
         """The counts behind each rate: ``{"coordinated_response": {"hits": k, "of": n}, ...}``."""
         t = self.model.tallies()
         pairs = {
@@ -168,7 +176,9 @@ class RunResult:
             "wedge_success": (t.wedge.successes, t.wedge.attempts),
             "coercion_success": (t.coercion.successes, t.coercion.attempts),
         }
-        return {k: {"hits": int(h[run]), "of": int(n[run])} for k, (h, n) in pairs.items()}
+        # Wedge successes are an expected count (each episode won with a probability,
+        # MODEL.md §8.2): kept to two decimals, the others are whole numbers.
+        return {k: {"hits": _count(h[run]), "of": int(n[run])} for k, (h, n) in pairs.items()}
 
     def provenance(self, run: int | None = None, command: list[str] | str | None = None) -> dict[str, Any]:
         """What reproduces this result (`sim.provenance.provenance`), scenario text included.

@@ -19,9 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.coefficients import default_value, value_at
 from sim.errors import InputError, Problem
-from sim.expectations import Result, backtest
+from sim.expectations import Result
 from sim.params import parse_path
 from sim.scenario import LoadedScenario, _problems
+from sim.verdicts import backtest
 from sim.yamlio import load_yaml
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.yaml"

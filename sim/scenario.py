@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.actors import ActorName
 from sim.episodes import check_dependence, check_validation_file
-from sim.errors import MISSING, InputError, Problem
+from sim.errors import MISSING, FieldError, InputError, Problem
 from sim.expectations import Expectations
 from sim.params import Override, Parameters, build_parameters, flatten_overrides
 from sim.validation import explain
@@ -24,20 +24,6 @@ SCHEMA_FILE = SCENARIO_DIR / "scenario.schema.json"
 MAX_TURNS = 60
 
 Turn = Annotated[int, Field(ge=1, le=MAX_TURNS)]
-
-
-class FieldError(ValueError):
-    """A cross-field rule broken by one field: errors then point at that field's line.
-
-    Args:
-        field: The offending field, relative to the model that raises (a name, or a
-            path such as ``("events", 2, "turn")``).
-        message: What is wrong and what is allowed.
-    """
-
-    def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.field: tuple[str | int, ...] = (field,) if isinstance(field, str) else field
 
 
 class Strict(BaseModel):

@@ -9,18 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actors import ALLIES, ALLY_PAIRS, PRC
+from sim.actors import ALLIES, ALLY_PAIRS, CHALLENGER
 from sim.params import Parameters
+from sim.score_fields import INDEX_COMPONENTS
 from sim.state import State
 from sim.vocab import ACTIVE, ENDED
-
-INDEX_COMPONENTS = (
-    "cohesion",
-    "mechanisms",
-    "coordinated_response",
-    "wedge_resistance",
-    "coercion_resistance",
-)
 
 
 def cohesion(state: State, responding: np.ndarray, params: Parameters) -> np.ndarray:
@@ -33,7 +26,7 @@ def cohesion(state: State, responding: np.ndarray, params: Parameters) -> np.nda
     w = params.scoring.cohesion
     trust = np.mean([state.trust[:, i, j] for i, j in ALLY_PAIRS], axis=0)
     mechanisms = (state.strength * (state.status == ACTIVE)).mean(axis=1)
-    views = state.threat[:, list(ALLIES), PRC]
+    views = state.threat[:, list(ALLIES), CHALLENGER]
     alignment = 1.0 - (views.max(axis=1) - views.min(axis=1))
     answering = responding[:, list(ALLIES)].mean(axis=1)
     total = w.trust + w.mechanisms + w.alignment + w.coordination
@@ -49,31 +42,41 @@ class Episodes:
     """Beijing's attempts on each ally, counted as episodes, and their successes.
 
     An episode is a maximal run of consecutive turns during which an ally is under
-    the lever (pressure, or a standing inducement); it succeeds if the ally gives
-    way (concedes, or breaks ranks) at any turn of it. Arrays are shape (n, actors)
-    except the counts, shape (n,).
+    the lever (pressure, a standing inducement or a divisive provocation). Each turn
+    of it brings a probability ``g_t`` in [0, 1] that the attempt won that turn
+    (1 or 0 for coercion: the ally conceded or not; for a wedge, the share of the
+    ally's break of ranks that the attempt caused, `sim.wedge`); the episode has
+    succeeded with probability ``1 - prod_t (1 - g_t)``, and ``successes`` sums that
+    over episodes (an expected count). Arrays are shape (n, actors) except the
+    counts, shape (n,).
     """
 
     under: np.ndarray
-    won: np.ndarray
+    won: np.ndarray  # (n, actors) float: probability the running episode has succeeded
     attempts: np.ndarray
     successes: np.ndarray
 
     @classmethod
     def none(cls, n: int, n_a: int) -> Episodes:
         """No episode yet."""
-        return cls(np.zeros((n, n_a), bool), np.zeros((n, n_a), bool), np.zeros(n), np.zeros(n))
+        return cls(np.zeros((n, n_a), bool), np.zeros((n, n_a)), np.zeros(n), np.zeros(n))
 
     def advance(self, under: np.ndarray, gave_way: np.ndarray) -> Episodes:
-        """Account for one more turn."""
+        """Account for one more turn.
+
+        Args:
+            under: Allies under the lever this turn, shape (n, actors) bool.
+            gave_way: Probability the attempt won this turn, shape (n, actors), in
+                [0, 1] (a bool array for a plain yes/no).
+        """
         starting = under & ~self.under
-        won_before = self.won & ~starting
-        newly = under & gave_way & ~won_before
+        before = np.where(starting | ~under, 0.0, self.won)
+        won = np.where(under, 1.0 - (1.0 - before) * (1.0 - np.asarray(gave_way, dtype=float)), 0.0)
         return Episodes(
             under=under,
-            won=(won_before | newly) & under,
+            won=won,
             attempts=self.attempts + starting.sum(axis=1),
-            successes=self.successes + newly.sum(axis=1),
+            successes=self.successes + (won - before).sum(axis=1),
         )
 
 
@@ -85,6 +88,7 @@ class Tallies:
     status: np.ndarray  # (turns, n, mechanisms), after each turn
     initial_status: np.ndarray  # (n, mechanisms)
     strength: np.ndarray  # (n, mechanisms) at the end
+    live_strength: np.ndarray  # (n, mechanisms): sum over turns of strength x (status == active)
     crisis_turns: np.ndarray
     coordinated_turns: np.ndarray
     coercion: Episodes
@@ -101,7 +105,8 @@ class Scorecard:
         wedge_success_rate: Wedge episodes in which the ally broke ranks / episodes.
         coercion_success_rate: Coercion episodes in which the ally conceded / episodes.
         time_active: Share of turns each mechanism was active, shape (n, mechanisms).
-        survived: Mechanism not ended at the end, shape (n, mechanisms).
+        survived: 1.0 if the mechanism is not ended at the end, 0.0 if it is, NaN
+            ("not tested") if it was never active, shape (n, mechanisms).
         recovery_time: Turns from first suspension to reactivation (NaN: never
             suspended or never recovered), shape (n, mechanisms).
         final_strength: Shape (n, mechanisms).
@@ -160,6 +165,29 @@ def mean_over_turns(values: np.ndarray) -> np.ndarray:
     return total / values.shape[0]
 
 
+def tested_mechanisms(t: Tallies) -> np.ndarray:
+    """Mechanisms active at the start or after some turn, shape (n, mechanisms) bool.
+
+    A mechanism never active in a run was never put to the test there: its survival
+    and its share of the index are "not tested", not "survived".
+    """
+    return (t.initial_status == ACTIVE) | (t.status == ACTIVE).any(axis=0)
+
+
+def mechanism_component(t: Tallies) -> np.ndarray:
+    """The index's mechanism component: mean live strength of the tested mechanisms.
+
+    ``sum_m sum_t s_mt [status_mt = active] / (T x number tested)``, shape (n,); NaN
+    where no mechanism was ever active. A hollow mechanism (active at strength 0.2)
+    counts 0.2 per turn, a suspended or ended one 0.
+    """
+    tested = tested_mechanisms(t)
+    turns = t.status.shape[0]
+    n_tested = tested.sum(axis=1)
+    live = (t.live_strength * tested).sum(axis=1)
+    return np.where(n_tested > 0, live / np.maximum(turns * n_tested, 1), np.nan)
+
+
 def index_breakdown(
     t: Tallies, params: Parameters
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
@@ -168,16 +196,9 @@ def index_breakdown(
     Components never tested in a run (NaN) are dropped and the other weights
     renormalised.
     """
-    time_active = (t.status == ACTIVE).mean(axis=0)
-    started = t.initial_status == ACTIVE
-    mech_score = np.where(
-        started.any(axis=1),
-        (time_active * started).sum(axis=1) / np.maximum(started.sum(axis=1), 1),
-        np.nan,
-    )
     components = {
         "cohesion": mean_over_turns(t.cohesion) / 100.0,
-        "mechanisms": mech_score,
+        "mechanisms": mechanism_component(t),
         "coordinated_response": _rate(t.coordinated_turns, t.crisis_turns),
         "wedge_resistance": 1.0 - _rate(t.wedge.successes, t.wedge.attempts),
         "coercion_resistance": 1.0 - _rate(t.coercion.successes, t.coercion.attempts),
@@ -206,7 +227,7 @@ def scorecard(t: Tallies, params: Parameters) -> Scorecard:
         wedge_success_rate=_rate(t.wedge.successes, t.wedge.attempts),
         coercion_success_rate=_rate(t.coercion.successes, t.coercion.attempts),
         time_active=(t.status == ACTIVE).mean(axis=0),
-        survived=t.status[-1] != ENDED,
+        survived=np.where(tested_mechanisms(t), (t.status[-1] != ENDED).astype(float), np.nan),
         recovery_time=recovery_times(t.status),
         final_strength=t.strength,
         components=components,

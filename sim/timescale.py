@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, TypeVar
 
-if TYPE_CHECKING:
-    from sim.params import Parameters
+from pydantic import BaseModel
 
 RateKind = Literal["share", "amount", "months"]
 RATE_KINDS: tuple[str, ...] = ("share", "amount", "months")
@@ -91,7 +90,12 @@ def matching_paths(
     return out
 
 
-def scale_parameters(params: Parameters, months: float, rates: dict[str, str]) -> Parameters:
+#: The parameters' model (`sim.params.Parameters`), or any pydantic model holding rates:
+#: typed generically so that this module does not import `sim.params`, which reads it.
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def scale_parameters(params: Model, months: float, rates: dict[str, str]) -> Model:
     """The parameters with every declared per-month rate scaled to a turn of ``months``.
 
     Args:

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from sim.errors import InputError
-from sim.expectations import Check, evaluate, mean_interval, per_run, wilson
+from sim.expectations import Check, mean_interval, wilson
 from sim.model import TrilateralModel
 from sim.scenario import load_scenario
+from sim.verdicts import evaluate, per_run
 
 # Line 1 is `title:`; the first check is on line 14.
 BASE = textwrap.dedent(

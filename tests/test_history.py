@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from sim.episodes import acts_on
-from sim.expectations import Check, backtest
+from sim.expectations import Check
 from sim.scenario import SCENARIO_DIR, load_scenario
+from sim.verdicts import backtest
 
 EPISODES = sorted((SCENARIO_DIR / "history").glob("*.yaml"))
 

@@ -6,9 +6,9 @@ import pytest
 
 from sim.coefficients import default_value
 from sim.errors import InputError
-from sim.expectations import backtest
 from sim.robustness import CALIBRATED_FILE, Calibrated, load_calibrated, perturbed, run_robustness
 from sim.scenario import parse_scenario
+from sim.verdicts import backtest
 
 # A tour ban on Seoul in turn 1. Exposure after turn 1 is x0 * (1 - diversification * p1),
 # where p1 is the pressure the ban put on Seoul before anyone moved: the change is

@@ -124,12 +124,15 @@ def tallies(turns: int = 4, n: int = 1, **changes) -> Tallies:
         status=np.zeros((turns, n, N_M), dtype=np.int8),
         initial_status=np.zeros((n, N_M), dtype=np.int8),
         strength=np.full((n, N_M), 0.5),
+        live_strength=np.full((n, N_M), 4.0),  # strength 1 while active, all four turns
         crisis_turns=np.full(n, 4.0),
         coordinated_turns=np.full(n, 2.0),
         coercion=episodes(3, 0, n),
         wedge=episodes(4, 1, n),
     )
     base.update(changes)
+    if "status" in changes and "live_strength" not in changes:
+        base["live_strength"] = (np.asarray(base["status"]) == ACTIVE).sum(axis=0).astype(float)
     return Tallies(**base)
 
 
@@ -185,10 +188,41 @@ def test_time_active_survival_and_final_strength():
     strength = np.linspace(0, 1, N_M)[None]
     card = scorecard(tallies(status=status, strength=strength), compiled().params)
     np.testing.assert_allclose(card.time_active[0, :3], [0.25, 0.5, 1.0])
-    assert card.survived[0].tolist() == [True, False] + [True] * (N_M - 2)
+    assert card.survived[0].tolist() == [1.0, 0.0] + [1.0] * (N_M - 2)
     np.testing.assert_array_equal(card.final_strength, strength)
-    # mechanism component: mean time active over mechanisms that started active
+    # mechanism component at strength 1 while active: the mean time active
     np.testing.assert_allclose(card.components["mechanisms"], [(0.25 + 0.5 + (N_M - 2)) / N_M])
+
+
+def test_mechanism_component_weights_status_by_strength():
+    # Two mechanisms over 4 turns, the rest never active (not tested):
+    # m0 active all 4 turns at strength 0.2 (hollow): live sum 0.8
+    # m1 active 2 turns at 0.9, then suspended: live sum 1.8
+    # component = (0.8 + 1.8) / (4 turns x 2 tested) = 0.325, not the old 0.75
+    status = np.full((4, 1, N_M), SUSPENDED, dtype=np.int8)
+    status[:, 0, 0] = ACTIVE
+    status[:2, 0, 1] = ACTIVE
+    live = np.zeros((1, N_M))
+    live[0, :2] = [0.8, 1.8]
+    initial = status[0].copy()
+    card = scorecard(tallies(status=status, initial_status=initial, live_strength=live), compiled().params)
+    np.testing.assert_allclose(card.components["mechanisms"], [0.325])
+
+
+def test_a_mechanism_never_active_is_not_tested_not_survived():
+    status = np.full((3, 1, N_M), SUSPENDED, dtype=np.int8)
+    status[:, 0, 0] = ACTIVE  # m0 active throughout
+    status[2, 0, 1] = ACTIVE  # m1 starts suspended, restored after turn 3
+    initial = np.full((1, N_M), SUSPENDED, dtype=np.int8)
+    initial[0, 0] = ACTIVE
+    card = scorecard(
+        tallies(turns=3, status=status, initial_status=initial, cohesion=np.full((3, 1), 60.0)),
+        compiled().params,
+    )
+    assert card.survived[0, 0] == 1.0 and card.survived[0, 1] == 1.0
+    assert np.isnan(card.survived[0, 2:]).all()
+    # live strength 1 per active turn: (3 + 1) / (3 turns x 2 tested)
+    np.testing.assert_allclose(card.components["mechanisms"], [4 / 6])
 
 
 @settings(max_examples=30, deadline=None)
@@ -256,3 +290,26 @@ def test_episodes_are_per_ally_and_per_run():
     e = e.advance(under, gave)
     np.testing.assert_array_equal(e.attempts, [2, 1])
     np.testing.assert_array_equal(e.successes, [1, 0])
+
+
+def test_episodes_with_fractional_success_compound_within_an_episode():
+    # One episode of three turns; the attempt caused the break with probability
+    # 0.5 on turn 1 and 0.4 on turn 3: it succeeded with 1 - 0.5 x 0.6 = 0.7.
+    e = Episodes.none(1, 4)
+    for g in (0.5, 0.0, 0.4):
+        u = np.zeros((1, 4), bool)
+        u[0, 1] = True
+        gave = np.zeros((1, 4))
+        gave[0, 1] = g
+        e = e.advance(u, gave)
+    np.testing.assert_allclose(e.successes, [0.7])
+    assert e.attempts[0] == 1
+    # the episode ends; a new one starts from zero
+    e = e.advance(np.zeros((1, 4), bool), np.zeros((1, 4)))
+    u = np.zeros((1, 4), bool)
+    u[0, 1] = True
+    gave = np.zeros((1, 4))
+    gave[0, 1] = 0.25
+    e = e.advance(u, gave)
+    np.testing.assert_allclose(e.successes, [0.95])
+    assert e.attempts[0] == 2

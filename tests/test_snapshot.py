@@ -117,6 +117,7 @@ def _row(snap: Snapshot, k: int) -> Snapshot:
         cohesion=snap.cohesion[:, take],
         status=snap.status[:, take],
         initial_status=snap.initial_status[take],
+        live_strength=snap.live_strength[take],
         crisis_turns=snap.crisis_turns[take],
         coordinated_turns=snap.coordinated_turns[take],
         coercion=type(snap.coercion)(

@@ -1,0 +1,73 @@
+"""sim/mechanism_audit.py: losses classified by cause; the audit over an ensemble."""
+
+from __future__ import annotations
+
+import numpy as np
+from support import event, loaded, make_scenario, play
+
+from agents.policies import ScriptedPolicy
+from sim.mechanism_audit import LOSS_CAUSES, audit, classify_losses
+from sim.vocab import ACTIVE, ENDED, MECHANISMS, SUSPENDED
+
+A, S, E = ACTIVE, SUSPENDED, ENDED
+
+
+def test_each_loss_has_exactly_one_cause_in_order():
+    # five mechanisms, one run: event beats choice beats lapse beats distrust
+    before = np.array([[A, A, A, A, A]])
+    after = np.array([[S, S, S, S, A]])
+    hit = np.array([[True, False, False, False, True]])
+    chosen = np.array([[True, True, False, False, False]])
+    strength = np.array([[0.5, 0.5, 0.01, 0.5, 0.5]])
+    lapse = np.array([0.05, 0.05, 0.05, 0.05, 0.05])
+    out = classify_losses(before, after, hit, chosen, strength, lapse)
+    assert out["event"].tolist() == [[True, False, False, False, False]]
+    assert out["chosen"].tolist() == [[False, True, False, False, False]]
+    assert out["lapse"].tolist() == [[False, False, True, False, False]]
+    assert out["distrust"].tolist() == [[False, False, False, True, False]]
+    total = sum(out[k].astype(int) for k in LOSS_CAUSES)
+    assert total.tolist() == [[1, 1, 1, 1, 0]]  # the last stayed active: no loss
+
+
+def test_a_suspended_mechanism_that_ends_is_not_a_new_loss():
+    out = classify_losses(
+        np.array([[S]]),
+        np.array([[E]]),
+        np.zeros((1, 1), bool),
+        np.zeros((1, 1), bool),
+        np.zeros((1, 1)),
+        np.zeros(1),
+    )
+    assert not any(v.any() for v in out.values())
+
+
+def test_audit_counts_a_chosen_suspension_and_an_event_ending():
+    gsomia = MECHANISMS.index("gsomia")
+    sc = make_scenario(
+        [
+            event(
+                "agreement_unravels",
+                source="ROK",
+                targets=["JPN"],
+                turn=2,
+                mechanism="acsa",
+                mechanism_effect="end",
+            )
+        ],
+        turns=3,
+    )
+    model = loaded(sc)
+    seoul = ScriptedPolicy({1: model_option(model, "ROK", "suspend gsomia")})
+    m = play(model, np.arange(20), policies={"ROK": seoul})
+    a = audit(m)
+    assert a.lost_by["chosen"][gsomia] == 1.0 and a.lost[gsomia] == 1.0
+    # acsa starts suspended in the 2021 world: ending it is no loss of an active mechanism
+    assert a.lost[MECHANISMS.index("acsa")] == 0.0 and a.ended[MECHANISMS.index("acsa")] == 1.0
+
+
+def model_option(loaded_scenario, actor: str, label: str) -> int:
+    from sim.actors import INDEX
+    from sim.compiled import compile_parameters
+
+    opts = compile_parameters(loaded_scenario.parameters).options
+    return opts.find(INDEX[actor], label) - opts.slices[INDEX[actor]].start
