@@ -28,6 +28,7 @@ from support import choices, zero_hooks
 from sim.actors import JPN, PRC, ROK, USA
 from sim.adjudication import adjudicate, bounded_update
 from sim.events import Signals
+from sim.mechanisms import H
 from sim.vocab import ACTIVE, MECHANISMS, SUSPENDED
 
 GSOMIA = MECHANISMS.index("gsomia")
@@ -553,3 +554,111 @@ def test_order_concessions_and_investments_reach_the_mechanism_step():
     assert new.strength[0, EXERCISES] == pytest.approx(0.4 * (1 - 0.5) ** 2)  # K = 2: = 0.1
     invested, _ = resolve(state, c=c, ROK="invest gsomia", JPN="invest gsomia")
     assert invested.strength[0, GSOMIA] == pytest.approx(0.5 + 0.1 * 2 * (1 - 0.5))  # I = 2: = 0.6
+
+
+# -- added for mutants that survived the first mutation run (tests/MUTATION.md) ---------------
+
+
+def test_flags_military_crisis_at_exactly_the_threshold_without_coercion():
+    """§7.1: military = c ≥ 0.30; at c = 0.30 exactly, with no ally coerced, solidarity still flows."""
+    new, out = resolve(quiet(crisis=0.30), USA="coordinate", ROK="coordinate")
+    assert out.crisis_turn[0]
+    assert new.trust[0, USA, ROK] == pytest.approx(0.5 + 0.12 * 0.5 * (1 - exp(-0.8)))
+
+
+def test_outcome_carries_the_choices():
+    c = hand()
+    picks = choices(c, n=2, ROK=["hedge", "concede"], PRC=["coerce ROK", "hold"])
+    _, out = adjudicate(quiet(c, n=2), picks, Signals.zeros(2, 4), zero_hooks(2), c)
+    np.testing.assert_array_equal(out.choices, picks)
+
+
+def test_a_member_choosing_suspend_suspends_that_mechanism_only():
+    """§5.3 via adjudication: 'a member chose suspend m this turn'; holding suspends nothing."""
+    state = quiet()
+    held, _ = resolve(state)
+    np.testing.assert_array_equal(held.status, state.status)
+    suspended, _ = resolve(state, ROK="suspend gsomia")
+    changed = np.flatnonzero(suspended.status[0] != state.status[0])
+    assert changed.tolist() == [GSOMIA] and suspended.status[0, GSOMIA] == SUSPENDED
+
+
+def test_suspended_for_is_carried_into_the_new_state():
+    """§5.3 via adjudication: suspended_for counts consecutive suspended turns (2 → 3)."""
+    c = hand()
+    status = c.mech["status"].copy()
+    status[GSOMIA] = SUSPENDED
+    count = np.zeros(len(MECHANISMS), dtype=np.int16)
+    count[GSOMIA] = 2
+    new, _ = resolve(quiet(c, status=status, suspended_for=count), c=c)
+    assert new.suspended_for[0, GSOMIA] == 3
+
+
+ON_SEOUL = np.array([0.0, 0.4, 0.0, 0.0])
+OFFER_TO_SEOUL = np.array([0.0, 0.5, 0.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("moves", "changes", "view", "pair", "good", "bad"),
+    [
+        ({"USA": "coordinate", "ROK": "coordinate"}, {"crisis": 0.5}, "trust", (USA, ROK), 0.8, 0.0),
+        ({"JPN": "retaliate ROK"}, {}, "opinion", (ROK, JPN), 0.0, 0.75),
+        ({"USA": "broker"}, {}, "trust", (JPN, ROK), 0.6, 0.0),
+        ({"JPN": "invest gsomia"}, {}, "trust", (ROK, JPN), 0.3, 0.0),
+        ({"ROK": "suspend gsomia"}, {}, "trust", (JPN, ROK), 0.0, 1.0),
+        ({}, {"pressure": ON_SEOUL}, "trust", (ROK, PRC), 0.0, 1.1 * 0.4),
+        ({}, {"pressure": ON_SEOUL}, "opinion", (ROK, PRC), 0.0, 1.05 * 0.4),
+        ({"ROK": "hedge"}, {"inducement": OFFER_TO_SEOUL}, "trust", (ROK, PRC), 0.65 * 0.5, 0.0),
+    ],
+)
+def test_move_signals_add_to_the_event_signals_already_there(moves, changes, view, pair, good, bad):
+    """§7.2: each move's signal is added to the events' (0.2 good and 0.1 bad on every pair)."""
+    signals = Signals.zeros(1, 4)
+    for array in (signals.trust_good, signals.opinion_good):
+        array += 0.2
+    for array in (signals.trust_bad, signals.opinion_bad):
+        array += 0.1
+    new, _ = resolve(quiet(**changes), signals=signals, **moves)
+    gain, loss = (0.12, 0.30) if view == "trust" else (0.06, 0.15)
+    expected = 0.5 + gain * 0.5 * (1 - exp(-(0.2 + good))) - loss * 0.5 * (1 - exp(-(0.1 + bad)))
+    assert getattr(new, view)[0, pair[0], pair[1]] == pytest.approx(expected)
+
+
+def test_investment_signal_only_in_the_runs_that_invest():
+    """§7.2 investment, two runs: Tokyo invests in run 0 only; run 1's views do not move."""
+    new, _ = resolve(quiet(n=2), JPN=["invest gsomia", "hold"])
+    assert new.trust[0, ROK, JPN] == pytest.approx(0.5 + 0.12 * 0.5 * (1 - exp(-0.3)))
+    assert new.trust[1, ROK, JPN] == 0.5
+
+
+def test_hook_means_are_taken_per_run():
+    """§7.2, §7.4: h̄^ss, h̄^det, h̄^dd and the allies' mean threat θ̄ are means over actors within a run.
+
+    Run 0: shields 0.2 and 0.4 (mean 0.3); run 1: all 0 (a mean over both runs would give 0.15).
+    """
+    hooks = zero_hooks(2)
+    for name, per_actor in (
+        ("spillover_shield", {ROK: 0.2, JPN: 0.4}),
+        ("deterrence", {USA: 0.1, ROK: 0.2, JPN: 0.3}),
+        ("dispute_damping", {ROK: 0.1, JPN: 0.3}),
+        ("threat_alignment", {ROK: 0.5}),
+    ):
+        for a, v in per_actor.items():
+            hooks.actor[0, H[name], a] = v
+    # run 1 keeps no hook at all
+    c = hand()
+    threat = np.tile(c.world["threat"], (2, 1, 1))
+    threat[1, USA, PRC] = 0.9  # run 1's allies see Beijing differently; θ⁰ is still 0.6
+    state = quiet(c, n=2, dispute=0.5, crisis=0.5, threat=threat)
+    new, _ = resolve(state, c=c, hooks=hooks, PRC="military pressure")
+    bad = [1.25 * 0.5 * (1 - 0.3), 1.25 * 0.5]
+    for k in (0, 1):
+        assert new.trust[k, ROK, JPN] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-bad[k]))), k
+    assert new.crisis.tolist() == pytest.approx([0.46 + 0.25 * (1 - 0.2), 0.46 + 0.25])
+    assert new.dispute.tolist() == pytest.approx([0.5 * (1 - 0.03 * 1.2), 0.5 * (1 - 0.03)])
+    # run 0: ROK pulled halfway to the allies' mean after escalation (0.2 deterred) and relaxation
+    esc = 0.25 * (1 - 0.2)
+    relaxed = [t + 0.30 * esc - 0.15 * 0.30 * esc for t in (0.6, 0.4, 0.5)]  # θ⁰ + 0.85·0.3·esc
+    mean = sum(relaxed) / 3
+    assert new.threat[0, ROK, PRC] == pytest.approx(relaxed[1] + 0.5 * (mean - relaxed[1]))
+    assert new.threat[1, ROK, PRC] == pytest.approx(0.4 + 0.85 * 0.30 * 0.25)  # no alignment in run 1

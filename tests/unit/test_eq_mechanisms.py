@@ -356,3 +356,36 @@ def test_status_ended_is_absorbing_and_suspended_for_resets_when_active():
     _, new, after = step(state, c, investing=per_mechanism(gsomia=3))
     assert new[0, M["gsomia"]] == ENDED and after[0, M["gsomia"]] == 0
     assert after[0, M["joint_statements"]] == 0
+
+
+# -- added for mutants that survived the first mutation run (tests/MUTATION.md) ---------------
+
+
+def test_hook_counts_an_effect_of_exactly_one():
+    """§5.1 with e = 1.0: h = 1 − exp(−0.5·1.0)."""
+    c = hand(mechanisms__gsomia__effects__coordination=1.0)
+    strength, status = only(c, gsomia=(0.5, ACTIVE))
+    hooks = mechanism_hooks(quiet(c, strength=strength, status=status), c)
+    assert hooks.of("coordination")[0, ROK] == pytest.approx(1 - exp(-0.5))  # = 0.39347
+
+
+def test_pair_repair_of_overlapping_memberships_stays_with_each_pair():
+    """§5.1: joint statements given to USA, ROK (0.4·0.5) and GSOMIA to ROK, JPN (0.5·0.3)."""
+    c = hand(
+        mechanisms__joint_statements__members=["USA", "ROK"],
+        mechanisms__joint_statements__effects__trust_repair=0.5,
+        mechanisms__gsomia__effects__trust_repair=0.3,
+    )
+    strength, status = only(c, joint_statements=(0.4, ACTIVE), gsomia=(0.5, ACTIVE))
+    hooks = mechanism_hooks(quiet(c, strength=strength, status=status), c)
+    r = hooks.trust_repair[0]
+    assert r[USA, ROK] == pytest.approx(0.4 * 0.5) and r[ROK, USA] == pytest.approx(0.4 * 0.5)  # = 0.2
+    assert r[ROK, JPN] == pytest.approx(0.5 * 0.3) and r[JPN, ROK] == pytest.approx(0.5 * 0.3)  # = 0.15
+    assert r[USA, JPN] == 0.0 and r[JPN, USA] == 0.0 and r[ROK, ROK] == 0.0
+
+
+def test_status_end_after_one_ends_on_the_first_suspended_turn():
+    """§5.3: end_after = 1 ends a mechanism at the end of its first suspended turn."""
+    c = hand(**{**GSOMIA_RULES, "mechanisms__gsomia__end_after": 1})
+    _, status, count = step(quiet(c), c, suspending=per_mechanism(gsomia=1).astype(bool))
+    assert status[0, M["gsomia"]] == ENDED and count[0, M["gsomia"]] == 0

@@ -189,3 +189,78 @@ def test_survival_is_not_ended_after_the_last_turn():
     status[2, 0, 1] = SUSPENDED
     card = scorecard(index_tallies(status=status), hand(**INDEX_WEIGHTS).params)
     assert card.survived[0, :3].tolist() == [False, True, True]
+
+
+# -- added for mutants that survived the first mutation run (tests/MUTATION.md) ---------------
+
+
+def test_cohesion_is_computed_per_run():
+    """§8.1 on two runs: run 1 is run 0 with trust 1 among the allies, no active mechanism,
+    aligned views and every ally answering; each run keeps its own components."""
+    c = hand(**COHESION_WEIGHTS)
+    one = cohesion_world(c)
+    trust = np.stack([one.trust[0], np.ones((4, 4))])
+    threat = np.stack([one.threat[0], one.threat[0]])
+    threat[1, ROK, PRC] = threat[1, JPN, PRC] = 0.6
+    status = np.stack([one.status[0], np.full(N_M, SUSPENDED, dtype=np.int8)])
+    state = quiet(c, n=2, trust=trust, threat=threat, strength=one.strength[0], status=status)
+    responding = np.array([[True, False, True, False], [True, True, True, False]])
+    value = cohesion(state, responding, c.params)
+    first = 100 * (0.5 * 3.65 / 6 + 0.3 * 2.45 / 11 + 0.15 * 0.8 + 0.25 * 2 / 3) / 1.2  # = 54.8043
+    second = 100 * (0.5 * 1.0 + 0.3 * 0.0 + 0.15 * 1.0 + 0.25 * 1.0) / 1.2  # = 75.0
+    assert value.tolist() == pytest.approx([first, second])
+
+
+def test_rates_with_a_single_trial():
+    """§8.2: one crisis turn answered together is a rate of 1; one wedge episode resisted, 0."""
+    t = tallies(crisis_turns=np.array([1.0]), coordinated_turns=np.array([1.0]), wedge=episodes(1, 0))
+    card = scorecard(t, hand(**INDEX_WEIGHTS).params)
+    assert card.coordinated_response_rate[0] == 1.0
+    assert card.wedge_success_rate[0] == 0.0 and card.components["wedge_resistance"][0] == 1.0
+
+
+def test_index_mechanisms_component_with_a_single_mechanism_started_active():
+    """§8.3: only mechanism 0 started active, active one turn of two: component 1/2."""
+    status = np.full((2, 1, N_M), SUSPENDED, dtype=np.int8)
+    status[0, 0, 0] = ACTIVE
+    initial = np.full((1, N_M), SUSPENDED, dtype=np.int8)
+    initial[0, 0] = ACTIVE
+    card = scorecard(tallies(turns=2, status=status, initial_status=initial), hand(**INDEX_WEIGHTS).params)
+    assert card.components["mechanisms"][0] == pytest.approx(1 / 2)
+
+
+def test_index_components_are_per_run():
+    """§8.3 on two runs: run 0 as in test_index_components_and_points_by_hand; run 1 had no
+    mechanism start active (NaN) and a perfect record otherwise."""
+    base = index_tallies()
+    status = np.concatenate([base.status, np.full((3, 1, N_M), SUSPENDED, dtype=np.int8)], axis=1)
+    initial = np.concatenate([base.initial_status, np.full((1, N_M), SUSPENDED, dtype=np.int8)])
+    t = tallies(
+        turns=3,
+        n=2,
+        cohesion=np.array([[50.0, 100.0], [60.0, 100.0], [70.0, 100.0]]),
+        status=status,
+        initial_status=initial,
+        crisis_turns=np.array([4.0, 2.0]),
+        coordinated_turns=np.array([3.0, 2.0]),
+        wedge=episodes(4, 1, n=2),
+        coercion=episodes(2, 1, n=2),
+    )
+    card = scorecard(t, hand(**INDEX_WEIGHTS).params)
+    assert card.components["mechanisms"][0] == pytest.approx((9 + 1 / 3) / 10)
+    assert np.isnan(card.components["mechanisms"][1])
+    assert card.components["coordinated_response"].tolist() == pytest.approx([3 / 4, 1.0])
+    tested = 0.3 + 0.25 + 0.15 + 0.1  # run 1 without the mechanisms' 0.2
+    second = 100 * (0.3 * 1.0 + 0.25 * 1.0 + 0.15 * 0.75 + 0.1 * 0.5) / tested  # = 89.0625
+    assert card.index[1] == pytest.approx(second)
+
+
+def test_scorecard_reports_mean_cohesion_recovery_and_final_strength():
+    """§8.2: mean cohesion over the turns, recovery time per mechanism, final strength."""
+    status = np.full((3, 1, N_M), ACTIVE, dtype=np.int8)
+    status[1, 0, 2] = SUSPENDED  # suspended after turn 2, back after turn 3: recovery 1 turn
+    strength = np.linspace(0.0, 1.0, N_M)[None]
+    card = scorecard(index_tallies(status=status, strength=strength), hand(**INDEX_WEIGHTS).params)
+    assert card.cohesion_mean[0] == pytest.approx((50 + 60 + 70) / 3)
+    assert card.recovery_time[0, 2] == 1.0 and np.isnan(card.recovery_time[0, 0])
+    np.testing.assert_array_equal(card.final_strength, strength)

@@ -116,6 +116,8 @@ CASES = [
     ("grievance_target", USA, PRC, NONE, 0.05),
     ("grievance_target", ROK, USA, NONE, 0.0),
     ("grievance_target", ROK, NONE, NONE, 0.0),  # no target: 0
+    ("grievance_target", JPN, USA, NONE, 0.0),
+    ("grievance_target", JPN, PRC, NONE, 0.0),  # p_JPN = 0
     ("target_is_ally", ROK, JPN, NONE, 1.0),
     ("target_is_ally", ROK, PRC, NONE, 0.0),
     ("target_is_ally", ROK, NONE, NONE, 0.0),
@@ -264,6 +266,12 @@ def test_kind_without_a_nonzero_coefficient_keeps_utility_zero():
     u = utilities(situation(state, hooks, c), utility_plan(c), c)
     assert u[0, c.options.find(ROK, "retaliate JPN")] == 0.0
     assert u[0, c.options.find(ROK, "retaliate PRC")] == 0.0
+    # the kinds after it in the table keep their utilities
+    full = hand()
+    u_full = utilities(situation(state, hooks, full), utility_plan(full), full)
+    others = c.options.kind != c.options.kind[c.options.find(ROK, "retaliate JPN")]
+    np.testing.assert_array_equal(u[0, others], u_full[0, others])
+    assert np.count_nonzero(u_full[0, others]) > 40
 
 
 def test_terms_are_unweighted_and_without_crowding():
@@ -273,3 +281,19 @@ def test_terms_are_unweighted_and_without_crowding():
     terms = utility_terms(situation(state, hooks, c), c)
     o = c.options.find(USA, "broker")
     assert terms[0, o].tolist() == pytest.approx([0.2 * 0.4, 0.0, -0.05, 0.3 * 0.6, 0.4 * 0.75])
+
+
+def test_terms_sum_every_feature_of_a_term():
+    """§6.4: coordinate's security term for Seoul, five features, by hand."""
+    settings = {
+        "utility__coordinate__security__crisis": 0.6,
+        "utility__coordinate__security__crisis_threat": 1.5,
+        "utility__coordinate__security__readiness": 2.0,
+        "utility__coordinate__security__threat_prc": 0.1,
+        "utility__coordinate__security__demand": 0.2,
+    }
+    c = hand(**EFFECTS, **settings)
+    state, hooks, _ = world()
+    terms = utility_terms(situation(state, hooks, c), c)
+    expected = 0.6 * 0.4 + 1.5 * (0.4 * 0.6) + 2.0 * (0.4 * 0.3) + 0.1 * 0.6 + 0.2 * 0.5  # = 1.0
+    assert terms[0, c.options.find(ROK, "coordinate"), 0] == pytest.approx(expected)
