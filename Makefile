@@ -25,7 +25,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_sweep.py
 
-# Mutation testing of the equation modules against tests/unit/ (about 25 min; tests/MUTATION.md).
+# Mutation testing of the equation modules against tests/unit/ (tests/MUTATION.md); not part of `test`.
 mutation: $(STAMP)
 	$(PY) tests/mutation.py
 

@@ -196,18 +196,18 @@ def test_survival_is_not_ended_after_the_last_turn():
 
 def test_cohesion_is_computed_per_run():
     """§8.1 on two runs: run 1 is run 0 with trust 1 among the allies, no active mechanism,
-    aligned views and every ally answering; each run keeps its own components."""
+    aligned (and lower) views of Beijing and every ally answering; each run keeps its own."""
     c = hand(**COHESION_WEIGHTS)
     one = cohesion_world(c)
     trust = np.stack([one.trust[0], np.ones((4, 4))])
     threat = np.stack([one.threat[0], one.threat[0]])
-    threat[1, ROK, PRC] = threat[1, JPN, PRC] = 0.6
+    threat[1, USA, PRC] = threat[1, ROK, PRC] = threat[1, JPN, PRC] = 0.3
     status = np.stack([one.status[0], np.full(N_M, SUSPENDED, dtype=np.int8)])
     state = quiet(c, n=2, trust=trust, threat=threat, strength=one.strength[0], status=status)
     responding = np.array([[True, False, True, False], [True, True, True, False]])
     value = cohesion(state, responding, c.params)
     first = 100 * (0.5 * 3.65 / 6 + 0.3 * 2.45 / 11 + 0.15 * 0.8 + 0.25 * 2 / 3) / 1.2  # = 54.8043
-    second = 100 * (0.5 * 1.0 + 0.3 * 0.0 + 0.15 * 1.0 + 0.25 * 1.0) / 1.2  # = 75.0
+    second = 100 * (0.5 * 1.0 + 0.3 * 0.0 + 0.15 * (1 - (0.3 - 0.3)) + 0.25 * 1.0) / 1.2  # = 75.0
     assert value.tolist() == pytest.approx([first, second])
 
 
@@ -230,11 +230,13 @@ def test_index_mechanisms_component_with_a_single_mechanism_started_active():
 
 
 def test_index_components_are_per_run():
-    """§8.3 on two runs: run 0 as in test_index_components_and_points_by_hand; run 1 had no
-    mechanism start active (NaN) and a perfect record otherwise."""
+    """§8.3 on two runs: run 0 as in test_index_components_and_points_by_hand; in run 1 only
+    mechanism 0 started active, and stayed active, and the record is perfect otherwise."""
     base = index_tallies()
-    status = np.concatenate([base.status, np.full((3, 1, N_M), SUSPENDED, dtype=np.int8)], axis=1)
-    initial = np.concatenate([base.initial_status, np.full((1, N_M), SUSPENDED, dtype=np.int8)])
+    second = np.full((3, 1, N_M), SUSPENDED, dtype=np.int8)
+    second[:, 0, 0] = ACTIVE
+    status = np.concatenate([base.status, second], axis=1)
+    initial = np.concatenate([base.initial_status, second[0]])
     t = tallies(
         turns=3,
         n=2,
@@ -247,12 +249,10 @@ def test_index_components_are_per_run():
         coercion=episodes(2, 1, n=2),
     )
     card = scorecard(t, hand(**INDEX_WEIGHTS).params)
-    assert card.components["mechanisms"][0] == pytest.approx((9 + 1 / 3) / 10)
-    assert np.isnan(card.components["mechanisms"][1])
+    assert card.components["mechanisms"].tolist() == pytest.approx([(9 + 1 / 3) / 10, 1 / 1])
     assert card.components["coordinated_response"].tolist() == pytest.approx([3 / 4, 1.0])
-    tested = 0.3 + 0.25 + 0.15 + 0.1  # run 1 without the mechanisms' 0.2
-    second = 100 * (0.3 * 1.0 + 0.25 * 1.0 + 0.15 * 0.75 + 0.1 * 0.5) / tested  # = 89.0625
-    assert card.index[1] == pytest.approx(second)
+    expected = 100 * (0.3 * 1.0 + 0.2 * 1.0 + 0.25 * 1.0 + 0.15 * 0.75 + 0.1 * 0.5)  # = 91.25
+    assert card.index[1] == pytest.approx(expected)
 
 
 def test_scorecard_reports_mean_cohesion_recovery_and_final_strength():

@@ -21,6 +21,7 @@ import pytest
 from handmade import hand, hooks_with, quiet, quiet_opinion, quiet_trust
 
 from agents.utility import FEATURES, situation, utilities, utility_plan, utility_terms
+from sim.actions import K
 from sim.actors import JPN, PRC, ROK, USA
 from sim.vocab import FEATURES as FEATURE_NAMES
 from sim.vocab import MECHANISMS
@@ -297,3 +298,20 @@ def test_terms_sum_every_feature_of_a_term():
     terms = utility_terms(situation(state, hooks, c), c)
     expected = 0.6 * 0.4 + 1.5 * (0.4 * 0.6) + 2.0 * (0.4 * 0.3) + 0.1 * 0.6 + 0.2 * 0.5  # = 1.0
     assert terms[0, c.options.find(ROK, "coordinate"), 0] == pytest.approx(expected)
+
+
+def test_terms_still_reach_the_later_kinds_when_a_kind_has_no_option():
+    """§6.4: with every mechanism given to Beijing alone, nobody can invest or suspend; the
+    kinds after those in the table (coerce, induce, ...) still get their terms."""
+    settings = {f"mechanisms__{m}__members": ["PRC"] for m in MECHANISMS}
+    c = hand(**EFFECTS, **settings)
+    assert not np.isin(c.options.kind, [K["invest"], K["suspend"]]).any()
+    state, hooks, _ = world()
+    terms = utility_terms(situation(state, hooks, c), c)
+    coerce = c.options.find(PRC, "coerce ROK")
+    full = hand(**EFFECTS)
+    np.testing.assert_allclose(
+        terms[0, coerce],
+        utility_terms(situation(state, hooks, full), full)[0, full.options.find(PRC, "coerce ROK")],
+    )
+    assert terms[0, coerce].any()
