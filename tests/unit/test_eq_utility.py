@@ -14,6 +14,7 @@ The state below gives every quantity a distinct value; the hooks are set by hand
 
 from __future__ import annotations
 
+from dataclasses import fields
 from math import exp, log
 
 import numpy as np
@@ -23,6 +24,7 @@ from handmade import hand, hooks_with, quiet, quiet_opinion, quiet_trust
 from agents.utility import FEATURES, situation, utilities, utility_plan, utility_terms
 from sim.actions import K
 from sim.actors import JPN, PRC, ROK, USA
+from sim.mechanisms import Hooks
 from sim.vocab import FEATURES as FEATURE_NAMES
 from sim.vocab import MECHANISMS
 
@@ -315,3 +317,34 @@ def test_terms_still_reach_the_later_kinds_when_a_kind_has_no_option():
         utility_terms(situation(state, hooks, full), full)[0, full.options.find(PRC, "coerce ROK")],
     )
     assert terms[0, coerce].any()
+
+
+def test_every_feature_is_a_number_per_run_and_option():
+    """§6.3: shape (n, options), and each run's values are those of the run computed alone.
+
+    Two runs (the hand world, and one with another crisis, dispute, cohesion, trust and
+    hooks) and three options with different actors, targets and mechanisms.
+    """
+    one, _, c = world()
+    trust = one.trust.copy()
+    trust[0, ROK, JPN], trust[0, JPN, PRC] = 0.9, 0.05
+    other = one.evolve(
+        crisis=np.array([0.7]), dispute=np.array([0.1]), cohesion=np.array([30.0]), trust=trust
+    )
+    runs = [one, other]
+    state = one.evolve(**{f.name: np.concatenate([getattr(r, f.name) for r in runs]) for f in fields(one)})
+    hooks = hooks_with(
+        n=2, coordination={ROK: 0.3}, coercion_shield={ROK: 0.2, JPN: 0.1}, wedge_shield={JPN: 0.4}
+    )
+    hooks.actor[1] *= 0.5
+    group = (np.array([ROK, JPN, PRC]), np.array([JPN, PRC, ROK]), np.array([GS, EX, JS]))
+    both = situation(state, hooks, c)
+    for k in (0, 1):
+        one_hooks = Hooks(
+            hooks.actor[k : k + 1], hooks.trust_repair[k : k + 1], hooks.opinion_repair[k : k + 1]
+        )
+        alone = situation(state.take(slice(k, k + 1)), one_hooks, c)
+        for feature in FEATURE_NAMES:
+            value = FEATURES[feature](both, group, c)
+            assert value.shape == (2, 3), feature
+            np.testing.assert_array_equal(value[k], FEATURES[feature](alone, group, c)[0], err_msg=feature)
