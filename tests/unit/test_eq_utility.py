@@ -139,6 +139,7 @@ CASES = [
     ("target_demand", PRC, ROK, NONE, 0.5),
     ("target_exposure_prc", PRC, ROK, NONE, 0.25),
     ("own_exposure_target", PRC, ROK, NONE, 0.15),
+    ("own_exposure_target", ROK, JPN, NONE, 0.08),  # x_ROK,JPN
     ("target_concession_odds", PRC, ROK, NONE, 0.25 * (1 - 0.45) * (1 - 0.2)),  # = 0.11
     ("target_concession_odds", PRC, JPN, NONE, 0.2 * (1 - 0.55) * (1 - 0.1)),  # = 0.081
     ("target_rift", PRC, ROK, NONE, 1 - 0.3),  # 1 − π_ROK
