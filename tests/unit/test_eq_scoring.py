@@ -264,3 +264,13 @@ def test_scorecard_reports_mean_cohesion_recovery_and_final_strength():
     assert card.cohesion_mean[0] == pytest.approx((50 + 60 + 70) / 3)
     assert card.recovery_time[0, 2] == 1.0 and np.isnan(card.recovery_time[0, 0])
     np.testing.assert_array_equal(card.final_strength, strength)
+
+
+def test_index_mechanisms_component_is_nan_only_in_the_run_where_none_started_active():
+    """§8.3: 'NaN if none did', per run: run 0 started with mechanism 0 active, run 1 with none."""
+    status = np.full((2, 2, N_M), SUSPENDED, dtype=np.int8)
+    status[:, 0, 0] = ACTIVE
+    card = scorecard(
+        tallies(turns=2, n=2, status=status, initial_status=status[0]), hand(**INDEX_WEIGHTS).params
+    )
+    assert card.components["mechanisms"][0] == 1.0 and np.isnan(card.components["mechanisms"][1])
