@@ -662,3 +662,48 @@ def test_hook_means_are_taken_per_run():
     mean = sum(relaxed) / 3
     assert new.threat[0, ROK, PRC] == pytest.approx(relaxed[1] + 0.5 * (mean - relaxed[1]))
     assert new.threat[1, ROK, PRC] == pytest.approx(0.4 + 0.85 * 0.30 * 0.25)  # no alignment in run 1
+
+
+# -- leverage and turn length (on main since these tests were first written) -------------------
+
+
+def test_cost_of_holding_out_scales_with_leverage():
+    """MODEL.md Validation (lever-specific dependence): κ_a += p·x·λ·(1 − h^cs), λ_ROK = 2."""
+    c = hand()
+    exposure = c.world["exposure"].copy()
+    exposure[ROK, PRC] = 0.25
+    hooks = hooks_with(coercion_shield={ROK: 0.2})
+    state = quiet(
+        c, exposure=exposure, pressure=np.array([0.0, 0.4, 0.0, 0.0]), leverage=np.array([1, 2.0, 1, 1])
+    )
+    new, _ = resolve(state, c=c, hooks=hooks)
+    assert new.cost[0, ROK] == pytest.approx(0.4 * 0.25 * 2.0 * (1 - 0.2))  # = 0.16
+
+
+def test_coercion_blends_leverage_toward_one_by_the_added_share():
+    """Beijing's coerce adds pressure at leverage 1: λ' = λ + (1 − λ)·squeeze/(kept + squeeze)."""
+    hooks = hooks_with(coercion_shield={ROK: 0.2})
+    state = quiet(n=2, pressure=np.array([0.0, 0.3, 0.0, 0.0]), leverage=np.array([1, 2.0, 1, 1]))
+    new, _ = resolve(state, hooks=hooks, ROK=["hold", "concede"], PRC="coerce ROK")
+    squeeze = 0.35 * (1 - 0.2)  # = 0.28
+    assert new.leverage[0, ROK] == pytest.approx(2.0 + (1 - 2.0) * squeeze / (0.3 + squeeze))  # = 1.5172
+    kept = 0.3 * (1 - 0.60)  # conceded: = 0.12
+    assert new.leverage[1, ROK] == pytest.approx(2.0 + (1 - 2.0) * squeeze / (kept + squeeze))  # = 1.3
+    held, _ = resolve(state, hooks=hooks)
+    assert held.leverage[0, ROK] == 2.0  # nothing added: unchanged
+
+
+def test_half_month_turn_takes_event_evidence_once_and_moves_as_a_rate():
+    """MODEL.md Turn length through adjudicate: the events' 0.3 bad evidence by the monthly
+    update, then Washington's brokering (per turn, scaled) as a monthly rate over half a month."""
+    from sim.compiled import compile_parameters
+
+    c = compile_parameters(hand().params, 0.5)
+    signals = Signals.zeros(1, 4)
+    signals.add("trust", ROK, JPN, -0.3)
+    new, _ = adjudicate(quiet(c), choices(c, USA="broker"), signals, zero_hooks(), c)
+    gain, loss, broker = c.params.trust.gain, c.params.trust.loss, c.params.trust.broker
+    after_events = 0.5 - loss * 0.5 * (1 - exp(-0.3))
+    u = gain * (1 - exp(-broker / 0.5))  # the turn's evidence as a monthly rate
+    assert new.trust[0, ROK, JPN] == pytest.approx(1 + (after_events - 1) * (1 - u) ** 0.5)
+    assert new.trust[0, JPN, ROK] == pytest.approx(1 + (0.5 - 1) * (1 - u) ** 0.5)

@@ -75,6 +75,7 @@ def world():
         cost=np.array([0.0, 0.7, 0.0, 0.0]),
         cohesion=60.0,
         strength=strength,
+        leverage=np.array([1.0, 1.5, 1.0, 1.0]),
     )
     hooks = hooks_with(
         coordination={ROK: 0.3},
@@ -106,7 +107,7 @@ CASES = [
     ("readiness", ROK, NONE, NONE, 0.4 * 0.3),  # c·h^co
     ("crisis_threat", ROK, NONE, NONE, 0.4 * 0.6),  # c·θ_ROK,PRC
     ("dispute", PRC, NONE, NONE, 0.3),
-    ("coercion_pain", ROK, NONE, NONE, 0.4 * 0.25 * (1 - 0.2)),  # p·x·(1 − h^cs) = 0.08
+    ("coercion_pain", ROK, NONE, NONE, 0.4 * 0.25 * 1.5 * (1 - 0.2)),  # p·x·λ·(1 − h^cs) = 0.12
     ("fatigue", ROK, NONE, NONE, (1 - exp(-0.7)) * (1 - 0.45)),  # (1 − e^−κ)(1 − r) = 0.2769
     ("wedge_pull", ROK, NONE, NONE, 0.5 * (1 - 0.3) * (1 - 0.25)),  # ι(1 − π)(1 − h^ws) = 0.2625
     ("wedge_pull", USA, NONE, NONE, 0.2 * (1 - (0.7 + 0.9) / 2) * (1 - 0.0)),  # π_USA = 0.8: = 0.04
