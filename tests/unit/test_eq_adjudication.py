@@ -707,3 +707,18 @@ def test_half_month_turn_takes_event_evidence_once_and_moves_as_a_rate():
     u = gain * (1 - exp(-broker / 0.5))  # the turn's evidence as a monthly rate
     assert new.trust[0, ROK, JPN] == pytest.approx(1 + (after_events - 1) * (1 - u) ** 0.5)
     assert new.trust[0, JPN, ROK] == pytest.approx(1 + (0.5 - 1) * (1 - u) ** 0.5)
+
+
+def test_half_month_turn_updates_opinion_the_same_way():
+    """As above for opinion: the events' 0.3 bad opinion evidence once, then Tokyo's repair
+    gesture (opinion.repair, scaled to the turn) as a monthly rate over half a month."""
+    from sim.compiled import compile_parameters
+
+    c = compile_parameters(hand().params, 0.5)
+    signals = Signals.zeros(1, 4)
+    signals.add("opinion", ROK, JPN, -0.3)
+    new, _ = adjudicate(quiet(c), choices(c, JPN="repair ROK"), signals, zero_hooks(), c)
+    gain, loss, repair = c.params.opinion.gain, c.params.opinion.loss, c.params.opinion.repair
+    after_events = 0.5 - loss * 0.5 * (1 - exp(-0.3))
+    u = gain * (1 - exp(-repair / 0.5))
+    assert new.opinion[0, ROK, JPN] == pytest.approx(1 + (after_events - 1) * (1 - u) ** 0.5)

@@ -89,3 +89,19 @@ def test_update_view_monthly_is_one_bounded_update_of_everything():
     out = _update_view(np.full((1, 4, 4), 0.5), signals, None, "opinion", 0.06, 0.15, 1.0)
     expected = 0.5 + 0.06 * 0.5 * (1 - exp(-0.4)) - 0.15 * 0.5 * (1 - exp(-0.1))
     assert out[0, 1, 2] == pytest.approx(expected)
+
+
+def test_update_view_separates_event_and_move_evidence_of_both_signs():
+    """Δt = 0.5 with events 0.2 good and 0.3 bad, and moves 0.1 good and 0.05 bad per turn
+    (so 0.2 and 0.1 per month over the half month)."""
+    signals, one_off = Signals.zeros(1, 4), Signals.zeros(1, 4)
+    for s in (signals, one_off):
+        s.opinion_good[0, 1, 2] += 0.2
+        s.opinion_bad[0, 1, 2] += 0.3
+    signals.opinion_good[0, 1, 2] += 0.1
+    signals.opinion_bad[0, 1, 2] += 0.05
+    out = _update_view(np.full((1, 4, 4), 0.5), signals, one_off, "opinion", 0.06, 0.15, 0.5)
+    after_events = 0.5 + 0.06 * 0.5 * (1 - exp(-0.2)) - 0.15 * 0.5 * (1 - exp(-0.3))
+    u, d = 0.06 * (1 - exp(-0.1 / 0.5)), 0.15 * (1 - exp(-0.05 / 0.5))
+    fixed = u / (u + d)
+    assert out[0, 1, 2] == pytest.approx(fixed + (after_events - fixed) * (1 - u - d) ** 0.5)
