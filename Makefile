@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench mutation clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required; set PYTHON=python3.11 (or newer)")'
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_sweep.py
+
+# Mutation testing of the equation modules against tests/unit/ (tests/MUTATION.md); not part of `test`.
+mutation: $(STAMP)
+	$(PY) tests/mutation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
