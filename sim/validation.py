@@ -8,6 +8,7 @@ turns pydantic's error into what is allowed and how to write it instead.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 #: Words YAML 1.1 read as booleans; here they are words, so say so when one lands
@@ -67,6 +68,11 @@ def explain(err: dict[str, Any]) -> str:
         return "unknown key; remove it or check its spelling"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', '')}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than") and (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
+        # .nan fails every comparison, so "must be <= 1.0" would mislead: say what is wrong.
+        return "must be a finite number (not .inf or .nan)"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}
         bound = next(iter(ctx.values()), "")

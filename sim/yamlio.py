@@ -20,6 +20,7 @@ items in one list or mapping, and the number of values once aliases are expanded
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -260,14 +261,28 @@ def read_text(path: str | Path, limit: int | None = None) -> str:
     if p.is_dir():
         raise InputError.one(source, "is a directory, not a YAML file")
     try:
-        size = p.stat().st_size
-        if size > limit:
+        if not stat.S_ISREG(p.stat().st_mode):
+            # A FIFO, a device or a socket: reading it may never end (a FIFO with no
+            # writer, /dev/zero), so refuse it before opening.
+            raise InputError.one(
+                source, "is not a regular file (a pipe, device or socket); give a file saved on disk"
+            )
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)  # bounded even if the size changed since stat
+        if len(data) > limit:
+            size = max(p.stat().st_size, len(data))
             raise InputError.one(
                 source, f"is {size:,} bytes; input files are limited to {limit:,} bytes ({limit // 1024} KiB)"
             )
-        return p.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError.one(source, f"is not UTF-8 text ({exc.reason})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        raise InputError.one(
+            source,
+            f"is not UTF-8 text (byte {bad}: {exc.reason}); save the file as UTF-8",
+            line=line,
+        ) from None
     except OSError as exc:
         raise InputError.one(source, f"cannot be read ({exc.strerror})") from None
 
@@ -309,7 +324,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
         raise InputError.one(source, "is nested too deeply to read") from None
     except yaml.composer.ComposerError as exc:
         if "expected a single document" not in str(exc):
-            raise _as_input_error(exc, source) from None
+            raise _as_input_error(exc, source, text) from None
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError.one(
             source,
@@ -318,7 +333,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
             line=line,
         ) from None
     except yaml.YAMLError as exc:
-        raise _as_input_error(exc, source) from None
+        raise _as_input_error(exc, source, text) from None
     finally:
         if hasattr(loader, "dispose"):
             loader.dispose()
@@ -327,7 +342,20 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
     return data, lines
 
 
-def _as_input_error(exc: yaml.YAMLError, source: str) -> InputError:
+def _as_input_error(exc: yaml.YAMLError, source: str, text: str | None = None) -> InputError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # The reader reports a character YAML forbids (NUL, other control characters)
+        # by position, with a multi-line "in <unicode string>" tail: say it in one line.
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        # The reader's position can be off by its buffering: find the character itself.
+        at = text.find(char) if text is not None else -1
+        line = text.count("\n", 0, at) + 1 if text is not None and at >= 0 else None
+        return InputError.one(
+            source,
+            f"holds the control character U+{ord(char):04X}, which YAML does not allow; "
+            "remove it (only tab, line feed and carriage return may appear)",
+            line=line,
+        )
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     what = getattr(exc, "problem", None) or str(exc)
