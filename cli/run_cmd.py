@@ -85,11 +85,17 @@ def run(
 
 def _warn_versions(result: object, path: str) -> None:
     """Say when the record was made with other versions (results may then differ)."""
+    from sim.api import _read_record
+    from sim.errors import InputError
     from sim.provenance import versions
 
     try:
-        recorded = json.loads(open(path, encoding="utf-8").read()).get("provenance", {}).get("versions", {})
-    except (OSError, ValueError, AttributeError):
+        record = _read_record(path)
+    except InputError:
+        return
+    prov = record.get("provenance", record) if isinstance(record, dict) else None
+    recorded = prov.get("versions") if isinstance(prov, dict) else None
+    if not isinstance(recorded, dict):  # a record without versions: nothing to compare
         return
     now = versions()
     differ = [

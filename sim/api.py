@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -80,43 +81,103 @@ def replay(record: dict[str, Any] | str | Path) -> RunResult:
         InputError: the file is unreadable, is not such a record, or its scenario text
             does not match the recorded SHA-256.
     """
-    import hashlib
-    import json
-
-    from sim.errors import InputError
     from sim.model import TrilateralModel
-    from sim.provenance import SCENARIO_FILE
     from sim.scenario import parse_scenario
-    from sim.yamlio import read_text
 
     source = "record"
     if not isinstance(record, dict):
         source = str(record)
-        try:
-            record = json.loads(read_text(record))
-        except ValueError as exc:
-            raise InputError.one(source, f"is not JSON ({exc})") from None
-    prov = record.get("provenance", record) if isinstance(record, dict) else None
-    try:
-        sc = prov["scenario"]
-        text = sc["text"] if "text" in sc else read_text(sc["path"])
-        seeds = [int(s) for s in prov["seeds"]]
-        given = [
-            (parse_path(o["path"]), o["value"], o["source"], None)
-            for o in prov["overrides"]
-            if o["source"] != SCENARIO_FILE
-        ]
-        sha = sc["sha256"]
-    except (KeyError, TypeError, ValueError):
-        raise InputError.one(
-            source, "is not a run record: expected a provenance with scenario, overrides and seeds"
-        ) from None
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
-        raise InputError.one(
-            source, f"its scenario text does not match the recorded sha256 {sha[:12]}", path="scenario"
-        )
-    loaded = parse_scenario(text, sc["path"], path=sc["path"])
+        record = _read_record(record)
+    text, path, seeds, given = _record_parts(record, source)
+    loaded = parse_scenario(text, path, path=path)
     model = TrilateralModel(loaded, seeds=seeds, overrides=given, collect=False)
     while model.running:
         model.step()
     return RunResult(model)
+
+
+#: Largest run record `replay` reads: a 60-turn run with full detail is well under
+#: 1 MB; a record holds JSON only, which has no aliases to expand.
+RECORD_BYTES = 32 * 1024 * 1024
+#: Most seeds a replayed record may ask for (as `run_ensemble` on the command line).
+RECORD_SEEDS = 100_000
+
+
+def _read_record(path: str | Path) -> Any:
+    """Read a record file as JSON, every failure an `InputError`."""
+    import json
+
+    from sim.errors import InputError
+    from sim.yamlio import read_text
+
+    try:
+        return json.loads(read_text(path, limit=RECORD_BYTES))
+    except RecursionError:
+        raise InputError.one(str(path), "is JSON nested too deeply to be a run record") from None
+    except ValueError as exc:
+        raise InputError.one(str(path), f"is not JSON ({exc})") from None
+
+
+def _record_parts(
+    record: Any, source: str
+) -> tuple[str, str, list[int], list[tuple[tuple[str, ...], Any, str, None]]]:
+    """Check a record's provenance field by field: scenario text, path, seeds, overrides.
+
+    Raises:
+        InputError: naming the first field that is missing or of the wrong type.
+    """
+    import hashlib
+
+    from sim.errors import InputError
+    from sim.provenance import SCENARIO_FILE
+    from sim.yamlio import read_text
+
+    def bad(field: str, what: str, value: Any = None) -> InputError:
+        shown = value if value is None or len(repr(value)) <= 60 else f"{repr(value)[:57]}..."
+        return InputError.one(
+            source,
+            f"{what} (a record is the JSON that `run --json` writes)",
+            path=f"provenance.{field}",
+            value=shown,
+        )
+
+    prov = record.get("provenance", record) if isinstance(record, dict) else None
+    if not isinstance(prov, dict) or not {"scenario", "seeds", "overrides"} <= prov.keys():
+        raise InputError.one(
+            source, "is not a run record: expected a provenance with scenario, overrides and seeds"
+        )
+    sc = prov.get("scenario")
+    if not isinstance(sc, dict):
+        raise bad("scenario", "must be a mapping with path, sha256 and text")
+    path = sc.get("path")
+    if not isinstance(path, str) or not path:
+        raise bad("scenario.path", "must be the scenario file's path (text)", path)
+    sha = sc.get("sha256")
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise bad("scenario.sha256", "must be 64 hexadecimal digits", sha)
+    text = sc["text"] if "text" in sc else read_text(path)
+    if not isinstance(text, str):
+        raise bad("scenario.text", "must be the scenario file's text", text)
+    seeds = prov.get("seeds")
+    if not isinstance(seeds, list) or not 1 <= len(seeds) <= RECORD_SEEDS:
+        raise bad("seeds", f"must be a list of 1 to {RECORD_SEEDS:,} seeds", seeds)
+    for seed in seeds:
+        # bool is an int in Python, and 1.5 or "12" would silently become other seeds.
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+            raise bad("seeds", "each seed must be a whole number from 0 to 2**63 - 1", seed)
+    overrides = prov.get("overrides")
+    if not isinstance(overrides, list):
+        raise bad("overrides", "must be a list of {path, value, source}", overrides)
+    given = []
+    for o in overrides:
+        if not (isinstance(o, dict) and isinstance(o.get("path"), str) and isinstance(o.get("source"), str)):
+            raise bad("overrides", "each must be {path: text, value: ..., source: text}", o)
+        if "value" not in o:
+            raise bad("overrides", "each must have a value", o)
+        if o["source"] != SCENARIO_FILE:
+            given.append((parse_path(o["path"]), o["value"], o["source"], None))
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha:
+        raise InputError.one(
+            source, f"its scenario text does not match the recorded sha256 {sha[:12]}", path="scenario"
+        )
+    return text, path, seeds, given

@@ -55,9 +55,15 @@ def check_out_dir(spec: SweepSpec, out: Path) -> dict[str, Any] | None:
     manifest = out / "manifest.json"
     if manifest.exists():
         try:
-            old = json.loads(manifest.read_text())
+            # A pipe or device named manifest.json would block the read: treat it as corrupt.
+            old = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
         except (OSError, ValueError):
-            raise InputError.one(str(manifest), "is unreadable or corrupt; move the folder aside") from None
+            old = None
+        if not isinstance(old, dict):
+            raise InputError.one(
+                str(manifest),
+                "is unreadable or corrupt (a sweep's manifest is a JSON object); move the folder aside",
+            )
         if old.get("key") != spec.key():
             if old.get("status") in STOPPED and not _holds_work(out):
                 return None  # a sweep that stopped before finishing any chunk: nothing to keep

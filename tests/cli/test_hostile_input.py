@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import sys
 
@@ -65,3 +67,91 @@ def test_nan_and_inf_magnitudes_say_finite_not_a_bound(tmp_path, value):
     assert "events[0].magnitude" in result.stderr
     assert "must be a finite number (not .inf or .nan)" in result.stderr
     assert "must be <=" not in result.stderr and "must be >=" not in result.stderr
+
+
+# --- run --from-record with tampered records -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def record_doc() -> dict:
+    result = invoke("run", SMALL, "--seed", "2", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _tamper(doc: dict, dotted: str, value) -> dict:
+    doc = copy.deepcopy(doc)
+    *parents, last = dotted.split(".")
+    node = doc
+    for key in parents:
+        node = node[key]
+    node[last] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("provenance.scenario.text", 5, "provenance.scenario.text: got 5; must be the scenario file's text"),
+        ("provenance.scenario.path", 5, "provenance.scenario.path: got 5"),
+        ("provenance.scenario.sha256", 5, "provenance.scenario.sha256: got 5; must be 64 hexadecimal"),
+        ("provenance.seeds", [], "provenance.seeds: got []; must be a list of 1 to"),
+        ("provenance.seeds", [-1], "provenance.seeds: got -1; each seed must be a whole number"),
+        ("provenance.seeds", [10**30], "each seed must be a whole number from 0 to 2**63 - 1"),
+        ("provenance.seeds", [1.5], "provenance.seeds: got 1.5"),  # was silently seed 1
+        ("provenance.seeds", [True], "provenance.seeds: got True"),  # was silently seed 1
+        ("provenance.seeds", "12", "provenance.seeds: got '12'"),  # was silently seeds 1 and 2
+        ("provenance.overrides", [{"path": 5, "value": 1, "source": "--set"}], "provenance.overrides: got"),
+        ("provenance.overrides", {"a": 1}, "must be a list of {path, value, source}"),
+    ],
+)
+def test_a_tampered_record_names_the_field(tmp_path, record_doc, field, value, words):
+    bad = tmp_path / "record.json"
+    bad.write_text(json.dumps(_tamper(record_doc, field, value)))
+    result = invoke("run", "--from-record", bad)
+    assert result.exit_code == 2, result.output
+    assert f"{bad}: provenance." in result.stderr and words in result.stderr
+    no_traceback(result)
+
+
+@pytest.mark.parametrize("versions", [["numpy"], "numpy 2"])
+def test_a_record_with_malformed_versions_still_replays(tmp_path, record_doc, versions):
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps(_tamper(record_doc, "provenance.versions", versions)))
+    result = invoke("run", "--from-record", record, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["turns"] == record_doc["turns"]
+
+
+def test_a_deeply_nested_record_exits_2(tmp_path):
+    bad = tmp_path / "deep.json"
+    bad.write_text("[" * 100_000 + "]" * 100_000)
+    result = invoke("run", "--from-record", bad)
+    assert result.exit_code == 2
+    assert "nested too deeply" in result.stderr
+    no_traceback(result)
+
+
+def test_a_record_larger_than_a_scenario_file_still_replays(tmp_path, record_doc):
+    # A 60-turn run writes a record of about 400 kB, past the 256 KiB bound on scenario
+    # files: the project's own records must replay.
+    record = tmp_path / "long.json"
+    record.write_text(json.dumps(record_doc, indent=2) + " " * 400_000)
+    result = invoke("run", "--from-record", record, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["final"] == record_doc["final"]
+
+
+# --- sweep --out in a dirty folder ------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["[]", '"complete"', "null"])
+def test_a_manifest_that_is_not_an_object_exits_2(tmp_path, content):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(content)
+    result = invoke("sweep", SMALL, "--runs", "2", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{out / 'manifest.json'}: is unreadable or corrupt" in result.stderr
+    assert (out / "manifest.json").read_text() == content  # nothing overwritten
+    no_traceback(result)
