@@ -17,7 +17,47 @@ from sim.scenario import load_scenario as _load
 
 def _overrides(settings: dict[str, object] | None) -> list[Override]:
     """``{"trust.loss": 0.4}`` as overrides (values given as Python objects)."""
+    from sim.errors import InputError
+
+    if settings is not None and not isinstance(settings, dict):
+        raise InputError.one(
+            "settings", 'must be a dict of dotted paths to values, e.g. {"trust.loss": 0.4}', value=settings
+        )
+    for path in settings or {}:
+        if not isinstance(path, str):
+            raise InputError.one(
+                "settings", 'each key must be a dotted path such as "trust.loss"', value=path
+            )
     return [(parse_path(path), value, "settings", None) for path, value in (settings or {}).items()]
+
+
+def _check_scenario(scenario: object) -> None:
+    """Refuse what is neither a loaded scenario, a path nor a name (a clear error, not os's)."""
+    from sim.errors import InputError
+
+    if not isinstance(scenario, str | Path | LoadedScenario):
+        raise InputError.one(
+            "scenario",
+            "must be a file path, a bundled name such as 'taiwan_strait', or a loaded scenario",
+            value=type(scenario).__name__,
+        )
+
+
+def _check_seeds(seeds: object) -> list[int]:
+    """Seeds as a list of whole numbers in [0, 2**63): 1.5, True or "12" are not seeds."""
+    from sim.errors import InputError
+
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence | np.ndarray):
+        raise InputError.one("seeds", "must be a list of whole numbers, e.g. [0, 1, 2]", value=seeds)
+    if len(seeds) == 0:
+        raise InputError.one("seeds", "must hold at least one seed", value=list(seeds))
+    out = []
+    for seed in seeds:
+        ok = isinstance(seed, int | np.integer) and not isinstance(seed, bool | np.bool_)
+        if not ok or not 0 <= int(seed) < 2**63:
+            raise InputError.one("seeds", "each seed must be a whole number from 0 to 2**63 - 1", value=seed)
+        out.append(int(seed))
+    return out
 
 
 def load_scenario(path: str | Path, settings: dict[str, object] | None = None) -> LoadedScenario:
@@ -30,6 +70,7 @@ def load_scenario(path: str | Path, settings: dict[str, object] | None = None) -
     Returns:
         The scenario with its effective parameters.
     """
+    _check_scenario(path)
     return _load(path, _overrides(settings))
 
 
@@ -52,6 +93,8 @@ def run_ensemble(
     """
     from sim.model import TrilateralModel
 
+    _check_scenario(scenario)
+    seeds = _check_seeds(seeds)
     model = TrilateralModel(
         scenario, seeds=seeds, overrides=_overrides(settings), keep_history=keep_history, collect=False
     )
@@ -85,6 +128,14 @@ def replay(record: dict[str, Any] | str | Path) -> RunResult:
     from sim.scenario import parse_scenario
 
     source = "record"
+    if not isinstance(record, dict | str | Path):
+        from sim.errors import InputError
+
+        raise InputError.one(
+            "record",
+            "must be a run's JSON document (a dict) or the path of its file",
+            value=type(record).__name__,
+        )
     if not isinstance(record, dict):
         source = str(record)
         record = _read_record(record)

@@ -155,3 +155,40 @@ def test_a_manifest_that_is_not_an_object_exits_2(tmp_path, content):
     assert f"{out / 'manifest.json'}: is unreadable or corrupt" in result.stderr
     assert (out / "manifest.json").read_text() == content  # nothing overwritten
     no_traceback(result)
+
+
+# --- the Python API with wrong types ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda sim: sim.run(None), "scenario: got 'NoneType'; must be a file path"),
+        (lambda sim: sim.load_scenario(5), "scenario: got 'int'; must be a file path"),
+        (lambda sim: sim.run(SMALL, seed=-1), "seeds: got -1; each seed must be a whole number"),
+        (lambda sim: sim.run(SMALL, seed=1.5), "seeds: got 1.5"),  # was silently seed 1
+        (lambda sim: sim.run(SMALL, seed=True), "seeds: got True"),  # was silently seed 1
+        (lambda sim: sim.run_ensemble(SMALL, "12"), "seeds: got '12'; must be a list"),  # was seeds 1, 2
+        (lambda sim: sim.run_ensemble(SMALL, []), "seeds: got []; must hold at least one seed"),
+        (lambda sim: sim.run(SMALL, settings=[1]), "settings: got [1]; must be a dict"),
+        (lambda sim: sim.run(SMALL, settings={5: 1}), "settings: got 5; each key must be a dotted path"),
+        (lambda sim: sim.replay(5), "record: got 'int'; must be a run's JSON document"),
+    ],
+)
+def test_the_python_api_refuses_wrong_types_with_an_input_error(call, words):
+    import sim
+    from sim.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        call(sim)
+    assert words in str(caught.value)
+
+
+def test_the_python_api_takes_numpy_and_range_seeds():
+    import numpy as np
+
+    import sim
+
+    a = sim.run_ensemble(SMALL, np.arange(2)).runs_table()
+    b = sim.run_ensemble(SMALL, range(2)).runs_table()
+    assert a.equals(b) and len(a) == 2
