@@ -33,8 +33,8 @@ class Range(BaseModel):
     """A numeric range: a grid takes ``steps`` evenly spaced values, samplers draw in it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    lo: float
-    hi: float
+    lo: Annotated[float, Field(allow_inf_nan=False)]
+    hi: Annotated[float, Field(allow_inf_nan=False)]
     steps: Annotated[int, Field(ge=1, le=10_000)] = 5
 
     @model_validator(mode="after")
