@@ -70,7 +70,7 @@ class Loop:
 
     def error(self, message: str) -> None:
         """Say what was wrong with what was typed; nothing was recorded."""
-        self.console.print(Text("✗ " + message, style="red"), soft_wrap=True)
+        self.console.print(Text("✗ " + message, style="red"))  # wrapped at words, not mid-word
 
     def done(self, message: str) -> None:
         """Confirm a recorded action."""
@@ -85,8 +85,9 @@ class Loop:
             self.console.print(Text("note: " + note, style="yellow"))
         sc = st.model.script
         self.console.rule(f"[bold]{sc.title}[/]")
+        where = f"all {sc.turns} turns played" if st.finished else f"turn {st.open_turn} of {sc.turns}"
         self.console.print(
-            f"Session {self.name}: seed {st.seed}, turn {st.open_turn} of {sc.turns}; "
+            f"Session {self.name}: seed {st.seed}, {where}; "
             f"human teams: {', '.join(st.humans()) or 'none'}. Type help for commands.",
             highlight=False,
         )
@@ -292,27 +293,49 @@ class Loop:
         if len(args) != 1 or args[0].upper() not in ACTORS:
             raise ValueError(f"write: decide TEAM, one of {', '.join(self.s.state.humans())}")
         code = args[0].upper()
+        self._playing()
         if self.s.state.seats[code] != "human":
             raise ValueError(f"{code} is played by the AI; seat {code} human first")
         self.team_prompt(code, show=True)
 
     def inject(self) -> None:
         """Ask for an event's fields and add it to the open turn."""
+        self._playing()
         self.console.print(f"Event kinds: {', '.join(EVENT_KINDS)}", highlight=False)
+        # Each answer is checked as it is typed: a mistake stops here, before the next question.
         kind = self.ask("inject kind: ")
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"no event kind {kind!r}; the kinds are listed above")
         source = self.ask("source actor [PRC]: ").upper() or "PRC"
+        if source not in ACTORS:
+            raise ValueError(f"no actor {source!r}; the actors are {', '.join(ACTORS)}")
         targets = [t.strip().upper() for t in self.ask("targets (e.g. ROK,JPN): ").split(",") if t.strip()]
+        bad = [t for t in targets if t not in ACTORS]
+        if bad or not targets:
+            raise ValueError(
+                f"targets are one or more of {', '.join(ACTORS)}, comma-separated; got {bad or 'none'}"
+            )
         raw = self.ask("magnitude (0 to 1): ")
-        headline = self.ask("headline: ")
         try:
             magnitude = float(raw)
         except ValueError:
             raise ValueError(f"magnitude must be a number from 0 to 1; got {raw!r}") from None
+        if not 0.0 <= magnitude <= 1.0:  # also refuses nan
+            raise ValueError(f"magnitude must be a number from 0 to 1; got {raw!r}")
+        headline = self.ask("headline: ")
         rec = self.s.inject(
             {"kind": kind, "source": source, "targets": targets, "magnitude": magnitude, "headline": headline}
         )
         self.done(f"inject for turn {rec['turn']}: {headline}")
         self.shown_turn = -1
+
+    def _playing(self) -> None:
+        """Refuse, before asking anything, what only an exercise in progress can take."""
+        st = self.s.state
+        if st.finished:
+            raise ValueError(
+                f"the exercise is over (all {st.model.script.turns} turns played); undo to go back"
+            )
 
     def override(self, args: list[str]) -> None:
         """Ask for a ruling and its reason and apply it to the last turn."""

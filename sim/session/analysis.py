@@ -26,8 +26,12 @@ def run_seeds(seed: int, runs: int) -> np.ndarray:
     """Seeds of the AI-played runs a session is compared with: ``seed + 1 … seed + runs``.
 
     Never the session's own seed, so no comparison run replays the session's draws.
+    Counted modulo 2**63, so a seed near the top of the range wraps round to 0 rather
+    than overflowing (seeds are non-negative 63-bit integers everywhere).
     """
-    return np.arange(1, runs + 1, dtype=np.int64) + int(seed)
+    top = 2**63
+    first = (int(seed) + 1) % top
+    return ((np.arange(runs, dtype=np.uint64) + np.uint64(first)) % np.uint64(top)).astype(np.int64)
 
 
 def mean_interval(values: np.ndarray) -> tuple[float, float, float]:

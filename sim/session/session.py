@@ -153,7 +153,20 @@ class Session:
 
     # -- actions: each is on disk when it returns ----------------------------------------------
     def _commit(self, record: Record) -> Record:
-        return self.log.append(record)
+        """Append the record the live state just made; if it never reached the log, undo it.
+
+        The state changes before its record is written; when the write fails (a full
+        disk, a read-only folder, a value JSON cannot hold), the state is rebuilt from
+        the records that are on disk, so the live state never runs ahead of the log.
+        """
+        try:
+            return self.log.append(record)
+        except BaseException:
+            if "seq" not in record:  # not written (a numbered record is on disk)
+                from sim.session.state import replay
+
+                self.state = replay(self.state.records[:-1], str(self.folder / LOG_NAME))
+            raise
 
     def decide(
         self, actor: str, option: str, rationale: str, source: str = "prompt", sha256: str = ""

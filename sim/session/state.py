@@ -21,7 +21,7 @@ from sim.model import Snapshot, TrilateralModel
 from sim.params import Override, parse_set_flag
 from sim.rulings import Value, check_value
 from sim.scenario import Event, LoadedScenario, parse_scenario
-from sim.session.log import Record, engine_version, now
+from sim.session.log import Record, engine_version, header_problem, now
 
 HUMAN, AI = "human", "ai"
 #: Record types and what each means, for `session show` and the report.
@@ -398,7 +398,27 @@ def replay(records: list[Record], source: str = "session.jsonl") -> SessionState
     Raises:
         ReplayError: a record does not replay to the state it logged.
     """
-    state = SessionState(records[0])
+    problem = header_problem(records[0])
+    if problem is not None:
+        field, value, message = problem
+        raise ReplayError.one(
+            source,
+            f"{message}. The header was edited or damaged after the session was created; restore "
+            "the file from a backup, or start a new session",
+            line=1,
+            path=field,
+            value=value,
+        )
+    try:
+        state = SessionState(records[0])
+    except InputError as exc:  # the header's own scenario text or settings no longer load
+        first = exc.problems[0] if exc.problems else None
+        raise ReplayError.one(
+            source,
+            f"the scenario or settings in the header do not load ({first}); restore the file "
+            "from a backup, or start a new session",
+            line=1,
+        ) from None
     for number, record in enumerate(records[1:], start=2):
         state.apply(record, number, source)
     return state
