@@ -58,6 +58,8 @@ class Loop:
         self.refused: dict[Path, str] = {}
         #: (turn, team) whose menu has been shown (shown again on `decide` or `status`).
         self.menus: set[tuple[int, str]] = set()
+        #: Files in a turn's decision folder that are not read, already mentioned.
+        self.noted: set[Path] = set()
 
     # -- input --------------------------------------------------------------------------------
     def ask(self, prompt: str) -> str:
@@ -185,7 +187,9 @@ class Loop:
                 continue
             sha = file_sha256(path)
             draft = st.drafts.get(code)
-            if (draft is not None and draft.sha256 == sha) or self.refused.get(path) == sha:
+            # A file is taken once per version: a decision typed at the prompt after it
+            # stands until the team changes the file (or the turn is undone).
+            if sha in self.taken(code) or self.refused.get(path) == sha:
                 continue
             rel = str(path.relative_to(self.s.folder))
             try:
@@ -199,6 +203,42 @@ class Loop:
                 continue
             self.s.decide(code, label, rationale, source=rel, sha256=sha)
             self.done(f"{code} decided from {rel}: {label}")
+        self.note_strays()
+
+    def note_strays(self) -> None:
+        """Say once about each file in the turn's folder that is not read (a team's typo)."""
+        st = self.s.state
+        folder = decision_path(self.s.folder, st.open_turn, "TEAM").parent
+        if not folder.is_dir():
+            return
+        expected = {f"{c}.yaml" for c in st.humans()}
+        for path in sorted(folder.iterdir()):
+            if path.name in expected or path.name.startswith(".") or path in self.noted:
+                continue
+            self.noted.add(path)
+            code = path.name.removesuffix(".yaml")
+            if code in ACTORS and st.seats[code] == "ai":
+                why = f"{CAPITAL[code]} is played by the AI (seat {code} human hands it to a team)"
+            else:
+                why = f"decision files are named exactly {', '.join(sorted(expected)) or 'TEAM.yaml'}"
+            rel = path.relative_to(self.s.folder)
+            self.console.print(Text(f"note: {rel} is not read: {why}", style="yellow"))
+
+    def taken(self, code: str) -> set[str]:
+        """Hashes of the team's decision files already taken for the open turn.
+
+        Read from the log, so a resumed session knows them too; an undo, or the seat
+        passing to the AI and back, lets the file be taken again.
+        """
+        st = self.s.state
+        out: set[str] = set()
+        for r in st.records:
+            if r["type"] == "undo" or (r["type"] == "seat" and r.get("actor") == code):
+                out.clear()
+            elif r["type"] == "decision" and r.get("actor") == code and r.get("turn") == st.open_turn:
+                out.add(r.get("sha256") or "")
+        out.discard("")
+        return out
 
     def menu_table(self, code: str) -> list[str]:
         """Show a team's open options, numbered; return them in that order."""

@@ -368,3 +368,36 @@ def test_errors_at_the_prompt_wrap_between_words(made):
     assert all(len(x) <= 80 for x in block.splitlines())
     # joining the lines with spaces gives the message back: no word was split
     assert " ".join(block.split()) == f"✗ {err.value}; or type help for the commands"
+
+
+# -- decision files and the prompt --------------------------------------------------------------
+
+
+def test_a_decision_typed_after_a_file_is_not_replaced_by_the_same_file(made):
+    # Before the fix the unchanged file was taken again at the next prompt, silently
+    # replacing what the facilitator had just typed for the team.
+    folder = made / "ex" / "decisions" / "turn-01"
+    folder.mkdir(parents=True)
+    (folder / "ROK.yaml").write_text("action: repair JPN\nrationale: from the team room\n")
+    r = cli(made, "play", "ex", input="decide ROK\nhold\ntyped at the table\nstatus\nquit\n")
+    assert r.exit_code == 0, r.output
+    assert flat(r).count("ROK decided from decisions/turn-01/ROK.yaml") == 1
+    assert load_state(made / "ex").drafts["ROK"].option == "hold"
+    r = cli(made, "play", "ex", input="quit\n")  # a resumed session knows the file was taken
+    assert "ROK decided from" not in flat(r) and load_state(made / "ex").drafts["ROK"].option == "hold"
+    (folder / "ROK.yaml").write_text("action: hedge\nrationale: the team changed its mind\n")
+    r = cli(made, "play", "ex", input="quit\n")  # a new version of the file is taken
+    assert "ROK decided from decisions/turn-01/ROK.yaml: hedge" in flat(r)
+
+
+def test_files_that_are_not_read_are_named_once(made):
+    folder = made / "ex" / "decisions" / "turn-01"
+    folder.mkdir(parents=True)
+    (folder / "PRC.yaml").write_text("action: hold\nrationale: x\n")
+    (folder / "rok.yaml").write_text("action: hold\nrationale: x\n")
+    r = cli(made, "play", "ex", input="\n\nquit\n")
+    out = flat(r)
+    assert out.count("note: decisions/turn-01/PRC.yaml is not read: Beijing is played by the AI") == 1
+    assert out.count("note: decisions/turn-01/rok.yaml is not read: decision files are named exactly") == 1
+    assert "JPN.yaml, ROK.yaml" in out
+    assert "decision" not in kinds(made)
