@@ -140,6 +140,16 @@ class Session:
             raise
         return cls(folder, lock, SessionLog(folder / LOG_NAME, len(records)), state)
 
+    def reload(self) -> None:
+        """Rebuild the live state from the log on disk.
+
+        For after an interruption (Ctrl-C) that may have stopped the state half-way
+        through a change: the log holds only whole actions, so its replay is sound.
+        """
+        from sim.session.state import replay
+
+        self.state = replay(read_log(self.folder / LOG_NAME), str(self.folder / LOG_NAME))
+
     def __enter__(self) -> Session:
         return self
 

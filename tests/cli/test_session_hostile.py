@@ -401,3 +401,23 @@ def test_files_that_are_not_read_are_named_once(made):
     assert out.count("note: decisions/turn-01/rok.yaml is not read: decision files are named exactly") == 1
     assert "JPN.yaml, ROK.yaml" in out
     assert "decision" not in kinds(made)
+
+
+def test_ctrl_c_in_the_middle_of_an_adjudication_leaves_a_log_that_replays(made, monkeypatch):
+    # The model counts the turn before it adjudicates; a Ctrl-C in between used to log
+    # the quit under the half-played turn's number, which replay then refused.
+    import sim.model
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim.model, "adjudicate", interrupted)
+    r = cli(made, "play", "ex", input=ONE_TURN)
+    no_crash(r)
+    assert r.exit_code == 0 and "Resume with" in flat(r)
+    monkeypatch.undo()
+    state = load_state(made / "ex")  # replays
+    assert state.model.turn == 0 and sorted(state.drafts) == ["JPN", "ROK"]
+    assert kinds(made)[-1] == "quit"
+    r = cli(made, "play", "ex", input="\nquit\n")  # and play goes on from the drafts
+    assert r.exit_code == 0 and load_state(made / "ex").model.turn == 1
