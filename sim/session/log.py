@@ -211,14 +211,42 @@ class SessionLog:
 
     @classmethod
     def create(cls, path: Path, header: Record) -> SessionLog:
-        """Start a new log with its header (refused if the file exists)."""
+        """Start a new log with its header (refused if the file exists).
+
+        The header is written and synced in a temporary file that is then linked to
+        ``path``, so the log appears whole or not at all: a process killed during
+        `session new` never leaves an empty log that blocks the name.
+
+        Raises:
+            FileExistsError: a log is already there.
+        """
+        import tempfile
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        os.close(fd)
-        log = cls(path, 0)
-        log.append(header)
+        fd, tmp = tempfile.mkstemp(prefix=".session.", suffix=".tmp", dir=path.parent)
+        try:
+            os.fchmod(fd, 0o644)
+            staged = cls.__new__(cls)
+            staged.path, staged.next_seq, staged._fd = Path(tmp), 0, fd
+            staged.append(header)  # numbered 0 and synced
+            try:
+                os.link(tmp, path)  # atomic, and refused if a log exists
+                linked = True
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: create, then append
+                linked = False
+        finally:
+            os.close(fd)
+            os.unlink(tmp)
+        if not linked:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            log = cls(path, 0)
+            log.append(header)
+            _fsync_dir(path.parent)
+            return log
         _fsync_dir(path.parent)  # the new file's name is durable too
-        return log
+        return cls(path, 1)
 
     def append(self, record: Record) -> Record:
         """Write one record durably and return it, numbered.

@@ -114,9 +114,13 @@ class Session:
             )
         folder.mkdir(parents=True, exist_ok=True)
         lock = SessionLock(folder)
-        header = new_header(folder.name, loaded, str(scenario), humans, seed, settings, extra)
-        state = SessionState(header)
-        log = SessionLog.create(folder / LOG_NAME, header)
+        try:
+            header = new_header(folder.name, loaded, str(scenario), humans, seed, settings, extra)
+            state = SessionState(header)
+            log = SessionLog.create(folder / LOG_NAME, header)
+        except BaseException:
+            lock.release()  # a failed create leaves the folder free, for a second try
+            raise
         return cls(folder, lock, log, state)
 
     @classmethod

@@ -421,3 +421,26 @@ def test_ctrl_c_in_the_middle_of_an_adjudication_leaves_a_log_that_replays(made,
     assert kinds(made)[-1] == "quit"
     r = cli(made, "play", "ex", input="\nquit\n")  # and play goes on from the drafts
     assert r.exit_code == 0 and load_state(made / "ex").model.turn == 1
+
+
+def test_new_that_fails_half_way_leaves_no_log_and_can_be_run_again(tmp_path, monkeypatch):
+    # The log used to be created empty and then given its header: a `new` stopped in
+    # between left an empty log that refused both `new` (the name is taken) and `play`.
+    real = os.fsync
+
+    def failing_fsync(fd):  # the log's first sync fails; the lock's goes through
+        if "session.lock" in os.readlink(f"/proc/self/fd/{fd}"):
+            return real(fd)
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(session_log.os, "fsync", failing_fsync)
+    args = ["new", str(SMALL), "--name", "ex", "--human", "ROK"]
+    r = cli(tmp_path, *args)
+    no_crash(r)
+    assert r.exit_code == 2 and "Input/output error" in flat(r)
+    assert not (tmp_path / "ex" / "session.jsonl").exists()
+    assert not [p for p in (tmp_path / "ex").iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    r = cli(tmp_path, *args)
+    assert r.exit_code == 0, r.output
+    assert kinds(tmp_path) == ["header"]
