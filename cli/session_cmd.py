@@ -256,7 +256,7 @@ def report(
             for stem, png in data.charts.items():
                 atomic_write_bytes(target.parent / f"{target.stem}-{stem}.png", png)
             atomic_write_text(target, to_markdown(data, image_prefix=f"{target.stem}-"))
-    console.print(f"Wrote {target}", highlight=False)
+    console.print(f"Wrote {target}", highlight=False, markup=False)
 
 
 @app.command()
@@ -337,6 +337,7 @@ def show(
         state = _state(name, parent)
     from sim.session.lock import lock_state
     from sim.session.report import describe_record
+    from sim.session.state import one_line
 
     folder = _folder(name, parent)
     h = state.header
@@ -362,9 +363,14 @@ def show(
         console.print(
             "drafts: " + "; ".join(f"{a}: {d.option}" for a, d in state.drafts.items()), highlight=False
         )
-    console.print(f"lock: {lock_state(folder)}", highlight=False)
+    console.print(f"lock: {lock_state(folder)}", highlight=False, markup=False)
     console.print(
         f"records: {len(state.records)}; the last {min(last, len(state.records))}:", highlight=False
     )
     for r in state.records[-last:] if last else []:
-        console.print(f"  #{r['seq']} turn {r.get('turn', 0)}: {describe_record(r)}", highlight=False)
+        # markup=False: rationales and headlines are people's text ("[/red]" is not a style)
+        console.print(
+            f"  #{r['seq']} turn {r.get('turn', 0)}: {one_line(describe_record(r))}",
+            highlight=False,
+            markup=False,
+        )

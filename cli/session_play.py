@@ -366,7 +366,7 @@ class Loop:
         rec = self.s.inject(
             {"kind": kind, "source": source, "targets": targets, "magnitude": magnitude, "headline": headline}
         )
-        self.done(f"inject for turn {rec['turn']}: {headline}")
+        self.done(f"inject for turn {rec['turn']}: {rec['event']['headline']}")
         self.shown_turn = -1
 
     def _playing(self) -> None:
@@ -411,7 +411,9 @@ class Loop:
         if ai:
             self.console.print(f"The AI decided: {'; '.join(ai)}.", highlight=False)
         self.console.print(
-            Panel("\n".join(headline(st)), title=f"Turn {st.model.turn}: what changed", title_align="left")
+            Panel(  # as text, not markup: injects' headlines are typed by people
+                Text("\n".join(headline(st))), title=f"Turn {st.model.turn}: what changed", title_align="left"
+            )
         )
         render_turn(self.console, st.model, len(st.model.history) - 1)
         self.console.print(

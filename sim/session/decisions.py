@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 
 from sim.errors import MISSING, InputError, Problem
-from sim.session.state import SessionState
+from sim.session.state import SessionState, one_line
 from sim.yamlio import LIMITS, line_of, parse_yaml, read_text
 
 FIELDS = ("action", "rationale")
@@ -103,4 +103,4 @@ def read_decision(path: Path, source: str, state: SessionState, actor: str) -> t
         problem("rationale", rationale, "must be one line of text, at most 300 characters")
     if problems:
         raise InputError(problems)
-    return label, " ".join(str(rationale).split())
+    return label, one_line(rationale)

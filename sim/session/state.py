@@ -10,6 +10,7 @@ same state is refused rather than silently continued.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,17 @@ class Draft:
     rationale: str
     source: str
     sha256: str = ""
+
+
+#: Control characters (C0, DEL, C1) and the bidirectional overrides: typed or submitted
+#: text that would otherwise move the cursor, clear a projected screen or reverse
+#: what follows when a rationale or headline is printed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: object) -> str:
+    """A team's or facilitator's text as one clean line: no control characters, spaces collapsed."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())
 
 
 def settings_overrides(settings: list[str]) -> list[Override]:
@@ -163,7 +175,7 @@ class SessionState:
         if self.seats[actor] != HUMAN:
             raise ValueError(f"{actor} is played by the AI; take its seat back first (seat {actor} human)")
         label = self.check_option(actor, option)
-        rationale = " ".join(str(rationale).split())
+        rationale = one_line(rationale)
         if len(rationale) > 300:
             raise ValueError(
                 f"a rationale is one line of at most 300 characters; this one has {len(rationale)}"
@@ -209,6 +221,10 @@ class SessionState:
         from pydantic import ValidationError
 
         k = 1 + sum(1 for r in self.records if r["type"] == "inject")
+        fields = {
+            k: one_line(v) if k in ("headline", "briefing") and isinstance(v, str) else v
+            for k, v in fields.items()
+        }
         data = {"briefing": fields.get("headline", ""), **fields, "id": f"inject-{k}", "turn": self.open_turn}
         for key in ("when", "chance", "repeat", "until"):
             data.pop(key, None)

@@ -444,3 +444,26 @@ def test_new_that_fails_half_way_leaves_no_log_and_can_be_run_again(tmp_path, mo
     r = cli(tmp_path, *args)
     assert r.exit_code == 0, r.output
     assert kinds(tmp_path) == ["header"]
+
+
+# -- people's text on a projected screen ----------------------------------------------------------
+
+
+def test_rationales_and_headlines_are_text_not_markup_or_terminal_codes(made):
+    # "[/red]" in a rationale crashed `session show` (rich read it as a closing tag), and an
+    # escape sequence in a submitted file cleared the projected screen when shown.
+    folder = made / "ex" / "decisions" / "turn-01"
+    folder.mkdir(parents=True)
+    (folder / "JPN.yaml").write_text('action: hold\nrationale: "calm \\e[2J\\e[31m down \\u202e now"\n')
+    script = (
+        "inject\nsummit\n\nROK\n0.3\nbig [/red] \x1b[2J summit\nhold\nwe say [/red] and [bold]loud\n\nquit\n"
+    )
+    r = cli(made, "play", "ex", input=script)
+    no_crash(r)
+    assert r.exit_code == 0 and "Turn 1: what changed" in flat(r)
+    assert "\x1b[2J" not in r.output and "big [/red] [2J summit" in r.output
+    r = cli(made, "show", "ex")
+    no_crash(r)
+    assert r.exit_code == 0
+    assert "we say [/red] and [bold]loud" in r.output
+    assert "calm [2J [31m down now" in r.output and "\x1b" not in r.output and "\u202e" not in r.output
