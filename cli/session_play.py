@@ -331,7 +331,12 @@ class Loop:
     def decide(self, args: list[str]) -> None:
         """``decide TEAM``: enter or change a team's decision at the prompt."""
         if len(args) != 1 or args[0].upper() not in ACTORS:
-            raise ValueError(f"write: decide TEAM, one of {', '.join(self.s.state.humans())}")
+            humans = ", ".join(self.s.state.humans())
+            raise ValueError(
+                f"write: decide TEAM, one of {humans}"
+                if humans
+                else "no team has a seat; seat TEAM human first"
+            )
         code = args[0].upper()
         self._playing()
         if self.s.state.seats[code] != "human":

@@ -117,7 +117,12 @@ class Session:
         try:
             header = new_header(folder.name, loaded, str(scenario), humans, seed, settings, extra)
             state = SessionState(header)
-            log = SessionLog.create(folder / LOG_NAME, header)
+            try:
+                log = SessionLog.create(folder / LOG_NAME, header)
+            except FileExistsError:  # another `session new` of the same name got there first
+                raise InputError.one(
+                    str(folder), "already holds a session; choose another --name, or `session play` it"
+                ) from None
         except BaseException:
             lock.release()  # a failed create leaves the folder free, for a second try
             raise

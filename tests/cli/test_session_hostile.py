@@ -467,3 +467,25 @@ def test_rationales_and_headlines_are_text_not_markup_or_terminal_codes(made):
     assert r.exit_code == 0
     assert "we say [/red] and [bold]loud" in r.output
     assert "calm [2J [31m down now" in r.output and "\x1b" not in r.output and "\u202e" not in r.output
+
+
+def test_two_news_of_one_name_at_once_are_told_the_name_is_taken(tmp_path, monkeypatch):
+    import sim.session.session as session_module
+
+    real = session_module.SessionLock
+
+    def lock_after_the_other(folder):  # the other `new` wrote its log while this one waited
+        lock = real(folder)
+        (folder / "session.jsonl").write_text('{"seq":0,"type":"header"}\n')
+        return lock
+
+    monkeypatch.setattr(session_module, "SessionLock", lock_after_the_other)
+    r = cli(tmp_path, "new", str(SMALL), "--name", "ex", "--human", "ROK")
+    no_crash(r)
+    assert r.exit_code == 2 and "already holds a session" in flat(r)
+    assert (tmp_path / "ex" / "session.jsonl").read_text() == '{"seq":0,"type":"header"}\n'
+
+
+def test_decide_with_no_human_seat_says_how_to_get_one(made):
+    r = cli(made, "play", "ex", input="seat ROK ai\nseat JPN ai\ndecide\nquit\n")
+    assert "no team has a seat; seat TEAM human first" in flat(r)
