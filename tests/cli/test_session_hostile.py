@@ -489,3 +489,33 @@ def test_two_news_of_one_name_at_once_are_told_the_name_is_taken(tmp_path, monke
 def test_decide_with_no_human_seat_says_how_to_get_one(made):
     r = cli(made, "play", "ex", input="seat ROK ai\nseat JPN ai\ndecide\nquit\n")
     assert "no team has a seat; seat TEAM human first" in flat(r)
+
+
+# -- many runs --------------------------------------------------------------------------------------
+
+
+def test_forecast_and_baseline_in_chunks_give_the_same_numbers(made, monkeypatch):
+    # A million continuations used to be one ensemble (about 9 GB); now they are played
+    # in chunks, which must not change a single number.
+    from sim.session import analysis
+
+    cli(made, "play", "ex", input=ONE_TURN + "quit\n")
+    state = load_state(made / "ex")
+    whole_f, whole_ai = analysis.forecast(state, 23), analysis.ai_indexes(state, 23)
+    monkeypatch.setattr(analysis, "CHUNK", 5)
+    sizes: list[int] = []
+    real = analysis.TrilateralModel.from_snapshot
+    monkeypatch.setattr(
+        analysis.TrilateralModel,
+        "from_snapshot",
+        lambda *a, **k: (sizes.append(k["seeds"].size), real(*a, **k))[1],
+    )
+    parts_f, parts_ai = analysis.forecast(state, 23), analysis.ai_indexes(state, 23)
+    assert sizes == [5, 5, 5, 5, 3] * 2  # never more than a chunk in memory
+    monkeypatch.setattr(analysis.TrilateralModel, "from_snapshot", real)
+    assert np.array_equal(whole_f.index, parts_f.index) and np.array_equal(whole_ai, parts_ai)
+    assert whole_f.survival == parts_f.survival and whole_f.active_at_end == parts_f.active_at_end
+    assert np.array_equal(whole_f.coordinated, parts_f.coordinated, equal_nan=True)
+    assert np.array_equal(whole_f.any_coordinated, parts_f.any_coordinated)
+    r = cli(made, "forecast", "ex", "--runs", "23", "--json")  # the CLI goes through the chunks too
+    assert json.loads(r.stdout)["index"]["mean"] == pytest.approx(float(parts_f.index.mean()), abs=0)
