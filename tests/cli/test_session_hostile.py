@@ -519,3 +519,15 @@ def test_forecast_and_baseline_in_chunks_give_the_same_numbers(made, monkeypatch
     assert np.array_equal(whole_f.any_coordinated, parts_f.any_coordinated)
     r = cli(made, "forecast", "ex", "--runs", "23", "--json")  # the CLI goes through the chunks too
     assert json.loads(r.stdout)["index"]["mean"] == pytest.approx(float(parts_f.index.mean()), abs=0)
+
+
+def test_the_percentile_says_when_the_teams_result_rests_on_rulings(made):
+    cli(made, "play", "ex", input=ONE_TURN * 2 + "override trust.ROK.JPN=0.9\nthe summit\nquit\n")
+    r = cli(made, "report", "ex", "--runs", "10", "--format", "md")
+    assert r.exit_code == 0, r.output
+    text = " ".join((made / "ex" / "report.md").read_text().split())
+    assert "The teams' result includes 1 facilitator ruling(s); the AI-played runs have none." in text
+    cli(made, "play", "ex", input="undo\nquit\n")  # an undone ruling is no longer in force
+    r = cli(made, "report", "ex", "--runs", "10", "--format", "md")
+    assert r.exit_code == 0 and "after turn 1" in (made / "ex" / "report.md").read_text()
+    assert "facilitator ruling" not in (made / "ex" / "report.md").read_text()
