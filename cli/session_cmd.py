@@ -121,8 +121,7 @@ def play(name: NameArg, parent: DirOption = DEFAULT_DIR, drop_bad_tail: DropOpti
         try:
             Loop(session, console, name).run()
         except KeyboardInterrupt:
-            session.reload()  # Ctrl-C may have stopped the live state half-way through a turn
-            session.quit()
+            session.quit()  # rebuilds the state from the log first (Ctrl-C may have torn it)
             console.print(f"\nStopped. Resume with: run.py session play {name}", highlight=False)
         finally:
             session.close()

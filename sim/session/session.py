@@ -214,5 +214,11 @@ class Session:
         return self._commit(self.state.seat(actor, to))
 
     def quit(self) -> Record:
-        """Log that play stopped here."""
+        """Log that play stopped here.
+
+        The state is first rebuilt from the log: a quit often follows a Ctrl-C, which
+        may have stopped the live state half-way through a turn, and the quit record
+        must carry the turn the log is at (else the log would no longer replay).
+        """
+        self.reload()
         return self._commit(self.state.quit())

@@ -531,3 +531,16 @@ def test_the_percentile_says_when_the_teams_result_rests_on_rulings(made):
     r = cli(made, "report", "ex", "--runs", "10", "--format", "md")
     assert r.exit_code == 0 and "after turn 1" in (made / "ex" / "report.md").read_text()
     assert "facilitator ruling" not in (made / "ex" / "report.md").read_text()
+
+
+def test_quit_after_a_torn_turn_is_logged_at_the_turn_the_log_is_at(tmp_path):
+    # Any loop (the facilitator's or the student game's) may quit after a Ctrl-C stopped
+    # the model half-way through a step; the quit must not carry the torn turn's number.
+    s = Session.create(tmp_path / "s", str(SMALL), ["ROK"], seed=4)
+    s.decide("ROK", "hold", "steady")
+    s.state.model.turn += 1  # what an interrupted step leaves behind
+    s.quit()
+    s.close()
+    state = load_state(tmp_path / "s")  # replays
+    assert state.records[-1]["type"] == "quit" and state.records[-1]["turn"] == 1
+    assert state.drafts["ROK"].option == "hold"
