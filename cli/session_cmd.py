@@ -11,12 +11,15 @@ run.py session list / show NAME
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.common import console, input_errors
+from sim.errors import InputError
 
 app = typer.Typer(
     name="session",
@@ -33,6 +36,33 @@ DropOption = Annotated[
     ),
 ]
 DEFAULT_DIR = Path("sessions")
+
+
+@contextmanager
+def session_errors(hint: str = "") -> Iterator[None]:
+    """`input_errors`, and a file the system refuses as one clear paragraph (exit 2).
+
+    A read-only session folder, a path too long for the file system, a full disk or a
+    file where a folder should be is not a bug: it is said in one paragraph, with the
+    file, the system's reason and what to do, never as an internal error.
+    """
+    with input_errors():
+        try:
+            yield
+        except OSError as exc:
+            raise _os_error(exc, hint) from None
+
+
+def _os_error(exc: OSError, hint: str = "") -> InputError:
+    where = str(exc.filename or "the session folder")
+    if len(where) > 120:  # a path too long to use is too long to print whole
+        where = where[:40] + "…" + where[-60:]
+    return InputError.one(
+        where,
+        f"{exc.strerror or exc}. Nothing saved before this was lost: every record already in the "
+        "log is still there. Check the folder's permissions, free space and path length"
+        + (f"; {hint}" if hint else ""),
+    )
 
 
 def _folder(name: str, parent: Path) -> Path:
@@ -59,7 +89,7 @@ def new(
     parent: DirOption = DEFAULT_DIR,
 ) -> None:
     """Create a session: its folder, and its log's first record."""
-    with input_errors():
+    with session_errors("or create the session elsewhere with --dir"):
         from sim.session.session import Session
 
         humans = [h.strip().upper() for h in human.split(",") if h.strip()]
@@ -80,19 +110,21 @@ def new(
 @app.command()
 def play(name: NameArg, parent: DirOption = DEFAULT_DIR, drop_bad_tail: DropOption = False) -> None:
     """Run the turn loop: briefings, decisions, adjudication, debriefs (resumes where it stopped)."""
-    with input_errors():
+    hint = "play needs a session folder it can write; `session show` and `session report --out` read it"
+    with session_errors(hint):
         from sim.session.session import Session
 
         session = Session.open(_folder(name, parent), drop_bad_tail=drop_bad_tail)
     from cli.session_play import Loop
 
-    try:
-        Loop(session, console, name).run()
-    except KeyboardInterrupt:
-        session.quit()
-        console.print(f"\nStopped. Resume with: run.py session play {name}", highlight=False)
-    finally:
-        session.close()
+    with session_errors(hint + f"; `session play {name}` resumes from the last saved record"):
+        try:
+            Loop(session, console, name).run()
+        except KeyboardInterrupt:
+            session.quit()  # rebuilds the state from the log first (Ctrl-C may have torn it)
+            console.print(f"\nStopped. Resume with: run.py session play {name}", highlight=False)
+        finally:
+            session.close()
 
 
 @app.command()
@@ -107,8 +139,16 @@ def forecast(
 
     import numpy as np
 
-    with input_errors():
+    with session_errors():
         state = _state(name, parent)
+    if state.finished and not as_json:
+        console.print(
+            f"The exercise is over (all {state.model.script.turns} turns played): its final resilience "
+            f"index is {float(state.model.index_so_far()[0]):.1f}. Nothing is left to forecast; "
+            f"`session report {name}` places the result among AI-played runs.",
+            highlight=False,
+        )
+        return
     from sim.session.analysis import forecast as make_forecast
 
     t0 = time.perf_counter()
@@ -191,25 +231,31 @@ def report(
     """Write the after-action report: objectives, observations, improvement plan, timeline, charts."""
     with input_errors():
         if fmt not in ("md", "html"):
-            from sim.errors import InputError
-
             raise InputError.one("--format", "must be md or html", value=fmt)
+    with session_errors():
         state = _state(name, parent)
+        if state.model.turn == 0:  # scores, turning points and a percentile need a played turn
+            raise InputError.one(
+                str(_folder(name, parent)),
+                "no turn has been played yet, so there is nothing to report (no scores, turning "
+                f"points or percentile). Play at least one turn first: run.py session play {name}",
+            )
     from sim.files import atomic_write_text
     from sim.session.report import build_report, to_html, to_markdown
 
     folder = _folder(name, parent)
     data = build_report(state, runs=runs)
     target = out or folder / f"report.{fmt}"
-    if fmt == "html":
-        atomic_write_text(target, to_html(data))
-    else:
-        from sim.files import atomic_write_bytes
+    with session_errors("write the report elsewhere with --out FILE"):
+        if fmt == "html":
+            atomic_write_text(target, to_html(data))
+        else:
+            from sim.files import atomic_write_bytes
 
-        for stem, png in data.charts.items():
-            atomic_write_bytes(target.parent / f"{target.stem}-{stem}.png", png)
-        atomic_write_text(target, to_markdown(data, image_prefix=f"{target.stem}-"))
-    console.print(f"Wrote {target}", highlight=False)
+            for stem, png in data.charts.items():
+                atomic_write_bytes(target.parent / f"{target.stem}-{stem}.png", png)
+            atomic_write_text(target, to_markdown(data, image_prefix=f"{target.stem}-"))
+    console.print(f"Wrote {target}", highlight=False, markup=False)
 
 
 @app.command()
@@ -219,12 +265,13 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", help="Folder to write (default: NAME/export).")] = None,
 ) -> None:
     """Write the log and the run as tidy tables, Parquet and CSV, for analysts."""
-    with input_errors():
+    with session_errors():
         state = _state(name, parent)
     from sim.session.export import write_tables
 
     target = out or _folder(name, parent) / "export"
-    written = write_tables(state, target)
+    with session_errors("write the tables elsewhere with --out FOLDER"):
+        written = write_tables(state, target)
     console.print(
         f"Wrote {len(written)} tables to {target}: {', '.join(written)} (.parquet and .csv)", highlight=False
     )
@@ -234,11 +281,13 @@ def export(
 def list_(parent: DirOption = DEFAULT_DIR) -> None:
     """List the sessions in the sessions folder."""
     from rich.table import Table
+    from rich.text import Text
 
     from sim.session.lock import lock_state
     from sim.session.log import LOG_NAME
 
-    folders = sorted(p.parent for p in parent.glob(f"*/{LOG_NAME}")) if parent.is_dir() else []
+    with session_errors():
+        folders = sorted(p.parent for p in parent.glob(f"*/{LOG_NAME}")) if parent.is_dir() else []
     if not folders:
         console.print(
             f"No sessions in {parent}. Create one with: run.py session new SCENARIO --name NAME --human ROK"
@@ -247,28 +296,29 @@ def list_(parent: DirOption = DEFAULT_DIR) -> None:
     table = Table(box=None, pad_edge=False)
     for col in ("session", "scenario", "turn", "human teams", "records", "last", "lock"):
         table.add_column(col)
+    damaged: list[str] = []
     for folder in folders:
-        try:
+        try:  # a damaged session is listed, and said below the table, never fatal
             records = _records(folder)
-        except Exception as exc:  # a damaged session is listed, not fatal
-            table.add_row(
-                folder.name, f"[red]unreadable: {str(exc).splitlines()[0][:60]}[/]", "", "", "", "", ""
+            head = records[0]
+            turn = sum(1 for r in records if r["type"] == "adjudicate") - sum(
+                1 for r in records if r["type"] == "undo"
             )
-            continue
-        head = records[0]
-        turn = sum(1 for r in records if r["type"] == "adjudicate") - sum(
-            1 for r in records if r["type"] == "undo"
-        )
-        table.add_row(
-            folder.name,
-            head["scenario"]["name"],
-            str(turn),
-            ",".join(head["humans"]),
-            str(len(records)),
-            records[-1].get("time", head.get("created", ""))[:16].replace("T", " "),
-            lock_state(folder).split(" (")[0],
-        )
+            row = [
+                head["scenario"]["name"],
+                str(turn),
+                ",".join(head["humans"]),
+                str(len(records)),
+                records[-1].get("time", head.get("created", ""))[:16].replace("T", " "),
+            ]
+        except Exception as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            damaged.append(f"{folder.name}: {first}")
+            row = ["[red]unreadable (below)[/]", "", "", "", ""]
+        table.add_row(folder.name, *row, lock_state(folder).split(" (")[0].split(",")[0])
     console.print(table)
+    for line in damaged:
+        console.print(Text(line, style="red"))
 
 
 def _records(folder: Path) -> list:
@@ -282,10 +332,11 @@ def show(
     name: NameArg, parent: DirOption = DEFAULT_DIR, last: Annotated[int, typer.Option(min=0)] = 10
 ) -> None:
     """Show a session: scenario, seats, turn, drafts, lock, and its last records."""
-    with input_errors():
+    with session_errors():
         state = _state(name, parent)
     from sim.session.lock import lock_state
     from sim.session.report import describe_record
+    from sim.session.state import one_line
 
     folder = _folder(name, parent)
     h = state.header
@@ -311,9 +362,14 @@ def show(
         console.print(
             "drafts: " + "; ".join(f"{a}: {d.option}" for a, d in state.drafts.items()), highlight=False
         )
-    console.print(f"lock: {lock_state(folder)}", highlight=False)
+    console.print(f"lock: {lock_state(folder)}", highlight=False, markup=False)
     console.print(
         f"records: {len(state.records)}; the last {min(last, len(state.records))}:", highlight=False
     )
     for r in state.records[-last:] if last else []:
-        console.print(f"  #{r['seq']} turn {r.get('turn', 0)}: {describe_record(r)}", highlight=False)
+        # markup=False: rationales and headlines are people's text ("[/red]" is not a style)
+        console.print(
+            f"  #{r['seq']} turn {r.get('turn', 0)}: {one_line(describe_record(r))}",
+            highlight=False,
+            markup=False,
+        )

@@ -58,6 +58,8 @@ class Loop:
         self.refused: dict[Path, str] = {}
         #: (turn, team) whose menu has been shown (shown again on `decide` or `status`).
         self.menus: set[tuple[int, str]] = set()
+        #: Files in a turn's decision folder that are not read, already mentioned.
+        self.noted: set[Path] = set()
 
     # -- input --------------------------------------------------------------------------------
     def ask(self, prompt: str) -> str:
@@ -70,7 +72,7 @@ class Loop:
 
     def error(self, message: str) -> None:
         """Say what was wrong with what was typed; nothing was recorded."""
-        self.console.print(Text("✗ " + message, style="red"), soft_wrap=True)
+        self.console.print(Text("✗ " + message, style="red"))  # wrapped at words, not mid-word
 
     def done(self, message: str) -> None:
         """Confirm a recorded action."""
@@ -85,8 +87,9 @@ class Loop:
             self.console.print(Text("note: " + note, style="yellow"))
         sc = st.model.script
         self.console.rule(f"[bold]{sc.title}[/]")
+        where = f"all {sc.turns} turns played" if st.finished else f"turn {st.open_turn} of {sc.turns}"
         self.console.print(
-            f"Session {self.name}: seed {st.seed}, turn {st.open_turn} of {sc.turns}; "
+            f"Session {self.name}: seed {st.seed}, {where}; "
             f"human teams: {', '.join(st.humans()) or 'none'}. Type help for commands.",
             highlight=False,
         )
@@ -184,7 +187,9 @@ class Loop:
                 continue
             sha = file_sha256(path)
             draft = st.drafts.get(code)
-            if (draft is not None and draft.sha256 == sha) or self.refused.get(path) == sha:
+            # A file is taken once per version: a decision typed at the prompt after it
+            # stands until the team changes the file (or the turn is undone).
+            if sha in self.taken(code) or self.refused.get(path) == sha:
                 continue
             rel = str(path.relative_to(self.s.folder))
             try:
@@ -198,6 +203,42 @@ class Loop:
                 continue
             self.s.decide(code, label, rationale, source=rel, sha256=sha)
             self.done(f"{code} decided from {rel}: {label}")
+        self.note_strays()
+
+    def note_strays(self) -> None:
+        """Say once about each file in the turn's folder that is not read (a team's typo)."""
+        st = self.s.state
+        folder = decision_path(self.s.folder, st.open_turn, "TEAM").parent
+        if not folder.is_dir():
+            return
+        expected = {f"{c}.yaml" for c in st.humans()}
+        for path in sorted(folder.iterdir()):
+            if path.name in expected or path.name.startswith(".") or path in self.noted:
+                continue
+            self.noted.add(path)
+            code = path.name.removesuffix(".yaml")
+            if code in ACTORS and st.seats[code] == "ai":
+                why = f"{CAPITAL[code]} is played by the AI (seat {code} human hands it to a team)"
+            else:
+                why = f"decision files are named exactly {', '.join(sorted(expected)) or 'TEAM.yaml'}"
+            rel = path.relative_to(self.s.folder)
+            self.console.print(Text(f"note: {rel} is not read: {why}", style="yellow"))
+
+    def taken(self, code: str) -> set[str]:
+        """Hashes of the team's decision files already taken for the open turn.
+
+        Read from the log, so a resumed session knows them too; an undo, or the seat
+        passing to the AI and back, lets the file be taken again.
+        """
+        st = self.s.state
+        out: set[str] = set()
+        for r in st.records:
+            if r["type"] == "undo" or (r["type"] == "seat" and r.get("actor") == code):
+                out.clear()
+            elif r["type"] == "decision" and r.get("actor") == code and r.get("turn") == st.open_turn:
+                out.add(r.get("sha256") or "")
+        out.discard("")
+        return out
 
     def menu_table(self, code: str) -> list[str]:
         """Show a team's open options, numbered; return them in that order."""
@@ -290,29 +331,56 @@ class Loop:
     def decide(self, args: list[str]) -> None:
         """``decide TEAM``: enter or change a team's decision at the prompt."""
         if len(args) != 1 or args[0].upper() not in ACTORS:
-            raise ValueError(f"write: decide TEAM, one of {', '.join(self.s.state.humans())}")
+            humans = ", ".join(self.s.state.humans())
+            raise ValueError(
+                f"write: decide TEAM, one of {humans}"
+                if humans
+                else "no team has a seat; seat TEAM human first"
+            )
         code = args[0].upper()
+        self._playing()
         if self.s.state.seats[code] != "human":
             raise ValueError(f"{code} is played by the AI; seat {code} human first")
         self.team_prompt(code, show=True)
 
     def inject(self) -> None:
         """Ask for an event's fields and add it to the open turn."""
+        self._playing()
         self.console.print(f"Event kinds: {', '.join(EVENT_KINDS)}", highlight=False)
+        # Each answer is checked as it is typed: a mistake stops here, before the next question.
         kind = self.ask("inject kind: ")
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"no event kind {kind!r}; the kinds are listed above")
         source = self.ask("source actor [PRC]: ").upper() or "PRC"
+        if source not in ACTORS:
+            raise ValueError(f"no actor {source!r}; the actors are {', '.join(ACTORS)}")
         targets = [t.strip().upper() for t in self.ask("targets (e.g. ROK,JPN): ").split(",") if t.strip()]
+        bad = [t for t in targets if t not in ACTORS]
+        if bad or not targets:
+            raise ValueError(
+                f"targets are one or more of {', '.join(ACTORS)}, comma-separated; got {bad or 'none'}"
+            )
         raw = self.ask("magnitude (0 to 1): ")
-        headline = self.ask("headline: ")
         try:
             magnitude = float(raw)
         except ValueError:
             raise ValueError(f"magnitude must be a number from 0 to 1; got {raw!r}") from None
+        if not 0.0 <= magnitude <= 1.0:  # also refuses nan
+            raise ValueError(f"magnitude must be a number from 0 to 1; got {raw!r}")
+        headline = self.ask("headline: ")
         rec = self.s.inject(
             {"kind": kind, "source": source, "targets": targets, "magnitude": magnitude, "headline": headline}
         )
-        self.done(f"inject for turn {rec['turn']}: {headline}")
+        self.done(f"inject for turn {rec['turn']}: {rec['event']['headline']}")
         self.shown_turn = -1
+
+    def _playing(self) -> None:
+        """Refuse, before asking anything, what only an exercise in progress can take."""
+        st = self.s.state
+        if st.finished:
+            raise ValueError(
+                f"the exercise is over (all {st.model.script.turns} turns played); undo to go back"
+            )
 
     def override(self, args: list[str]) -> None:
         """Ask for a ruling and its reason and apply it to the last turn."""
@@ -348,7 +416,9 @@ class Loop:
         if ai:
             self.console.print(f"The AI decided: {'; '.join(ai)}.", highlight=False)
         self.console.print(
-            Panel("\n".join(headline(st)), title=f"Turn {st.model.turn}: what changed", title_align="left")
+            Panel(  # as text, not markup: injects' headlines are typed by people
+                Text("\n".join(headline(st))), title=f"Turn {st.model.turn}: what changed", title_align="left"
+            )
         )
         render_turn(self.console, st.model, len(st.model.history) - 1)
         self.console.print(

@@ -7,6 +7,7 @@ scenario files: ``trust.ROK.JPN`` (how far Seoul trusts Tokyo), ``status.gsomia`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,7 +29,7 @@ MECHANISM_FIELDS = ("strength", "status")
 
 ALLOWED = (
     "trust|opinion|threat|exposure.ACTOR.ACTOR, resolve|pressure|inducement|demand|cost.ACTOR, "
-    "crisis, dispute, strength.MECHANISM (a number in [0, 1]; cost any number >= 0), or "
+    "crisis, dispute, strength.MECHANISM (a number in [0, 1]; cost any finite number >= 0), or "
     f"status.MECHANISM ({'|'.join(STATUSES)}); actors: {', '.join(ACTORS)}"
 )
 
@@ -71,8 +72,10 @@ def check_value(path: str, value: Value) -> Value:
     except ValueError:
         raise ValueError(f"{path} must be a number; got {value!r}") from None
     upper = np.inf if name == "cost" else 1.0
-    if not 0.0 <= number <= upper:
-        allowed = "a number >= 0" if name == "cost" else "a number in [0, 1]"
+    # inf and nan are refused: the log (strict JSON) cannot hold them, and a ruling that
+    # changed the live state but never reached the log would make the session unreplayable.
+    if not (math.isfinite(number) and 0.0 <= number <= upper):
+        allowed = "a finite number >= 0" if name == "cost" else "a number in [0, 1]"
         raise ValueError(f"{path} must be {allowed}; got {value!r}")
     return number
 

@@ -26,8 +26,12 @@ def run_seeds(seed: int, runs: int) -> np.ndarray:
     """Seeds of the AI-played runs a session is compared with: ``seed + 1 … seed + runs``.
 
     Never the session's own seed, so no comparison run replays the session's draws.
+    Counted modulo 2**63, so a seed near the top of the range wraps round to 0 rather
+    than overflowing (seeds are non-negative 63-bit integers everywhere).
     """
-    return np.arange(1, runs + 1, dtype=np.int64) + int(seed)
+    top = 2**63
+    first = (int(seed) + 1) % top
+    return ((np.arange(runs, dtype=np.uint64) + np.uint64(first)) % np.uint64(top)).astype(np.int64)
 
 
 def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
@@ -93,20 +97,34 @@ def continue_from(
     return model
 
 
+#: Continuations played at once: memory grows with the runs in play (about 9 KB each),
+#: and a run's draws depend only on its seed, so chunks give exactly the same numbers.
+CHUNK = 10_000
+
+
 def forecast(state: SessionState, runs: int = 1000) -> Forecast:
-    """1,000 (or ``runs``) AI-played continuations of the session from where it stands."""
+    """1,000 (or ``runs``) AI-played continuations of the session from where it stands.
+
+    Played `CHUNK` runs at a time, so a million continuations need the memory of ten
+    thousand (results do not depend on the chunking).
+    """
     snap = state.model.snapshot()
-    model = continue_from(snap, state, run_seeds(state.seed, runs))
-    end = model.snapshot()
-    status = end.state.status
-    crisis = end.crisis_turns - snap.crisis_turns[0]
-    together = end.coordinated_turns - snap.coordinated_turns[0]
+    seeds = run_seeds(state.seed, runs)
+    parts: list[tuple[np.ndarray, ...]] = []
+    for lo in range(0, runs, CHUNK):
+        model = continue_from(snap, state, seeds[lo : lo + CHUNK])
+        end = model.snapshot()
+        final = model.scores.index if model.scores is not None else model.index_so_far()
+        parts.append((final, end.state.status, end.crisis_turns, end.coordinated_turns))
+    index, status, crisis_end, together_end = (np.concatenate(p) for p in zip(*parts, strict=True))
+    crisis = crisis_end - snap.crisis_turns[0]
+    together = together_end - snap.coordinated_turns[0]
     with np.errstate(invalid="ignore", divide="ignore"):
         coordinated = np.where(crisis > 0, together / np.maximum(crisis, 1), np.nan)
     return Forecast(
         from_turn=snap.turn,
         turns=state.model.script.turns,
-        index=model.scores.index if model.scores is not None else model.index_so_far(),
+        index=index,
         survival={m: float((status[:, k] != ENDED).mean()) for k, m in enumerate(MECHANISMS)},
         active_at_end={m: float((status[:, k] == 0).mean()) for k, m in enumerate(MECHANISMS)},
         coordinated=coordinated,
@@ -126,12 +144,17 @@ def ai_indexes(state: SessionState, runs: int = 1000) -> np.ndarray:
     from `run_seeds`.
     """
     start = state.snapshots[0].with_events(state.model.snapshot().injected)
-    model = TrilateralModel.from_snapshot(
-        start, state.loaded, runs=runs, seeds=run_seeds(state.seed, runs), keep_history=False
-    )
-    for _ in range(state.model.turn):
-        model.step()
-    return model.index_so_far()
+    seeds = run_seeds(state.seed, runs)
+    out = []
+    for lo in range(0, runs, CHUNK):  # see `forecast`
+        chunk = seeds[lo : lo + CHUNK]
+        model = TrilateralModel.from_snapshot(
+            start, state.loaded, runs=chunk.size, seeds=chunk, keep_history=False
+        )
+        for _ in range(state.model.turn):
+            model.step()
+        out.append(model.index_so_far())
+    return np.concatenate(out)
 
 
 def percentile(value: float, sample: np.ndarray) -> float:

@@ -12,11 +12,12 @@ earlier draft (if any) stays in force.
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 from sim.errors import MISSING, InputError, Problem
-from sim.session.state import SessionState
-from sim.yamlio import line_of, parse_yaml, read_text
+from sim.session.state import SessionState, one_line
+from sim.yamlio import LIMITS, line_of, parse_yaml, read_text
 
 FIELDS = ("action", "rationale")
 
@@ -27,8 +28,18 @@ def decision_path(folder: Path, turn: int, actor: str) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    """Hash of a file's bytes ('' if it cannot be read)."""
+    """Hash of a file's bytes ('' if it cannot be read).
+
+    Only a regular file within the input size bound is read: a pipe or a device
+    (``/dev/zero``) would block or never end, and a file too large to be a decision
+    is refused anyway, so those are keyed by their kind, size and time instead.
+    """
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return f"not-a-file:{info.st_mode:o}"
+        if info.st_size > LIMITS.file_bytes:
+            return f"too-large:{info.st_size}:{info.st_mtime_ns}"
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
@@ -49,6 +60,14 @@ def read_decision(path: Path, source: str, state: SessionState, actor: str) -> t
     Raises:
         InputError: every problem, each with file:line, field, value and what is allowed.
     """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError.one(source, f"cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a pipe would block, a device never end
+        raise InputError.one(
+            source, "is not a regular file (a pipe, socket or device); a decision file is a YAML text file"
+        )
     data, lines = parse_yaml(read_text(path), source)
     if not isinstance(data, dict):
         raise InputError.one(source, "expected a mapping with 'action' and 'rationale'", line=1)
@@ -84,4 +103,4 @@ def read_decision(path: Path, source: str, state: SessionState, actor: str) -> t
         problem("rationale", rationale, "must be one line of text, at most 300 characters")
     if problems:
         raise InputError(problems)
-    return label, " ".join(str(rationale).split())
+    return label, one_line(rationale)

@@ -86,9 +86,7 @@ class SessionLock:
         self.folder = folder
         self.path = folder / LOCK_NAME
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _take(fd):
             os.close(fd)
             holder = read_holder(folder)
             who = holder.describe() if holder else "another process"
@@ -106,9 +104,13 @@ class SessionLock:
             "since": now(),
             "command": " ".join(["run.py", *sys.argv[1:]])[:200],
         }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, (json.dumps(me) + "\n").encode(), 0)
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, (json.dumps(me) + "\n").encode(), 0)
+            os.fsync(fd)
+        except OSError:
+            self.release()
+            raise
 
     def stale_note(self) -> str | None:
         """A sentence naming the stale lock this one replaced, if any."""
@@ -125,11 +127,33 @@ class SessionLock:
         """Give the lock up (the file stays, marked as released)."""
         if self._fd is None:
             return
-        os.ftruncate(self._fd, 0)
-        os.fsync(self._fd)
+        try:
+            os.ftruncate(self._fd, 0)
+            os.fsync(self._fd)
+        except OSError:  # e.g. the disk went read-only: the lock still goes with the descriptor
+            pass
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
+
+
+def _take(fd: int, tries: int = 10, wait: float = 0.05) -> bool:
+    """Take the exclusive lock on ``fd``; False if another process holds it.
+
+    A few short retries: `lock_state` (behind `session list`, `show` and `report`)
+    holds the lock for an instant to probe it, and a `session play` started at that
+    instant must not be refused in the prober's name.
+    """
+    import time
+
+    for k in range(tries):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if k + 1 < tries:
+                time.sleep(wait)
+    return False
 
 
 def lock_state(folder: Path) -> str:

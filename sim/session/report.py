@@ -153,6 +153,8 @@ class ReportData:
     timeline: list[tuple[int, str, int, str, str, bool]]
     counts: dict[str, int]
     charts: dict[str, bytes] = field(default_factory=dict)
+    #: Facilitator rulings in force (not undone): the teams' result rests partly on them.
+    rulings: int = 0
 
 
 def build_report(
@@ -234,6 +236,7 @@ def build_report(
         boost=boost,
         timeline=timeline,
         counts=counts,
+        rulings=len(rulings),
     )
     data.charts = {
         "trust": trust_chart(state.snapshots, rulings),
@@ -395,6 +398,11 @@ def _percentile_text(d: ReportData) -> str:
         f"{d.percentile:.0f} among {d.ai.size:,} runs from the same start "
         "(same scenario, settings and injects) "
         f"with the AI in every seat (their median {p50:.1f}; 90% between {p5:.1f} and {p95:.1f})."
+        + (
+            f" The teams' result includes {d.rulings} facilitator ruling(s); the AI-played runs have none."
+            if d.rulings
+            else ""
+        )
     )
 
 

@@ -114,9 +114,18 @@ class Session:
             )
         folder.mkdir(parents=True, exist_ok=True)
         lock = SessionLock(folder)
-        header = new_header(folder.name, loaded, str(scenario), humans, seed, settings, extra)
-        state = SessionState(header)
-        log = SessionLog.create(folder / LOG_NAME, header)
+        try:
+            header = new_header(folder.name, loaded, str(scenario), humans, seed, settings, extra)
+            state = SessionState(header)
+            try:
+                log = SessionLog.create(folder / LOG_NAME, header)
+            except FileExistsError:  # another `session new` of the same name got there first
+                raise InputError.one(
+                    str(folder), "already holds a session; choose another --name, or `session play` it"
+                ) from None
+        except BaseException:
+            lock.release()  # a failed create leaves the folder free, for a second try
+            raise
         return cls(folder, lock, log, state)
 
     @classmethod
@@ -140,6 +149,16 @@ class Session:
             raise
         return cls(folder, lock, SessionLog(folder / LOG_NAME, len(records)), state)
 
+    def reload(self) -> None:
+        """Rebuild the live state from the log on disk.
+
+        For after an interruption (Ctrl-C) that may have stopped the state half-way
+        through a change: the log holds only whole actions, so its replay is sound.
+        """
+        from sim.session.state import replay
+
+        self.state = replay(read_log(self.folder / LOG_NAME), str(self.folder / LOG_NAME))
+
     def __enter__(self) -> Session:
         return self
 
@@ -153,7 +172,20 @@ class Session:
 
     # -- actions: each is on disk when it returns ----------------------------------------------
     def _commit(self, record: Record) -> Record:
-        return self.log.append(record)
+        """Append the record the live state just made; if it never reached the log, undo it.
+
+        The state changes before its record is written; when the write fails (a full
+        disk, a read-only folder, a value JSON cannot hold), the state is rebuilt from
+        the records that are on disk, so the live state never runs ahead of the log.
+        """
+        try:
+            return self.log.append(record)
+        except BaseException:
+            if "seq" not in record:  # not written (a numbered record is on disk)
+                from sim.session.state import replay
+
+                self.state = replay(self.state.records[:-1], str(self.folder / LOG_NAME))
+            raise
 
     def decide(
         self, actor: str, option: str, rationale: str, source: str = "prompt", sha256: str = ""
@@ -182,5 +214,11 @@ class Session:
         return self._commit(self.state.seat(actor, to))
 
     def quit(self) -> Record:
-        """Log that play stopped here."""
+        """Log that play stopped here.
+
+        The state is first rebuilt from the log: a quit often follows a Ctrl-C, which
+        may have stopped the live state half-way through a turn, and the quit record
+        must carry the turn the log is at (else the log would no longer replay).
+        """
+        self.reload()
         return self._commit(self.state.quit())

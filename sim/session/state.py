@@ -10,6 +10,7 @@ same state is refused rather than silently continued.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from sim.model import Snapshot, TrilateralModel
 from sim.params import Override, parse_set_flag
 from sim.rulings import Value, check_value
 from sim.scenario import Event, LoadedScenario, parse_scenario
-from sim.session.log import Record, engine_version, now
+from sim.session.log import Record, engine_version, header_problem, now
 
 HUMAN, AI = "human", "ai"
 #: Record types and what each means, for `session show` and the report.
@@ -58,6 +59,17 @@ class Draft:
     rationale: str
     source: str
     sha256: str = ""
+
+
+#: Control characters (C0, DEL, C1) and the bidirectional overrides: typed or submitted
+#: text that would otherwise move the cursor, clear a projected screen or reverse
+#: what follows when a rationale or headline is printed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: object) -> str:
+    """A team's or facilitator's text as one clean line: no control characters, spaces collapsed."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())
 
 
 def settings_overrides(settings: list[str]) -> list[Override]:
@@ -163,7 +175,7 @@ class SessionState:
         if self.seats[actor] != HUMAN:
             raise ValueError(f"{actor} is played by the AI; take its seat back first (seat {actor} human)")
         label = self.check_option(actor, option)
-        rationale = " ".join(str(rationale).split())
+        rationale = one_line(rationale)
         if len(rationale) > 300:
             raise ValueError(
                 f"a rationale is one line of at most 300 characters; this one has {len(rationale)}"
@@ -209,6 +221,10 @@ class SessionState:
         from pydantic import ValidationError
 
         k = 1 + sum(1 for r in self.records if r["type"] == "inject")
+        fields = {
+            k: one_line(v) if k in ("headline", "briefing") and isinstance(v, str) else v
+            for k, v in fields.items()
+        }
         data = {"briefing": fields.get("headline", ""), **fields, "id": f"inject-{k}", "turn": self.open_turn}
         for key in ("when", "chance", "repeat", "until"):
             data.pop(key, None)
@@ -398,7 +414,27 @@ def replay(records: list[Record], source: str = "session.jsonl") -> SessionState
     Raises:
         ReplayError: a record does not replay to the state it logged.
     """
-    state = SessionState(records[0])
+    problem = header_problem(records[0])
+    if problem is not None:
+        field, value, message = problem
+        raise ReplayError.one(
+            source,
+            f"{message}. The header was edited or damaged after the session was created; restore "
+            "the file from a backup, or start a new session",
+            line=1,
+            path=field,
+            value=value,
+        )
+    try:
+        state = SessionState(records[0])
+    except InputError as exc:  # the header's own scenario text or settings no longer load
+        first = exc.problems[0] if exc.problems else None
+        raise ReplayError.one(
+            source,
+            f"the scenario or settings in the header do not load ({first}); restore the file "
+            "from a backup, or start a new session",
+            line=1,
+        ) from None
     for number, record in enumerate(records[1:], start=2):
         state.apply(record, number, source)
     return state
