@@ -30,11 +30,22 @@ def debrief_lines(d: Debrief) -> dict[str, list[str]]:
     moments = []
     for m in d.moments:
         better = "higher" if m.change > 0 else "lower"
+        # The AI draws its move by its odds in each run, so even where its favourite was
+        # the student's own move, its other picks there move the score: say which.
+        if m.ai_would == m.yours:
+            ai = (
+                f"the AI in your seat would also most often have chosen it ({m.ai_share:.0%} of "
+                f"runs) but picked other moves in the rest. Letting the AI decide that turn"
+            )
+        else:
+            ai = (
+                f"the AI in your seat most often chose {m.ai_would!r} there ({m.ai_share:.0%} of "
+                f"runs). Letting the AI decide that turn by its own odds"
+            )
         moments.append(
-            f"Turn {m.turn}: you chose {m.yours!r}; the AI in your seat usually chose "
-            f"{m.ai_would!r} there ({m.ai_share:.0%} of runs). With the AI's choice that turn "
-            f"(yours before and after), your final score would have been {abs(m.change):.1f} "
-            f"points {better} (95% interval {m.low:+.1f} to {m.high:+.1f})."
+            f"Turn {m.turn}: you chose {m.yours!r}; {ai} (your moves kept before and after) "
+            f"would have left your final score {abs(m.change):.1f} points {better} on average "
+            f"(95% interval {m.low:+.1f} to {m.high:+.1f})."
         )
     helped = [h for h in d.helps if h.helped][:3]
     helps = [

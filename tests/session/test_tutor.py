@@ -213,3 +213,19 @@ def test_a_game_with_an_undo_is_practice_and_beijing_scores_the_complement(tmp_p
     assert d.score == pytest.approx(100 - float(p.state.model.scores.index[0]))
     assert (d.ai <= 100).all() and d.ai.mean() < 50  # Beijing's score is low where the allies hold
     p.close()
+
+
+def test_a_moment_where_the_ai_favoured_the_students_own_move_says_so() -> None:
+    import numpy as np
+
+    from sim.session.student_report import debrief_lines
+    from sim.session.tutor import Debrief, Moment
+
+    same = Moment(11, "coordinate", "coordinate", 0.71, -1.7, -2.0, -1.4)
+    other = Moment(4, "coordinate", "concede", 0.6, 3.2, 2.9, 3.5)
+    d = Debrief("ROK", "normal", False, 60.0, np.linspace(40, 80, 101), 50.0, [same, other], [], 200)
+    first, second = debrief_lines(d)["moments"]
+    assert "would also most often have chosen it (71% of runs)" in first
+    assert "usually chose" not in first and "1.7 points lower on average" in first
+    assert "most often chose 'concede' there (60% of runs)" in second
+    assert "3.2 points higher on average" in second
