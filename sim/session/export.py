@@ -129,6 +129,25 @@ def write_tables(state: SessionState, folder: Path) -> list[str]:
         buf = io.BytesIO()
         frame.to_parquet(buf, index=False)
         atomic_write_bytes(folder / f"{name}.parquet", buf.getvalue())
-        atomic_write_text(folder / f"{name}.csv", frame.to_csv(index=False))
+        atomic_write_text(folder / f"{name}.csv", _spreadsheet_safe(frame).to_csv(index=False))
         out.append(name)
     return out
+
+
+#: Leading characters a spreadsheet reads as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with text cells that a spreadsheet would run as a formula quoted by a leading '.
+
+    A team's rationale is free text typed in the room; opened in a spreadsheet, a cell
+    such as ``=HYPERLINK(...)`` would run. Parquet keeps the text as typed.
+    """
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return safe

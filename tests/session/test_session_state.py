@@ -231,3 +231,17 @@ def test_events_injected_into_the_start_fire_on_their_turns(tmp_path):
     model.step()
     model.step()
     assert [bool(r.fired[0, 3]) for r in model.history] == [False, True]
+
+
+def test_csv_export_quotes_text_a_spreadsheet_would_run_as_a_formula() -> None:
+    import pandas as pd
+
+    from sim.session.export import _spreadsheet_safe
+
+    frame = pd.DataFrame(
+        {"rationale": ['=HYPERLINK("x")', "+1", "hold the line", "@SUM(A1)"], "turn": [1, 2, 3, 4]}
+    )
+    safe = _spreadsheet_safe(frame)
+    assert list(safe["rationale"]) == ['\'=HYPERLINK("x")', "'+1", "hold the line", "'@SUM(A1)"]
+    assert list(safe["turn"]) == [1, 2, 3, 4]  # numbers untouched
+    assert frame["rationale"][0] == '=HYPERLINK("x")'  # the original (and so Parquet) keeps it
