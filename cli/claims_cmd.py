@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cli.common import console, input_errors
+from cli.common import console, input_errors, program
 from sim.provenance import report_header
 
 app = typer.Typer()
@@ -97,7 +97,10 @@ def check_claims(
         held = len(results) - failed - unsure
         line = f"{held} hold, {failed} fail"
         if unsure:
-            line += f", {unsure} inconclusive at this size (the interval straddles zero: try more --runs)"
+            line += (
+                f", {unsure} inconclusive at this size (the interval straddles zero: try more runs, "
+                f"e.g. {program()} check-claims --runs {4 * max(r.n for r in results)})"
+            )
         console.print(line)
         console.print(report_header(record), style="dim", highlight=False)
     if failed:

@@ -29,6 +29,16 @@ console = make_console()
 err_console = make_console(stderr=True)
 
 
+def program() -> str:
+    """How the user started this program, for hints that name a command to type.
+
+    Returns:
+        ``"trilateral"`` when run as the installed script (``sys.argv[0]`` named
+        ``trilateral``, or ``trilateral.exe`` on Windows), else ``"python run.py"``.
+    """
+    return "trilateral" if Path(sys.argv[0]).stem == "trilateral" else "python run.py"
+
+
 def report(exc: InputError) -> None:
     """Print every problem of an input error, one paragraph each, to stderr."""
     for problem in exc.problems:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 import typer
 
@@ -29,3 +31,33 @@ def test_parse_sets():
     ]
     with pytest.raises(InputError):
         parse_sets(["trust.loss"])
+
+
+@pytest.mark.parametrize(
+    ("argv0", "expected"),
+    [
+        ("/usr/local/bin/trilateral", "trilateral"),
+        ("C:\\venv\\Scripts\\trilateral.exe".replace("\\", "/"), "trilateral"),
+        ("run.py", "python run.py"),
+        ("/work/repo/run.py", "python run.py"),
+        ("/usr/bin/pytest", "python run.py"),
+    ],
+)
+def test_program_names_the_command_the_user_typed(monkeypatch, argv0, expected):
+    from cli.common import program
+
+    monkeypatch.setattr(sys, "argv", [argv0, "check-claims"])
+    assert program() == expected
+
+
+def test_an_inconclusive_claim_hint_names_the_installed_program(monkeypatch):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/trilateral"])
+    # At 20 seeds this claim's interval straddles zero (seeds are fixed, so always).
+    args = ["check-claims", "--only", "diverging_china_views", "--runs", "20"]
+    out = " ".join(CliRunner().invoke(app, args, env={"COLUMNS": "80", "NO_COLOR": "1"}).stdout.split())
+    assert "1 inconclusive at this size" in out
+    assert "e.g. trilateral check-claims --runs 80)" in out and "run.py" not in out
