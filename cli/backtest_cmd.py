@@ -150,6 +150,6 @@ def _table(entry: dict) -> None:
         )
         name = Text(c.ai.name)
         name.append(f" ({c.ai.bound})", style="dim")
-        interval = f"{c.low:+.3f}…" + ("\n" if narrow else "") + f"{c.high:+.3f}"
+        interval = f"{c.low:+.3f} to" + ("\n" if narrow else " ") + f"{c.high:+.3f}"
         table.add_row(name, f"{c.ai.value:.3f}", f"{c.random.value:.3f}", interval, verdict)
     console.print(table)

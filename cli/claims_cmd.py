@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cli.common import console, input_errors
+from cli.common import console, input_errors, program
 from sim.provenance import report_header
 
 app = typer.Typer()
@@ -85,18 +85,22 @@ def check_claims(
             title_justify="left",
             box=box.SIMPLE_HEAD,
         )
-        for col in ("claim", "expected", "effect", "95% interval", ""):
-            justify = "right" if col in ("effect", "95% interval") else "left"
-            table.add_column(col, justify=justify, overflow="fold", ratio=1 if col == "claim" else None)
+        # A claim id is what --only takes: never break it (the column is as wide as the longest).
+        table.add_column("claim (expected)", min_width=max(len(r.id) for r in results), overflow="fold")
+        table.add_column("effect, 95% interval", justify="right")
+        table.add_column("")
         for r in results:
-            table.add_row(
-                r.id, r.expect, f"{r.effect:+.3f}", f"{r.low:+.3f} … {r.high:+.3f}", _MARKS[r.verdict]
-            )
+            claim = Text(r.id)
+            claim.append(f"\nexpected {r.expect}", style="dim")
+            table.add_row(claim, _effect(r), _MARKS[r.verdict])
         console.print(table)
         held = len(results) - failed - unsure
         line = f"{held} hold, {failed} fail"
         if unsure:
-            line += f", {unsure} inconclusive at this size (the interval straddles zero: try more --runs)"
+            line += (
+                f", {unsure} inconclusive at this size (the interval straddles zero: try more runs, "
+                f"e.g. {program()} check-claims --runs {4 * max(r.n for r in results)})"
+            )
         console.print(line)
         console.print(report_header(record), style="dim", highlight=False)
     if failed:
@@ -134,7 +138,9 @@ def _ablation_report(rows: list[Any], as_json: bool, record: dict[str, Any]) -> 
             title_justify="left",
             box=box.SIMPLE_HEAD,
         )
-        table.add_column("claim (kind): verdict", overflow="fold")
+        table.add_column(
+            "claim (kind): verdict", min_width=max(len(r.claim.id) for r in rows), overflow="fold"
+        )
         for col in ("effect", "ablated", "random"):
             table.add_column(col, justify="right")
         for r in rows:
@@ -161,4 +167,5 @@ def _ablation_report(rows: list[Any], as_json: bool, record: dict[str, Any]) -> 
 
 
 def _effect(r: Any) -> str:
-    return f"{r.effect:+.3f}\n{r.low:+.3f}…{r.high:+.3f}"
+    """An effect and its 95% interval, on two lines ("…" would read as a cut value)."""
+    return f"{r.effect:+.3f}\n{r.low:+.3f} to {r.high:+.3f}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import inspect
 import os
 import sys
 import tempfile
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import typer
@@ -27,6 +29,16 @@ EXIT_INTERNAL = 3
 
 console = make_console()
 err_console = make_console(stderr=True)
+
+
+def program() -> str:
+    """How the user started this program, for hints that name a command to type.
+
+    Returns:
+        ``"trilateral"`` when run as the installed script (``sys.argv[0]`` named
+        ``trilateral``, or ``trilateral.exe`` on Windows), else ``"python run.py"``.
+    """
+    return "trilateral" if Path(sys.argv[0]).stem == "trilateral" else "python run.py"
 
 
 def report(exc: InputError) -> None:
@@ -124,6 +136,59 @@ def report_crash(exc: BaseException) -> None:
         traceback.print_exception(exc, file=sys.stderr)
 
 
+def reflow(text: str) -> str:
+    r"""Help text with each paragraph's hard line breaks joined into spaces.
+
+    Docstrings are wrapped at the source's line length; typer >= 0.2x in its "rich"
+    markup mode keeps those single line breaks, so at 80 columns a paragraph ends
+    lines with one stray word. Paragraphs (blank-line separated) stay apart; one that
+    starts with click's no-rewrap mark ``\b`` keeps its lines.
+    """
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+
+
+#: Click's metavars for the Python types typer shows instead (``<int>``, ``<list[str]>``).
+_METAVARS = {"int": "INTEGER", "float": "FLOAT", "str": "TEXT", "Path": "PATH"}
+
+
+def _metavar(param: Any) -> str:
+    """Click's own kind of metavar ("INTEGER", "TEXT"), none for a flag (typer shows ``<bool>``)."""
+    if getattr(param, "is_flag", False):
+        return ""
+    if hasattr(param, "type"):  # real click: its type names the value ("integer range" -> INTEGER)
+        return param.type.name.split()[0].upper()
+    name = param.bare_type()  # typer's vendored click: "int", "list[str]" (a repeatable option)
+    name = name.removeprefix("list[").removesuffix("]")
+    return _METAVARS.get(name, name.upper())
+
+
+def tidy_help(command: Any) -> None:
+    """Make a command's help read well at 80 columns, and its subcommands' (recursively).
+
+    Help paragraphs are reflowed (`reflow`); options without a metavar get click's
+    ("INTEGER", nothing for a flag) instead of typer's Python types (``<bool>``,
+    ``<list[str]>``); arguments are named in capitals, as the docstrings name them.
+    Duck-typed: typer >= 0.2x vendors its own click, whose classes are not click's.
+    """
+    for attr in ("help", "short_help"):
+        if getattr(command, attr, None):
+            setattr(command, attr, reflow(getattr(command, attr)))
+    params = list(command.params)
+    if getattr(command, "add_help_option", False) and hasattr(command, "_help_option"):
+        # typer's vendored click builds --help once and caches it; build it now to tidy it.
+        params.append(command.get_help_option(SimpleNamespace(help_option_names=["--help"])))
+    for param in params:
+        if param is None or param.metavar is not None:
+            continue
+        if param.param_type_name == "option":
+            param.metavar = _metavar(param)
+        elif param.param_type_name == "argument" and param.name:
+            param.metavar = param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        tidy_help(sub)
+
+
 class CrashReportingGroup(TyperGroup):
     """The command group of `run.py`: a bug in any command is reported, never a traceback.
 
@@ -131,8 +196,14 @@ class CrashReportingGroup(TyperGroup):
     exit status 3.
 
     Bad input (`InputError`) is handled by each command (exit 2); usage errors, Exit,
-    Abort, Ctrl-C and a closed pipe keep typer's own handling.
+    Abort, Ctrl-C and a closed pipe keep typer's own handling. Every command's help
+    is tidied once, here, for all of them (`tidy_help`).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Build the group, then tidy its own and every subcommand's help text."""
+        super().__init__(*args, **kwargs)
+        tidy_help(self)
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command, reporting any unexpected exception."""

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from sim.actors import ACTORS, CAPITAL
 from sim.narrative import SCALES, choice, state_before, turn_story, verdict, verdict_scale, why
+from sim.score_fields import MECHANISM_SCORES
 from sim.scoring import INDEX_COMPONENTS
 from sim.vocab import MECHANISMS, STATUSES
 
@@ -300,7 +301,7 @@ def render_scorecard(console: Console, result: RunResult, run: int = 0) -> None:
     )
     console.print(fit(console, rates))
     mech = _table("Mechanism resilience")
-    for col in ("mechanism", "active", "survived", "recovery", "strength"):
+    for col in ("mechanism", *(f.label for f in MECHANISM_SCORES)):
         mech.add_column(col, justify="left" if col == "mechanism" else "right", overflow="fold")
     for name, row in card["mechanisms"].items():
         rec = "—" if row["recovery_time"] is None else f"{row['recovery_time']:.0f} turns"
@@ -312,13 +313,9 @@ def render_scorecard(console: Console, result: RunResult, run: int = 0) -> None:
             f"{row['final_strength']:.2f}",
         )
     console.print(fit(console, mech))
-    console.print(
-        Text(
-            "active: share of turns active; recovery: turns from first suspension to revival "
-            "(— never suspended or never revived); strength at the end.",
-            style="dim",
-        )
-    )
+    # The footnote is the score registry's own definitions, so the two cannot drift apart.
+    notes = "; ".join(f"{f.label}: {f.meaning}" for f in MECHANISM_SCORES)
+    console.print(Text(notes.replace(" (NaN)", "") + ".", style="dim"))
     console.rule("At the end, against the start", style="bold")
     last = m.history[-1].state
     console.print(

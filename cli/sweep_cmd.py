@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import signal
 import sys
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -75,6 +76,7 @@ def sweep(
         # Ctrl-C sets a flag that the sweep checks between chunks, so it stops at a
         # clean point instead of wherever a KeyboardInterrupt would land.
         asked: list[bool] = []
+        begun = datetime.now(UTC)  # a manifest finished before this was already complete
         previous = signal.signal(signal.SIGINT, lambda *_: asked.append(True))
         try:
             with input_errors():
@@ -99,8 +101,10 @@ def sweep(
             raise typer.Exit(1) from None
         finally:
             signal.signal(signal.SIGINT, previous)
+    finished = manifest.get("finished")
+    already = bool(finished) and datetime.fromisoformat(finished) < begun
     with input_errors():
-        _print_summary(out, spec.total_runs, manifest)
+        _print_summary(out, spec.total_runs, manifest, already)
 
 
 def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):  # noqa: ANN001, ANN202
@@ -149,7 +153,7 @@ def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):
     )
 
 
-def _print_summary(out: str, total: int, manifest: dict) -> None:
+def _print_summary(out: str, total: int, manifest: dict, already: bool = False) -> None:
     from rich.table import Table
 
     from sim.batch.summary import summarise
@@ -171,4 +175,12 @@ def _print_summary(out: str, total: int, manifest: dict) -> None:
         files = (
             ["runs.parquet"] + (["turns.parquet"] if manifest.get("turns_output") else []) + ["manifest.json"]
         )
-        console.print(f"computed in {secs:.1f} s; files: {', '.join(files)}", highlight=False)
+        if already:
+            console.print(
+                f"{out} already held this sweep, complete (computed in {secs:.1f} s, finished "
+                f"{manifest['finished'][:19].replace('T', ' ')} UTC); nothing was recomputed. "
+                "To run it afresh, give another --out folder. Files: " + ", ".join(files),
+                highlight=False,
+            )
+        else:
+            console.print(f"computed in {secs:.1f} s; files: {', '.join(files)}", highlight=False)

@@ -112,7 +112,11 @@ def choice(model: TrilateralModel, record: TurnRecord, run: int, actor: int) -> 
 
 
 def why(model: TrilateralModel, record: TurnRecord, run: int, actor: int, top: int = 3) -> str:
-    """One line: 'security +0.21, economy -0.05 (p=0.62); runner-up hold (p=0.30, utility 0.080 lower)'."""
+    """One line: 'security +0.21, economy -0.05 (p=0.62); next best hold (p=0.30, utility 0.080 lower)'.
+
+    When the logit draw took the worse option, the other one is the AI's favourite:
+    '...; not drawn: the AI's favourite de-escalate (p=0.53, utility 0.040 higher)'.
+    """
     c = choice(model, record, run, actor)
     parts = [f"{t} {v:+.2f}" for t, v in reasons(model, record, run, actor)[:top]] or ["no strong pull"]
     line = f"{', '.join(parts)} (p={c['probability']:.2f})"
@@ -122,13 +126,17 @@ def why(model: TrilateralModel, record: TurnRecord, run: int, actor: int, top: i
     if second is None:
         return line + "; nothing else was open"
     margin = c["margin"]
-    gap = f"utility {margin:.3f} lower" if margin >= 0 else f"utility {-margin:.3f} higher, not drawn"
+    # "runner-up" misreads when the draw took the worse option: then the other one is
+    # the AI's favourite, not drawn, and may well have the higher probability.
+    taken_best = margin >= 0
+    gap = f"utility {abs(margin):.3f} {'lower' if taken_best else 'higher'}"
     # The term on which the two differ most: what the choice was really about.
     diff = {t: c["terms"][t] - second["terms"][t] for t in c["terms"]}
     term = max(diff, key=lambda t: abs(diff[t]))
     if abs(diff[term]) >= 0.005:
         gap += f"; this move {'leads' if diff[term] > 0 else 'trails'} on {term} by {abs(diff[term]):.2f}"
-    return f"{line}; runner-up {second['action']} (p={second['probability']:.2f}, {gap})"
+    other = f"{second['action']} (p={second['probability']:.2f}, {gap})"
+    return f"{line}; " + (f"next best {other}" if taken_best else f"not drawn: the AI's favourite {other}")
 
 
 # -- causes -----------------------------------------------------------------------------------

@@ -173,7 +173,31 @@ def report_header(record: dict[str, Any]) -> str:
     parts += [f"{sc['name']} sha256 {sc['sha256'][:12]}" for sc in record["scenarios"]]
     v = ", ".join(f"{k} {x}" for k, x in record["versions"].items())
     text = f"Reproduce with: {record['command']}" if record["command"] else "Recorded"
-    return f"{text} (seeds {record['seeds']}; {'; '.join(parts)}; versions {v})."
+    return f"{text} ({seeds_in_words(record['seeds'])}; {'; '.join(parts)}; versions {v})."
+
+
+def seeds_in_words(seeds: Any) -> str:
+    """A record's seeds as words, never dict text.
+
+    Args:
+        seeds: A list of ints, a rule ``{"first": int | list[int], "runs": int | str}``
+            (``runs`` a count, or a phrase such as ``"each file's own"``), or None.
+
+    Returns:
+        E.g. ``"seeds 0 onward, 20 runs"``, ``"seeds 0 onward, each file's own runs"``,
+        ``"seed 3, 4"``, or ``"seeds not recorded"``.
+    """
+    if seeds is None:
+        return "seeds not recorded"
+    if isinstance(seeds, list):
+        return ("seed " if len(seeds) == 1 else "seeds ") + ", ".join(str(s) for s in seeds)
+    if isinstance(seeds, dict):
+        first = seeds.get("first")
+        starts = ", ".join(str(f) for f in first) if isinstance(first, list) else str(first)
+        runs = seeds.get("runs")
+        count = f"{runs} run{'' if runs == 1 else 's'}" if isinstance(runs, int) else f"{runs} runs"
+        return f"seeds {starts} onward, {count}"
+    return f"seeds {seeds}"
 
 
 def header_lines(record: dict[str, Any]) -> list[str]:
@@ -189,7 +213,7 @@ def header_lines(record: dict[str, Any]) -> list[str]:
     if isinstance(seeds, list):
         lines.append("seed " + ", ".join(str(s) for s in seeds))
     elif seeds is not None:
-        lines.append(f"seeds {seeds}")
+        lines.append(seeds_in_words(seeds))
     v = record["versions"]
     lines.append("versions " + ", ".join(f"{k} {x}" for k, x in v.items()))
     if record["command"]:

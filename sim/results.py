@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -104,6 +105,22 @@ class RunResult:
         self.model = model
         self.scores = model.scores
         self.seeds = model.seeds
+
+    def __repr__(self) -> str:
+        """One line for a notebook: scenario, runs, seeds, the final index's mean."""
+        seeds = [int(x) for x in self.seeds]
+        shown = (
+            f"seed={seeds[0]}"
+            if len(seeds) == 1
+            else f"seeds={seeds[0]}..{seeds[-1]}"
+            if seeds == list(range(seeds[0], seeds[0] + len(seeds)))
+            else f"seeds={seeds}"
+        )
+        index = float(np.mean(self.scores.index))
+        return (
+            f"<RunResult {Path(self.model.loaded.path).stem!r}: {len(seeds)} run{'s' * (len(seeds) != 1)}, "
+            f"{shown}, final index mean {index:.1f}>"
+        )
 
     # -- tables -------------------------------------------------------------------------------
     def runs_table(self) -> pd.DataFrame:

@@ -65,8 +65,19 @@ RUN_SCORES: tuple[ScoreField, ...] = (
 #: The per-mechanism scores (one number per run and mechanism).
 MECHANISM_SCORES: tuple[ScoreField, ...] = (
     ScoreField("time_active", "active", "share", "share of turns the mechanism was active"),
-    ScoreField("survived", "survived", "flag", "not ended at the end; NaN if never active (not tested)"),
-    ScoreField("recovery_time", "recovery", "turns", "turns from its first suspension to its return"),
+    ScoreField(
+        "survived",
+        "survived",
+        "flag",
+        "not ended by the last turn (a suspended one survived, even one suspended from turn 1); "
+        '"not tested" (NaN) if never active, at the start or after any turn',
+    ),
+    ScoreField(
+        "recovery_time",
+        "recovery",
+        "turns",
+        "turns from its first suspension to its return (— never suspended or never back)",
+    ),
     ScoreField("final_strength", "strength", "strength", "strength after the last turn"),
 )
 

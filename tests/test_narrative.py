@@ -124,7 +124,8 @@ def test_why_names_the_weighted_terms_the_probability_and_the_runner_up(model):
     assert [abs(v) for _, v in pairs] == sorted((abs(v) for _, v in pairs), reverse=True)
     if pairs:
         assert line.startswith(pairs[0][0])
-    assert f"runner-up {c['runner_up']['action']}" in line
+    label = "next best" if c["margin"] >= 0 else "not drawn: the AI's favourite"
+    assert f"; {label} {c['runner_up']['action']} (p=" in line and "runner-up" not in line
     assert f"utility {abs(c['margin']):.3f}" in line
     diff = {t: c["terms"][t] - c["runner_up"]["terms"][t] for t in c["terms"]}
     term = max(diff, key=lambda t: abs(diff[t]))
@@ -142,3 +143,22 @@ def test_an_unlikely_pick_is_flagged(model):
                 assert flagged == (c["probability"] < UNLIKELY) == c["unlikely"]
                 seen[flagged] += 1
     assert seen[False] > 0 and seen[True] > 0  # both kinds occur in these runs
+
+
+def test_a_runner_up_likelier_than_the_move_is_called_the_favourite_not_drawn(model):
+    """'runner-up de-escalate (p=0.53, not drawn)' read wrong; the words follow the margin."""
+    seen = set()
+    for rec in model.history:
+        for run in range(model.n_runs):
+            for actor in range(len(ACTORS)):
+                c = choice(model, rec, run, actor)
+                if c["runner_up"] is None:
+                    continue
+                line = why(model, rec, run, actor)
+                worse = c["margin"] < 0
+                seen.add(worse)
+                assert ("not drawn: the AI's favourite" in line) == worse
+                assert ("; next best " in line) == (not worse)
+                if c["runner_up"]["probability"] > c["probability"]:
+                    assert worse  # logit is monotone: likelier means higher utility
+    assert seen == {True, False}  # both wordings were exercised

@@ -63,3 +63,26 @@ def test_overrides_given_in_two_steps_are_both_recorded_and_replayed():
     assert replay(result.to_dict()).to_dict(provenance=False) == result.to_dict(provenance=False)
     plain = run(SMALL, seed=3)
     assert plain.to_dict(provenance=False) != result.to_dict(provenance=False)
+
+
+def test_seeds_read_as_words_not_dict_text():
+    from sim.provenance import seeds_in_words
+
+    assert seeds_in_words({"first": 0, "runs": "each file's own"}) == "seeds 0 onward, each file's own runs"
+    assert seeds_in_words({"first": [0, 5], "runs": 20}) == "seeds 0, 5 onward, 20 runs"
+    assert seeds_in_words({"first": 3, "runs": 1}) == "seeds 3 onward, 1 run"
+    assert seeds_in_words([7]) == "seed 7" and seeds_in_words(None) == "seeds not recorded"
+
+
+def test_report_header_has_no_python_dict_text():
+    from sim.provenance import report_header
+
+    record = {
+        "files": [{"path": "claims.yaml", "sha256": "ab" * 32}],
+        "scenarios": [],
+        "versions": {"numpy": "2"},
+        "command": "trilateral check-claims",
+        "seeds": {"first": 0, "runs": "each claim's own"},
+    }
+    text = report_header(record)
+    assert "{" not in text and "seeds 0 onward, each claim's own runs;" in text

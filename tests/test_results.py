@@ -201,3 +201,11 @@ def test_provenance_names_every_override_with_its_source():
     assert prov["seeds"] == [2] and prov["scenario"]["sha256"] == model.loaded.sha256
     assert {"python", "trilateral", "mesa", "numpy", "pydantic"} <= set(prov["versions"])
     assert prov["scenario"]["text"] == SMALL.read_text()
+
+
+def test_repr_names_scenario_runs_seeds_and_the_mean_index(ensemble):
+    mean = float(np.mean(ensemble.scores.index))
+    assert repr(ensemble) == f"<RunResult 'small': 3 runs, seeds=[4, 9, 21], final index mean {mean:.1f}>"
+    one = RunResult(play(SMALL, seeds=[5, 6]))
+    assert repr(one).startswith("<RunResult 'small': 2 runs, seeds=5..6, final index mean ")
+    assert repr(RunResult(play(SMALL, seeds=[7]))).startswith("<RunResult 'small': 1 run, seed=7, ")

@@ -26,6 +26,22 @@ class SweepResult:
         self.manifest = manifest
         self._keep = keep
 
+    def __repr__(self) -> str:
+        """One line for a notebook: scenario, points, runs, seeds, the final index's mean."""
+        import pyarrow.parquet as pq
+
+        m = self.manifest
+        runs, points = m["runs_per_point"], len(m["points"])
+        scenario = Path(m["scenario"]["path"]).stem
+        text = f"<SweepResult {scenario!r}: {points} point{'s' * (points != 1)} x {runs} runs"
+        text += f", seeds {m['seeds']['base']}..{m['seeds']['base'] + runs - 1}"
+        if m.get("status") == "complete":
+            index = pq.read_table(self.out / "runs.parquet", columns=["index"]).column("index")
+            text += f", final index mean {float(index.to_numpy().mean()):.1f}"
+        else:
+            text += f", {m.get('status')}"
+        return text + f", in {str(self.out)!r}>"
+
     def runs(self, arrow: bool = False) -> pd.DataFrame | pa.Table:
         """A row per run: parameters, seed, final scores, mechanism outcomes."""
         return self._read("runs", arrow)

@@ -23,6 +23,11 @@ def test_sweep_api_returns_dataframes_and_arrow(tmp_path: Path) -> None:
     assert (
         call.startswith("sim.sweep(") and "vary={'trust.loss': (0.2, 0.4, 2)}" in call and "runs=12" in call
     )
+    mean = runs["index"].mean()
+    assert repr(result) == (
+        f"<SweepResult 'sweep_scenario': 2 points x 12 runs, seeds 0..11, "
+        f"final index mean {mean:.1f}, in {str(tmp_path)!r}>"
+    )
 
 
 def test_summary_means_match_the_runs_table(tmp_path: Path) -> None:

@@ -268,3 +268,16 @@ def test_a_damaged_runs_file_after_a_complete_sweep_is_a_message(tmp_path: Path)
     assert code == 2
     assert f"{out / 'runs.parquet'}: cannot be read as a sweep's runs table" in output
     assert "move the folder aside" in output
+
+
+def test_rerunning_a_finished_sweep_says_it_was_already_complete(tmp_path: Path) -> None:
+    args = [str(SCENARIO), "--runs", "3", "--vary", "trust.loss=0.2,0.4"]
+    code, first, out = sweep(tmp_path, *args)
+    assert code == 0 and "computed in" in first and "already" not in first
+    manifest = (out / "manifest.json").read_bytes()
+    result = runner.invoke(
+        app, ["sweep", *args, "--workers", "1", "--out", str(out)], env={"COLUMNS": "80", "NO_COLOR": "1"}
+    )
+    again = " ".join(result.output.split())
+    assert result.exit_code == 0 and "already held this sweep, complete" in again
+    assert "nothing was recomputed" in again and (out / "manifest.json").read_bytes() == manifest

@@ -133,3 +133,12 @@ def test_report_records_what_reproduces_it(tmp_path):
     assert {"python", "mesa", "numpy"} <= set(record["versions"])
     text = runner.invoke(app, ["backtest", path, "--runs", "20"], env={"COLUMNS": "200"}).stdout
     assert "Reproduce with:" in text and sc["sha256"][:12] in text
+
+
+def test_intervals_and_seeds_read_as_words_at_80_columns(tmp_path):
+    path = write(tmp_path, SCENARIO)
+    text = runner.invoke(
+        app, ["backtest", path, "--runs", "20"], env={"COLUMNS": "80", "NO_COLOR": "1"}
+    ).stdout
+    assert "…" not in text and " to" in text  # "-0.493…-0.383" read like a cut value
+    assert "{'first'" not in text and "seeds 0 onward, 20 runs" in " ".join(text.split())

@@ -120,3 +120,16 @@ def test_report_records_the_claims_file_seeds_and_versions():
         assert "numpy" in record["versions"]
     text = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
     assert "Reproduce with:" in text and digest[:12] in text
+
+
+def test_claim_ids_are_never_broken_at_80_columns_and_intervals_read_as_ranges():
+    from sim.claims import load_claims
+
+    ids = [c.id for c in load_claims()]
+    result = runner.invoke(app, ["check-claims", "--runs", "20"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    lines = result.stdout.splitlines()
+    for claim in ids:  # each id whole on one line, so it can be copied for --only
+        assert any(claim in line for line in lines), claim
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in result.stdout and " to " in result.stdout
+    assert "{'first'" not in result.stdout and "seeds 0 onward, 20 runs" in result.stdout.replace("\n", " ")

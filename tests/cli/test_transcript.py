@@ -137,3 +137,16 @@ def test_no_color_means_no_colour_even_on_a_forced_terminal():
     assert COLOR.search(coloured.stdout.decode())  # the check can fail
     assert not COLOR.search(plain.stdout.decode())
     assert "…" not in plain.stdout.decode()
+
+
+def test_the_scorecard_footnote_defines_survived_and_not_tested_as_the_registry_does():
+    from sim.score_fields import MECHANISM_SCORES
+
+    result = runner.invoke(
+        app, ["run", str(SCENARIO), "--seed", str(SEED)], env={"COLUMNS": "80", "NO_COLOR": "1"}
+    )
+    out = _flat(result.stdout)
+    survived = next(f for f in MECHANISM_SCORES if f.name == "survived")
+    assert "not ended by the last turn" in survived.meaning and "never active" in survived.meaning
+    for f in MECHANISM_SCORES:  # each column is defined under the table, in the registry's words
+        assert f"{f.label}: {_flat(f.meaning).replace(' (NaN)', '')}" in out
