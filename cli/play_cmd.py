@@ -22,7 +22,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from cli.common import EXIT_BAD_INPUT, console, input_errors, report
+from cli.common import EXIT_BAD_INPUT, console, input_errors, program, report
 from sim.actors import ACTORS
 from sim.errors import InputError
 
@@ -89,7 +89,7 @@ def _latest(parent: Path) -> str:
         if isinstance(header, dict) and "play" in header:
             games.append((log.stat().st_mtime, log.parent.name))
     if not games:
-        raise InputError.one(str(parent), "holds no student game to resume; start one with run.py play")
+        raise InputError.one(str(parent), f"holds no student game to resume; start one with {program()} play")
     return max(games)[1]
 
 
@@ -130,7 +130,7 @@ def play(
             if not play_:
                 session.close()
                 raise InputError.one(
-                    name, "is a facilitated session, not a student game; use run.py session play"
+                    name, f"is a facilitated session, not a student game; use {program()} session play"
                 )
             seat = play_["as"]
         else:
@@ -146,7 +146,7 @@ def play(
             if (folder / "session.jsonl").exists():
                 raise InputError.one(
                     str(folder),
-                    f"already holds a game; resume it with run.py play --resume --name {name}, "
+                    f"already holds a game; resume it with {program()} play --resume --name {name}, "
                     "or start another with a different --seed or --name",
                 )
             session = Session.create(

@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cli.common import program
 from cli.session_play import Loop, Quit
 from sim.actors import CAPITAL, INDEX
 
@@ -48,7 +49,7 @@ class StudentLoop(Loop):
         self.ai_runs = ai_runs
         self.runs = runs
         self.hints: dict[int, list] = {}
-        self.resume = f"run.py play --resume --name {name}"
+        self.resume = f"{program()} play --resume --name {name}"
 
     def ask(self, prompt: str | Text) -> str:  # type: ignore[override]
         """One line from the user; piped input is echoed, so a scripted game reads like a typed one."""

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, input_errors
+from cli.common import console, input_errors, program
 from sim.errors import InputError
 
 app = typer.Typer(
@@ -102,7 +102,7 @@ def new(
         f"seed {seed}; human teams {', '.join(st.humans())}; "
         f"AI {', '.join(a for a in st.seats if a not in st.humans()) or 'none'}.\n"
         f"Teams may submit decisions as {folder}/decisions/turn-01/TEAM.yaml.\n"
-        f"Next: run.py session play {name}" + (f" --dir {parent}" if parent != DEFAULT_DIR else ""),
+        f"Next: {program()} session play {name}" + (f" --dir {parent}" if parent != DEFAULT_DIR else ""),
         highlight=False,
     )
 
@@ -122,7 +122,7 @@ def play(name: NameArg, parent: DirOption = DEFAULT_DIR, drop_bad_tail: DropOpti
             Loop(session, console, name).run()
         except KeyboardInterrupt:
             session.quit()  # rebuilds the state from the log first (Ctrl-C may have torn it)
-            console.print(f"\nStopped. Resume with: run.py session play {name}", highlight=False)
+            console.print(f"\nStopped. Resume with: {program()} session play {name}", highlight=False)
         finally:
             session.close()
 
@@ -238,7 +238,7 @@ def report(
             raise InputError.one(
                 str(_folder(name, parent)),
                 "no turn has been played yet, so there is nothing to report (no scores, turning "
-                f"points or percentile). Play at least one turn first: run.py session play {name}",
+                f"points or percentile). Play at least one turn first: {program()} session play {name}",
             )
     from sim.files import atomic_write_text
     from sim.session.report import build_report, to_html, to_markdown
@@ -290,7 +290,8 @@ def list_(parent: DirOption = DEFAULT_DIR) -> None:
         folders = sorted(p.parent for p in parent.glob(f"*/{LOG_NAME}")) if parent.is_dir() else []
     if not folders:
         console.print(
-            f"No sessions in {parent}. Create one with: run.py session new SCENARIO --name NAME --human ROK"
+            f"No sessions in {parent}. Create one with: "
+            f"{program()} session new SCENARIO --name NAME --human ROK"
         )
         return
     table = Table(box=None, pad_edge=False)

@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cli.common import program
 from sim.actors import ACTORS, CAPITAL
 from sim.errors import InputError
 from sim.rulings import ALLOWED, parse_ruling
@@ -98,7 +99,7 @@ class Loop:
                 self.cycle()
         except Quit:
             self.s.quit()
-            self.console.print(f"Stopped. Resume with: run.py session play {self.name}", highlight=False)
+            self.console.print(f"Stopped. Resume with: {program()} session play {self.name}", highlight=False)
 
     def cycle(self) -> None:
         """One prompt: show what is new, then read and act on one line."""
@@ -130,7 +131,7 @@ class Loop:
         if self.shown_turn != st.open_turn:
             render_scorecard(self.console, RunResult(st.model))
             self.console.print(
-                f"The exercise is over. Next: run.py session report {self.name}", highlight=False
+                f"The exercise is over. Next: {program()} session report {self.name}", highlight=False
             )
             self.shown_turn = st.open_turn
         line = self.ask("Exercise over: undo, override, or Enter to leave: ")

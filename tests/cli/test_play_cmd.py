@@ -58,7 +58,7 @@ def test_a_whole_game_with_help_why_hint_undo_save_quit_and_resume(tmp_path):
     assert "Saved: all" in out and "turn 1 taken back" in out
     assert "Your position: Seoul" in out and "Your options, turn 1" in out
     assert "trusts you" in out and "Mechanisms you belong to" in out
-    assert "Saved. Resume with: run.py play --resume --name small-ROK-normal-s3" in out
+    assert "Saved. Resume with: python run.py play --resume --name small-ROK-normal-s3" in out
     kinds = [r["type"] for r in records(folder)]
     assert kinds == ["header", "decision", "adjudicate", "undo", "decision", "adjudicate", "quit"]
     header = records(folder)[0]

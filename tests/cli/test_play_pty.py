@@ -49,7 +49,7 @@ def test_play_in_a_terminal_ctrl_c_offers_to_save_and_resume_finishes(tmp_path):
     child.sendintr()
     child.expect(r"Save and quit\? \[Y/n\]")
     child.sendline("y")
-    child.expect("Saved. Resume with: run.py play --resume --name small-ROK-normal-s1")
+    child.expect("Saved. Resume with: python run.py play --resume --name small-ROK-normal-s1")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

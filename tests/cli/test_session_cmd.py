@@ -115,7 +115,7 @@ def test_a_scripted_exercise_is_logged_and_replays_to_the_same_state(made):
 
 def test_play_resumes_where_it_stopped(made):
     r = cli(made, "play", "ex", input="hold\nfirst\nquit\n")
-    assert r.exit_code == 0 and "Resume with: run.py session play ex" in flat(r)
+    assert r.exit_code == 0 and "Resume with: python run.py session play ex" in flat(r)
     r = cli(made, "play", "ex", input="hold\nsecond\n\nquit\n")
     assert r.exit_code == 0, r.output
     assert "Decisions: ROK ✓ (prompt) JPN waiting" in flat(r)  # ROK's draft survived the restart

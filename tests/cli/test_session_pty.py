@@ -97,7 +97,7 @@ def test_play_in_a_terminal_refuses_a_second_writer_and_survives_sigkill(tmp_pat
     child.expect("JPN decided from decisions/turn-02/JPN.yaml: joint statement")
     child.expect(styled("All teams have decided"))
     child.sendline("quit")
-    child.expect("Resume with: run.py session play ex")
+    child.expect("Resume with: python run.py session play ex")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
