@@ -12,8 +12,14 @@ few damped fixed-point rounds, every run of the ensemble at once:
     sigma_{k+1} = (1 - a) sigma_k + a * logit_i(U(P(sigma_k)))   (sigma_1 undamped)
 
 where sigma is each ally's probability of answering (coordinate or joint statement).
-The turn's utilities are then U(P(sigma_K)); each government samples its choice from
-their logit as before, so the sampled choice follows the equilibrium strategy.
+Answering is a strategic complement (a higher P raises the answering options'
+utility and nothing else's), so from sigma_0 = 1 the rounds fall monotonically toward
+the highest equilibrium: the allies start from expecting their partners to answer as
+far as they trust them. The turn's utilities are then U(P(sigma_K)); each government
+samples its choice from their logit as before, so its choice follows the equilibrium.
+
+Only the options whose utility reads P change between rounds, so each round computes
+their logit weights against the fixed options' weights, summed once per turn.
 """
 
 from __future__ import annotations
@@ -22,29 +28,62 @@ import dataclasses
 
 import numpy as np
 
-from agents.policies import choice_probabilities
-from agents.utility import KindPlan, Situation, assured_utilities, partner_expectation, utilities
+from agents.utility import KindPlan, Situation, assured_columns, partner_expectation, utilities
 from sim.actions import RESPONSE_KINDS
 from sim.actors import ALLIES
 from sim.compiled import Compiled
 
 
-def answering_probability(utility: np.ndarray, open_: np.ndarray, compiled: Compiled) -> np.ndarray:
-    """Each ally's logit probability of answering (coordinate or statement), shape (n, actors).
+class _Logit:
+    """One ally's logit over its menu, with the options that read P kept apart.
 
-    Args:
-        utility: Every option's utility, shape (n, options).
-        open_: Openness, shape (n, options).
-        compiled: Tables (menus, temperatures).
+    The fixed options' weights exp((u - m0) / T) are summed once; each round adds the
+    moving options' weights at the same reference, raised to their maximum when one
+    of them exceeds m0, so no weight exceeds 1 (no overflow at any temperature).
     """
-    opts = compiled.options
-    out = np.zeros((utility.shape[0], len(compiled.temperature)))
-    for a in ALLIES:
-        menu = opts.slices[a]
-        p = choice_probabilities(utility[:, menu], open_[:, menu], float(compiled.temperature[a]))
-        answering = np.isin(opts.kind[menu], RESPONSE_KINDS)
-        out[:, a] = p[:, answering].sum(axis=1)
-    return out
+
+    def __init__(
+        self,
+        actor: int,
+        base: np.ndarray,
+        open_: np.ndarray,
+        cols: np.ndarray,
+        compiled: Compiled,
+    ) -> None:
+        menu = compiled.options.slices[actor]
+        self.temperature = float(compiled.temperature[actor])
+        mine = (cols >= menu.start) & (cols < menu.stop)
+        self.moving = np.flatnonzero(mine)  # positions in `cols`
+        options = cols[mine]
+        self.answering = np.isin(compiled.options.kind[options], RESPONSE_KINDS)
+        self.open_moving = open_[:, options]
+        self.base_moving = base[:, options]
+        fixed = np.ones(menu.stop - menu.start, dtype=bool)
+        fixed[options - menu.start] = False
+        u = np.where(open_[:, menu][:, fixed], base[:, menu][:, fixed], -np.inf)
+        self.m0 = u.max(axis=1, initial=-np.inf)
+        finite = np.isfinite(self.m0)
+        weights = np.exp((u - np.where(finite, self.m0, 0.0)[:, None]) / self.temperature)
+        # Column by column: a row sum's rounding must not depend on how many runs share
+        # the array (numpy's axis-1 sums reorder with the shape).
+        total = np.zeros(u.shape[0])
+        for col in range(weights.shape[1]):
+            total += weights[:, col]
+        self.fixed_sum = np.where(finite, total, 0.0)
+
+    def answering_probability(self, assured: np.ndarray) -> np.ndarray:
+        """Probability of an answering option given the moving options' assured utility, shape (n,)."""
+        u = np.where(self.open_moving, self.base_moving + assured[:, self.moving], -np.inf)
+        m = np.maximum(self.m0, u.max(axis=1, initial=-np.inf))
+        w = np.exp((u - m[:, None]) / self.temperature)
+        shift = np.where(np.isfinite(self.m0), self.m0 - m, -np.inf)
+        total = self.fixed_sum * np.exp(shift / self.temperature)
+        answering = np.zeros(u.shape[0])
+        for col in range(w.shape[1]):
+            total += w[:, col]
+            if self.answering[col]:
+                answering += w[:, col]
+        return answering / total
 
 
 def solve(
@@ -67,9 +106,17 @@ def solve(
     base = utilities(x, plan, compiled, assured=False)
     trust = x.state.trust
     sigma = np.ones(x.partners_join.shape)
+    if rules.rounds:
+        cols, _ = assured_columns(x, plan, compiled)
+        logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES}
     for k in range(rules.rounds):
         x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
-        response = answering_probability(base + assured_utilities(x, plan, compiled), open_, compiled)
+        _, assured = assured_columns(x, plan, compiled)
+        response = sigma.copy()
+        for a, logit in logits.items():
+            response[:, a] = logit.answering_probability(assured)
         sigma = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
     x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
-    return x, base + assured_utilities(x, plan, compiled), sigma
+    cols, assured = assured_columns(x, plan, compiled)
+    base[:, cols] += assured
+    return x, base, sigma

@@ -177,6 +177,8 @@ FEATURES: dict[str, FeatureFn] = {
     ),
     # ... and standing out alone exposes a government to Beijing's retaliation.
     "left_exposed": lambda x, g, c: x.state.exposure[:, g[0], PRC] * (1.0 - x.partners_join[:, g[0]]),
+    # ... and what answering is worth to an alliance is what the partners are expected to return.
+    "partners_join": lambda x, g, c: x.partners_join[:, g[0]],
     "threat_target": lambda x, g, c: _pair(x.state.threat, g[0], g[1]),
     "target_exposure": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
     "opinion_target": lambda x, g, c: _pair(x.state.opinion, g[0], g[1]),
@@ -223,12 +225,13 @@ ACTOR_LEVEL = frozenset(
         "resolve", "demand", "dispute_heat", "coordination", "readiness", "crisis_threat", "dispute",
         "coercion_pain", "fatigue",
         "wedge_pull", "allies_rift", "allied_cohesion", "crisis_cohesion", "assured_stake", "left_exposed",
+        "partners_join",
     }
 )  # fmt: skip
 
 #: Features that read the partners' expected joining: recomputed in each round of the
 #: coordination game (`agents.coordination`), the rest once per turn.
-ASSURED = frozenset({"assured_stake", "left_exposed"})
+ASSURED = frozenset({"assured_stake", "left_exposed", "partners_join"})
 
 
 @dataclass(frozen=True)
@@ -322,20 +325,27 @@ def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled, assured: b
     return total
 
 
-def assured_utilities(x: Situation, plan: list[KindPlan], compiled: Compiled) -> np.ndarray:
-    """The `ASSURED` features' part of every option's utility, shape (n, options).
+def assured_columns(x: Situation, plan: list[KindPlan], compiled: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """The `ASSURED` features' part of utility, for the options that have one.
 
-    ``utilities(x, plan, compiled)`` equals ``utilities(..., assured=False)`` plus this.
+    ``utilities(x, plan, compiled)`` equals ``utilities(..., assured=False)`` with
+    these values added at these options.
+
+    Returns:
+        The options' global numbers, shape (k,), and their assured utility, shape (n, k).
     """
-    total = np.zeros((x.state.n, len(compiled.options)))
+    idx, blocks = [], []
     for kp in plan:
         if not kp.assured_features:
             continue
         per_actor = np.zeros((x.state.n, kp.actors[0].size))
         for feature, coef in kp.assured_features:
             per_actor += coef[None] * FEATURES[feature](x, kp.actors, compiled)
-        total[:, kp.idx] = per_actor[:, kp.spread]
-    return total
+        idx.append(kp.idx)
+        blocks.append(per_actor[:, kp.spread])
+    if not idx:
+        return np.zeros(0, dtype=np.int64), np.zeros((x.state.n, 0))
+    return np.concatenate(idx), np.concatenate(blocks, axis=1)
 
 
 def utility_terms(x: Situation, compiled: Compiled) -> np.ndarray:

@@ -139,5 +139,6 @@ Feature = Literal[
     "crisis_cohesion",
     "assured_stake",
     "left_exposed",
+    "partners_join",
 ]
 FEATURES: tuple[str, ...] = get_args(Feature)

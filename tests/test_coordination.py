@@ -92,3 +92,34 @@ def test_a_taiwan_crisis_touches_tokyo_more_than_seoul():
     *_, (_, u_peninsula, _) = _solve(state, compiled({"assurance.theatre": "peninsula"}))
     o = option(c, "ROK", "coordinate")
     assert u_peninsula[0, o] > u_taiwan[0, o]
+
+
+def test_answering_is_worth_what_the_partners_are_expected_to_return():
+    """partners_join replaces trust in Washington in the answering options' alliance term."""
+    c = compiled()
+    for kind in ("coordinate", "joint_statement"):
+        alliance = c.params.utility[kind]["alliance"]
+        assert "partners_join" in alliance and "trust_usa" not in alliance
+
+
+def test_the_split_logit_equals_the_full_logit():
+    """A round's answering probability equals the plain logit over the whole menu."""
+    from agents.policies import choice_probabilities
+    from agents.utility import assured_columns
+    from sim.actions import RESPONSE_KINDS
+
+    c = compiled()
+    state = make_state(n=4, crisis=np.array([0.0, 0.3, 0.6, 0.95]), pressure=np.array([[0, 0.4, 0, 0]] * 4))
+    view = situation(state, mechanism_hooks(state, c), c)
+    open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+    plan = utility_plan(c)
+    base = utilities(view, plan, c, assured=False)
+    cols, assured = assured_columns(view, plan, c)
+    full = base.copy()
+    full[:, cols] += assured
+    for a in (USA, ROK, JPN):
+        menu = c.options.slices[a]
+        p = choice_probabilities(full[:, menu], open_[:, menu], float(c.temperature[a]))
+        want = p[:, np.isin(c.options.kind[menu], RESPONSE_KINDS)].sum(axis=1)
+        got = coordination._Logit(a, base, open_, cols, c).answering_probability(assured)
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
