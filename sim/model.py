@@ -268,7 +268,6 @@ class TrilateralModel(mesa.Model):
         self.script = self.loaded.scenario
         self.compiled = compile_parameters(self.loaded.parameters, self.script.turn_months)
         self.plan = utility_plan(self.compiled)
-        self._event_sources, self._event_raises = ev.attribution(self.script, self.compiled)
         self.turn = 0
         self.state: State = initial_state(self.compiled, self.seeds.size, len(self.script.events))
         self.keep_history = keep_history
@@ -381,7 +380,8 @@ class TrilateralModel(mesa.Model):
         if ev.touches_mechanisms(self.script, fired):
             hooks = mechanism_hooks(state, c)  # an inject suspended or revived one
         open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
-        open_ = attributed_moves(c.options, open_, self._event_sources, self._event_raises, fired)
+        # Read each turn: a facilitator may inject events or override parameters mid-run.
+        open_ = attributed_moves(c.options, open_, *ev.attribution(self.script, c), fired)
         view, utility, _ = coordination.solve(situation(state, hooks, c), self.plan, c, open_)
         return state, signals, hooks, fired, view, utility, open_
 
