@@ -70,13 +70,27 @@ def test_no_rounds_means_trust_alone():
 @settings(max_examples=25, deadline=None)
 @given(low=st.floats(0.0, 0.45), high=st.floats(0.55, 1.0), crisis=st.floats(0.3, 1.0))
 def test_less_trust_in_partners_never_raises_answering(low, high, crisis):
-    """The assurance game's monotonicity: a government that trusts its partners less answers no more."""
+    """The game's monotonicity: a government that trusts its partners less answers no more.
+
+    Trust also enters other options directly (investing with trusted fellow members,
+    hedging away from a trusted Washington), which can move answering either way; those
+    terms are set to 0 here so that the property is the coordination game's own.
+    """
+    c = compiled(
+        {
+            "utility.invest.alliance.member_trust": 0.0,
+            "utility.suspend.alliance.member_trust": 0.0,
+            "utility.hedge.alliance.trust_usa": 0.0,
+            "utility.concede.alliance.trust_usa": 0.0,
+            "utility.repair.alliance.distrust_target": 0.0,
+        }
+    )
     out = []
     for t in (low, high):
         state = make_state(crisis=crisis)
         trust = state.trust.copy()
         trust[0, ROK, USA] = trust[0, ROK, JPN] = t
-        *_, (_, _, sigma) = _solve(make_state(crisis=crisis, trust=trust))
+        *_, (_, _, sigma) = _solve(make_state(crisis=crisis, trust=trust), c)
         out.append(sigma[0, ROK])
     assert out[0] <= out[1] + 1e-9
 
