@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actors import ALLIES, JPN, PRC, ROK, USA
+from sim.actors import ACTORS, ALLIES, JPN, PRC, ROK, USA
 from sim.compiled import Compiled
 from sim.mechanisms import H, Hooks, member_sets
 from sim.state import State
@@ -36,6 +36,10 @@ class Situation:
         members_trust: Actor's mean trust in its fellow members of each mechanism,
             shape (n, actors, mechanisms).
         members_opinion: The same for public opinion.
+        stake: Each actor's stake in the scenario's theatre, shape (actors,).
+        partners_join: Each actor's expected probability that its partners join a
+            common answer, shape (n, actors) (`agents.coordination`); before the
+            coordination game is solved, each partner's trust alone.
     """
 
     state: State
@@ -45,6 +49,14 @@ class Situation:
     security_value: np.ndarray
     members_trust: np.ndarray
     members_opinion: np.ndarray
+    stake: np.ndarray
+    partners_join: np.ndarray
+
+
+def theatre_stakes(compiled: Compiled) -> np.ndarray:
+    """Each actor's stake in the scenario's theatre (``assurance.stakes``), shape (actors,)."""
+    a = compiled.params.assurance
+    return np.array([a.stakes.get(code, {}).get(a.theatre, 0.0) for code in ACTORS])
 
 
 def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
@@ -64,7 +76,31 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
         security_value,
         _fellow_mean(state.trust, compiled),
         _fellow_mean(state.opinion, compiled),
+        theatre_stakes(compiled),
+        partner_expectation(state.trust, np.ones((state.n, n_a))),
     )
+
+
+def partner_expectation(trust: np.ndarray, respond: np.ndarray) -> np.ndarray:
+    """P_i: i's expected probability that its fellow allies join a common answer.
+
+    P_i = mean over allies j != i of trust_ij x respond_j: j joins with the
+    probability its current strategy gives, discounted by i's belief that j is a
+    partner who stands with it (Kydd 2005). Beijing's entry is 0.
+
+    Args:
+        trust: Trust matrix, shape (n, actors, actors).
+        respond: Each actor's probability of answering (coordinate or statement),
+            shape (n, actors).
+
+    Returns:
+        Shape (n, actors).
+    """
+    out = np.zeros(respond.shape)
+    for i in ALLIES:
+        partners = [j for j in ALLIES if j != i]
+        out[:, i] = sum(trust[:, i, j] * respond[:, j] for j in partners) / len(partners)
+    return out
 
 
 def _fellow_mean(matrix: np.ndarray, compiled: Compiled) -> np.ndarray:
@@ -127,11 +163,22 @@ FEATURES: dict[str, FeatureFn] = {
     ),
     # Cost borne so far wears down a government, the faster the weaker its resolve.
     "fatigue": lambda x, g, c: -np.expm1(-x.state.cost[:, g[0]]) * (1.0 - x.state.resolve[:, g[0]]),
+    # An offer's pull, whatever the partners do; trust acts through partners_join.
     "wedge_pull": lambda x, g, c: (
-        x.state.inducement[:, g[0]]
-        * (1.0 - x.partner_trust[:, g[0]])
-        * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[0]])
+        x.state.inducement[:, g[0]] * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[0]])
     ),
+    # The assurance game (§6.6): the theatre's stake in a crisis, as far as the source
+    # threatens, counts only as far as the partners are expected to join ...
+    "assured_stake": lambda x, g, c: (
+        x.stake[g[0]][None]
+        * x.state.crisis[:, None]
+        * x.state.threat[:, g[0], PRC]
+        * x.partners_join[:, g[0]]
+    ),
+    # ... and standing out alone exposes a government to Beijing's retaliation.
+    "left_exposed": lambda x, g, c: x.state.exposure[:, g[0], PRC] * (1.0 - x.partners_join[:, g[0]]),
+    # ... and what answering is worth to an alliance is what the partners are expected to return.
+    "partners_join": lambda x, g, c: x.partners_join[:, g[0]],
     "threat_target": lambda x, g, c: _pair(x.state.threat, g[0], g[1]),
     "target_exposure": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
     "opinion_target": lambda x, g, c: _pair(x.state.opinion, g[0], g[1]),
@@ -177,9 +224,14 @@ ACTOR_LEVEL = frozenset(
         "one", "crisis", "threat_prc", "exposure_prc", "opinion_prc", "opinion_allies", "trust_usa",
         "resolve", "demand", "dispute_heat", "coordination", "readiness", "crisis_threat", "dispute",
         "coercion_pain", "fatigue",
-        "wedge_pull", "allies_rift", "allied_cohesion", "crisis_cohesion",
+        "wedge_pull", "allies_rift", "allied_cohesion", "crisis_cohesion", "assured_stake", "left_exposed",
+        "partners_join",
     }
 )  # fmt: skip
+
+#: Features that read the partners' expected joining: recomputed in each round of the
+#: coordination game (`agents.coordination`), the rest once per turn.
+ASSURED = frozenset({"assured_stake", "left_exposed", "partners_join"})
 
 
 @dataclass(frozen=True)
@@ -195,6 +247,8 @@ class KindPlan:
             features; a coefficient is the sum over terms of preference weight x
             utility coefficient.
         option_features: (feature, coefficient per option) for the others.
+        assured_features: (feature, coefficient per distinct actor) for the `ASSURED`
+            features, left out of ``actor_features``.
         crowding: Per option, -temperature x ln(number of options of this kind on
             the actor's menu), so that a kind with many targets (invest in any of
             eleven mechanisms) is not chosen more often just for having many.
@@ -207,6 +261,7 @@ class KindPlan:
     actor_features: list[tuple[str, np.ndarray]]
     option_features: list[tuple[str, np.ndarray]]
     crowding: np.ndarray
+    assured_features: list[tuple[str, np.ndarray]]
 
 
 def utility_plan(compiled: Compiled) -> list[KindPlan]:
@@ -230,19 +285,29 @@ def utility_plan(compiled: Compiled) -> list[KindPlan]:
                 group=(actor, opts.target[idx], opts.mechanism[idx]),
                 actors=(distinct, none, none),
                 spread=spread,
-                actor_features=[(f, c[first]) for f, c in folded.items() if f in ACTOR_LEVEL],
+                actor_features=[
+                    (f, c[first]) for f, c in folded.items() if f in ACTOR_LEVEL and f not in ASSURED
+                ],
                 option_features=[(f, c) for f, c in folded.items() if f not in ACTOR_LEVEL],
                 crowding=-compiled.temperature[actor] * np.log([np.count_nonzero(actor == a) for a in actor]),
+                assured_features=[(f, c[first]) for f, c in folded.items() if f in ASSURED],
             )
         )
     return plans
 
 
-def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled) -> np.ndarray:
+def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled, assured: bool = True) -> np.ndarray:
     """Preference-weighted utility of every option, shape (n, options).
 
     The sum runs in a fixed order, so a run's utilities (and so its choices) do not
     depend on how many runs share the arrays.
+
+    Args:
+        x: The situation.
+        plan: From `utility_plan`.
+        compiled: Tables.
+        assured: Include the `ASSURED` features (at ``x.partners_join``); without
+            them, the part of utility that the coordination game does not move.
     """
     n = x.state.n
     total = np.zeros((n, len(compiled.options)))
@@ -250,11 +315,37 @@ def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled) -> np.ndar
         per_actor = np.zeros((n, kp.actors[0].size))
         for feature, coef in kp.actor_features:
             per_actor += coef[None] * FEATURES[feature](x, kp.actors, compiled)
+        if assured:
+            for feature, coef in kp.assured_features:
+                per_actor += coef[None] * FEATURES[feature](x, kp.actors, compiled)
         block = per_actor[:, kp.spread] + kp.crowding[None]
         for feature, coef in kp.option_features:
             block += coef[None] * FEATURES[feature](x, kp.group, compiled)
         total[:, kp.idx] = block
     return total
+
+
+def assured_columns(x: Situation, plan: list[KindPlan], compiled: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """The `ASSURED` features' part of utility, for the options that have one.
+
+    ``utilities(x, plan, compiled)`` equals ``utilities(..., assured=False)`` with
+    these values added at these options.
+
+    Returns:
+        The options' global numbers, shape (k,), and their assured utility, shape (n, k).
+    """
+    idx, blocks = [], []
+    for kp in plan:
+        if not kp.assured_features:
+            continue
+        per_actor = np.zeros((x.state.n, kp.actors[0].size))
+        for feature, coef in kp.assured_features:
+            per_actor += coef[None] * FEATURES[feature](x, kp.actors, compiled)
+        idx.append(kp.idx)
+        blocks.append(per_actor[:, kp.spread])
+    if not idx:
+        return np.zeros(0, dtype=np.int64), np.zeros((x.state.n, 0))
+    return np.concatenate(idx), np.concatenate(blocks, axis=1)
 
 
 def utility_terms(x: Situation, compiled: Compiled) -> np.ndarray:

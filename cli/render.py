@@ -282,7 +282,8 @@ def render_scorecard(console: Console, result: RunResult, run: int = 0) -> None:
         k = counts[key]
         if x is None:
             return f"not tested (no {unit})"
-        return f"{100 * x:.0f}% ({k['hits']} of {k['of']} {unit})"
+        hits = k["hits"] if isinstance(k["hits"], int) else f"{k['hits']:.2f}"  # an expected count
+        return f"{100 * x:.0f}% ({hits} of {k['of']} {unit})"
 
     rates = _table("Rates")
     rates.add_column("measure", overflow="fold")

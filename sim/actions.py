@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.actors import ACTORS, JPN, PRC, ROK, USA
 from sim.params import Parameters
-from sim.vocab import ACTION_KINDS, ACTIVE, ENDED, MECHANISMS
+from sim.vocab import ACTION_KINDS, ACTIVE, CHANNELS, ENDED, MECHANISMS
 
 K = {name: i for i, name in enumerate(ACTION_KINDS)}
 
@@ -139,3 +139,48 @@ def open_options(
         elif k == K["suspend"]:
             mask[:, o] = status[:, mech[o]] == ACTIVE
     return mask
+
+
+#: An event attributed to an actor is that actor's move for the turn (issue 8, "one
+#: Beijing"): its AI then chooses only among options consistent with it. An event that
+#: raises a channel (its per-unit effect x magnitude > 0) rules out, for its source,
+#: the action kinds listed here: Beijing cannot de-escalate in the turn its own drills
+#: or blockade escalate the crisis.
+CONTRADICTED_BY: dict[str, tuple[str, ...]] = {"crisis": ("de_escalate",)}
+
+
+def attributed_moves(
+    options: Options,
+    open_: np.ndarray,
+    sources: np.ndarray,
+    raises: np.ndarray,
+    fired: np.ndarray,
+) -> np.ndarray:
+    """Close the options that contradict the events each actor is the source of this turn.
+
+    Args:
+        options: The option table.
+        open_: Openness, shape (n, options); not modified.
+        sources: Source actor of each scenario event, shape (events,).
+        raises: Whether each event raises each channel, shape (events, channels)
+            (its per-unit effect x magnitude > 0).
+        fired: Events that fired this turn, shape (n, events).
+
+    Returns:
+        The openness with the contradicted options closed, shape (n, options).
+    """
+    out = open_
+    for channel, kinds in CONTRADICTED_BY.items():
+        events = np.flatnonzero(raises[:, CHANNELS.index(channel)])
+        if events.size == 0:
+            continue
+        for actor in np.unique(sources[events]):
+            mine = events[sources[events] == actor]
+            moved = fired[:, mine].any(axis=1)
+            if not moved.any():
+                continue
+            ruled_out = (options.actor == actor) & np.isin(options.kind, [K[k] for k in kinds])
+            if out is open_:
+                out = open_.copy()
+            out[np.ix_(moved, ruled_out)] = False
+    return out

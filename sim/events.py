@@ -96,6 +96,21 @@ def fire(scenario: Scenario, state: State, turn: int, seeds: np.ndarray) -> np.n
     return out
 
 
+def attribution(scenario: Scenario, compiled: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's source actor, and which channels it raises.
+
+    Returns:
+        Source actor index per event, shape (events,), and whether the event's per-unit
+        effect x magnitude is positive on each channel, shape (events, channels).
+    """
+    sources = np.array([INDEX[e.source] for e in scenario.events], dtype=np.int64)
+    raises = np.array(
+        [compiled.event_coef[EVENT_KINDS.index(e.kind)] * e.magnitude > 0 for e in scenario.events],
+        dtype=bool,
+    ).reshape(len(scenario.events), len(CHANNELS))
+    return sources, raises
+
+
 def touches_mechanisms(scenario: Scenario, fired: np.ndarray) -> bool:
     """Whether any fired event changes a mechanism directly."""
     return any(e.mechanism is not None and fired[:, k].any() for k, e in enumerate(scenario.events))

@@ -31,13 +31,14 @@ from typing import Literal
 import mesa
 import numpy as np
 
+from agents import coordination
 from agents.countries import COUNTRIES, Country
 from agents.policies import Policy, choice_probabilities
-from agents.utility import situation, utilities, utility_plan, utility_terms
+from agents.utility import situation, utility_plan, utility_terms
 from sim import events as ev
 from sim import rng as draws_for
 from sim import wedge
-from sim.actions import open_options
+from sim.actions import attributed_moves, open_options
 from sim.actors import ACTORS, INDEX
 from sim.adjudication import Outcome, adjudicate
 from sim.compiled import compile_parameters
@@ -378,9 +379,10 @@ class TrilateralModel(mesa.Model):
         state, signals = ev.apply_events(self.script, state, fired, c, hooks)
         if ev.touches_mechanisms(self.script, fired):
             hooks = mechanism_hooks(state, c)  # an inject suspended or revived one
-        view = situation(state, hooks, c)
-        utility = utilities(view, self.plan, c)
         open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+        # Read each turn: a facilitator may inject events or override parameters mid-run.
+        open_ = attributed_moves(c.options, open_, *ev.attribution(self.script, c), fired)
+        view, utility, _ = coordination.solve(situation(state, hooks, c), self.plan, c, open_)
         return state, signals, hooks, fired, view, utility, open_
 
     def preview(self) -> tuple[np.ndarray, np.ndarray]:
@@ -642,8 +644,9 @@ class TrilateralModel(mesa.Model):
         else:
             alt, alt_hooks = state.take(rows), wedge.take_hooks(hooks, rows)
         alt = wedge.without_attempts(alt, attempted[rows])
-        utility_without = utilities(situation(alt, alt_hooks, c), self.plan, c)
         open_without = open_options(c.options, c.params, alt.crisis, alt.dispute, alt.pressure, alt.status)
+        # The counterfactual turn is played as the real one: its coordination game solved too.
+        _, utility_without, _ = coordination.solve(situation(alt, alt_hooks, c), self.plan, c, open_without)
         decisions = [
             None
             if country.code in given

@@ -28,7 +28,7 @@ from sim.actors import ACTORS, ActorName
 from sim.errors import InputError, Problem
 from sim.timescale import RATE_KINDS, matching_paths
 from sim.validation import explain
-from sim.vocab import CHANNELS, ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term
+from sim.vocab import CHANNELS, ActionKind, EventKind, Feature, Hook, MechanismId, Status, Term, Theatre
 from sim.yamlio import Path_, dotted, line_of, load_yaml, parse_value
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -298,6 +298,15 @@ class Scoring(Strict):
     index: IndexWeights
 
 
+class Assurance(Strict):
+    """The coordination game's solver and the allies' stakes (MODEL.md, §6.6)."""
+
+    rounds: Annotated[int, Field(ge=0, le=50)]
+    damping: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    theatre: Theatre
+    stakes: dict[ActorName, dict[Theatre, Unit]]
+
+
 class Parameters(Strict):
     """Every coefficient of the model, plus the starting world."""
 
@@ -311,6 +320,7 @@ class Parameters(Strict):
     mechanism_rules: MechanismRules
     events: dict[EventKind, EventEffect]
     utility: dict[ActionKind, dict[Term, dict[Feature, Signed]]]
+    assurance: Assurance
     scoring: Scoring
 
 

@@ -35,9 +35,9 @@ def _num(x: float) -> float | None:
 
 
 def _count(x: float) -> int | float:
-    """A count: whole when it is whole, else an expected count to two decimals."""
+    """A count: whole when it is whole, else an expected count (to the rates' six decimals)."""
     x = float(x)
-    return int(x) if x.is_integer() else round(x, 2)
+    return int(x) if x.is_integer() else round(x, 6)
 
 
 def _mechanism_value(field: ScoreField, x: float) -> float | bool | None:

@@ -93,6 +93,9 @@ ActionKind = Literal[
 ]
 ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
 
+Theatre = Literal["taiwan", "peninsula", "territory", "trade"]
+THEATRES: tuple[str, ...] = get_args(Theatre)
+
 Term = Literal["security", "economy", "autonomy", "approval", "alliance"]
 TERMS: tuple[str, ...] = get_args(Term)
 
@@ -134,5 +137,8 @@ Feature = Literal[
     "target_wedge_odds",
     "allied_cohesion",
     "crisis_cohesion",
+    "assured_stake",
+    "left_exposed",
+    "partners_join",
 ]
 FEATURES: tuple[str, ...] = get_args(Feature)

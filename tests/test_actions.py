@@ -7,7 +7,7 @@ import pytest
 from support import compiled, make_state, option
 
 from sim.actions import K, build_options, open_options
-from sim.actors import ACTORS, ALLIES, INDEX, PRC
+from sim.actors import ACTORS, ALLIES, INDEX, PRC, USA
 from sim.vocab import ACTIVE, ENDED, MECHANISMS, SUSPENDED
 
 N_M = len(MECHANISMS)
@@ -132,3 +132,23 @@ def test_build_options_is_deterministic():
     a, b = build_options(p), build_options(p)
     for name in ("actor", "kind", "target", "mechanism"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_an_escalation_attributed_to_beijing_closes_its_de_escalation_in_that_run_only():
+    """One Beijing: the drill it is the source of is its move; it cannot also step back."""
+    from sim.actions import attributed_moves
+    from sim.vocab import CHANNELS
+
+    c = compiled()
+    opts = c.options
+    open_ = np.ones((3, len(opts)), dtype=bool)
+    sources = np.array([PRC, USA])
+    raises = np.zeros((2, len(CHANNELS)), dtype=bool)
+    raises[0, CHANNELS.index("crisis")] = True  # Beijing's drill
+    raises[1, CHANNELS.index("crisis")] = True  # an escalation attributed to Washington
+    fired = np.array([[True, False], [False, False], [False, True]])
+    out = attributed_moves(opts, open_, sources, raises, fired)
+    de = option(c, "PRC", "de-escalate")
+    assert not out[0, de] and out[1, de] and out[2, de]
+    assert out[0].sum() == len(opts) - 1  # nothing else closed
+    assert open_.all()  # the input is not modified

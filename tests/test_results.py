@@ -185,7 +185,8 @@ def test_scorecard_counts_back_the_rates(ensemble):
             if k["of"] == 0:
                 assert card[rate] is None
             else:
-                assert card[rate] == round(k["hits"] / k["of"], 6)
+                # hits may be an expected count (the wedge measure), kept to six decimals
+                assert abs(card[rate] - k["hits"] / k["of"]) <= 1e-6
         assert card["verdict"]["word"] in card["verdict"]["scale"]
 
 

@@ -71,16 +71,17 @@ def test_conceding_is_worth_more_with_higher_exposure_under_pressure():
     assert u_high[0, o] > u_low[0, o]
 
 
-def test_hedging_pulls_harder_when_inducement_meets_a_rift():
+def test_an_offer_pulls_whatever_the_partner_trust_and_trust_acts_through_the_game():
+    """wedge_pull reads no trust (issue 8); a rift lowers the answering options' value instead."""
     c = compiled()
     inducement = np.array([0, 0.6, 0, 0])
     trust = make_state().trust.copy()
     friendly, rift = trust.copy(), trust.copy()
     friendly[0, ROK, INDEX["JPN"]], rift[0, ROK, INDEX["JPN"]] = 0.9, 0.1
-    u_friendly, _ = utility_of(make_state(inducement=inducement, trust=friendly), c)
-    u_rift, _ = utility_of(make_state(inducement=inducement, trust=rift), c)
-    o = option(c, "ROK", "hedge")
-    assert u_rift[0, o] > u_friendly[0, o]
+    u_friendly, _ = utility_of(make_state(crisis=0.6, inducement=inducement, trust=friendly), c)
+    u_rift, _ = utility_of(make_state(crisis=0.6, inducement=inducement, trust=rift), c)
+    hedge, answer = option(c, "ROK", "hedge"), option(c, "ROK", "coordinate")
+    assert u_rift[0, answer] - u_rift[0, hedge] < u_friendly[0, answer] - u_friendly[0, hedge]
 
 
 def test_utilities_are_finite():

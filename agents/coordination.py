@@ -1,0 +1,122 @@
+"""Answering a crisis together as an assurance game, solved as a logit QRE.
+
+Joining a common answer pays if the partners join and exposes a government if they
+do not (theory.md, "Coordination as an assurance game"). Each ally's utility of the
+answering options reads P_i, its expected probability that its partners join
+(`agents.utility.partner_expectation`: trust x the partners' current probability
+of answering), so the allies' choices depend on each other. The simultaneous choice
+is solved as a logit quantal-response equilibrium (McKelvey and Palfrey 1995) by a
+few damped fixed-point rounds, every run of the ensemble at once:
+
+    sigma_0 = 1 (each partner answers; P_i is i's trust alone)
+    sigma_{k+1} = (1 - a) sigma_k + a * logit_i(U(P(sigma_k)))   (sigma_1 undamped)
+
+where sigma is each ally's probability of answering (coordinate or joint statement).
+Answering is a strategic complement (a higher P raises the answering options'
+utility and nothing else's), so from sigma_0 = 1 the rounds fall monotonically toward
+the highest equilibrium: the allies start from expecting their partners to answer as
+far as they trust them. The turn's utilities are then U(P(sigma_K)); each government
+samples its choice from their logit as before, so its choice follows the equilibrium.
+
+Only the options whose utility reads P change between rounds, so each round computes
+their logit weights against the fixed options' weights, summed once per turn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from agents.utility import KindPlan, Situation, assured_columns, partner_expectation, utilities
+from sim.actions import RESPONSE_KINDS
+from sim.actors import ALLIES
+from sim.compiled import Compiled
+
+
+class _Logit:
+    """One ally's logit over its menu, with the options that read P kept apart.
+
+    The fixed options' weights exp((u - m0) / T) are summed once; each round adds the
+    moving options' weights at the same reference, raised to their maximum when one
+    of them exceeds m0, so no weight exceeds 1 (no overflow at any temperature).
+    """
+
+    def __init__(
+        self,
+        actor: int,
+        base: np.ndarray,
+        open_: np.ndarray,
+        cols: np.ndarray,
+        compiled: Compiled,
+    ) -> None:
+        menu = compiled.options.slices[actor]
+        self.temperature = float(compiled.temperature[actor])
+        mine = (cols >= menu.start) & (cols < menu.stop)
+        self.moving = np.flatnonzero(mine)  # positions in `cols`
+        options = cols[mine]
+        self.answering = np.isin(compiled.options.kind[options], RESPONSE_KINDS)
+        self.open_moving = open_[:, options]
+        self.base_moving = base[:, options]
+        fixed = np.ones(menu.stop - menu.start, dtype=bool)
+        fixed[options - menu.start] = False
+        u = np.where(open_[:, menu][:, fixed], base[:, menu][:, fixed], -np.inf)
+        self.m0 = u.max(axis=1, initial=-np.inf)
+        finite = np.isfinite(self.m0)
+        weights = np.exp((u - np.where(finite, self.m0, 0.0)[:, None]) / self.temperature)
+        # Column by column: a row sum's rounding must not depend on how many runs share
+        # the array (numpy's axis-1 sums reorder with the shape).
+        total = np.zeros(u.shape[0])
+        for col in range(weights.shape[1]):
+            total += weights[:, col]
+        self.fixed_sum = np.where(finite, total, 0.0)
+
+    def answering_probability(self, assured: np.ndarray) -> np.ndarray:
+        """Probability of an answering option given the moving options' assured utility, shape (n,)."""
+        u = np.where(self.open_moving, self.base_moving + assured[:, self.moving], -np.inf)
+        m = np.maximum(self.m0, u.max(axis=1, initial=-np.inf))
+        w = np.exp((u - m[:, None]) / self.temperature)
+        shift = np.where(np.isfinite(self.m0), self.m0 - m, -np.inf)
+        total = self.fixed_sum * np.exp(shift / self.temperature)
+        answering = np.zeros(u.shape[0])
+        for col in range(w.shape[1]):
+            total += w[:, col]
+            if self.answering[col]:
+                answering += w[:, col]
+        return answering / total
+
+
+def solve(
+    x: Situation, plan: list[KindPlan], compiled: Compiled, open_: np.ndarray
+) -> tuple[Situation, np.ndarray, np.ndarray]:
+    """Solve the turn's coordination game.
+
+    Args:
+        x: The situation (its ``partners_join`` is replaced).
+        plan: The utility plan.
+        compiled: Tables; ``params.assurance`` gives the rounds and the damping.
+        open_: Openness of every option, shape (n, options).
+
+    Returns:
+        The situation at the equilibrium's expectations, every option's utility there,
+        shape (n, options), and the equilibrium probability of answering per actor,
+        shape (n, actors).
+    """
+    rules = compiled.params.assurance
+    base = utilities(x, plan, compiled, assured=False)
+    trust = x.state.trust
+    sigma = np.ones(x.partners_join.shape)
+    if rules.rounds:
+        cols, _ = assured_columns(x, plan, compiled)
+        logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES}
+    for k in range(rules.rounds):
+        x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
+        _, assured = assured_columns(x, plan, compiled)
+        response = sigma.copy()
+        for a, logit in logits.items():
+            response[:, a] = logit.answering_probability(assured)
+        sigma = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
+    x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
+    cols, assured = assured_columns(x, plan, compiled)
+    base[:, cols] += assured
+    return x, base, sigma

@@ -1,0 +1,139 @@
+"""agents/coordination.py: the assurance game solved as a logit QRE (McKelvey and Palfrey 1995)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import compiled, make_state, option
+
+from agents import coordination
+from agents.utility import partner_expectation, situation, utilities, utility_plan
+from sim.actions import open_options
+from sim.actors import JPN, PRC, ROK, USA
+from sim.mechanisms import mechanism_hooks
+
+
+def _solve(state, c=None, rounds=None):
+    c = c or compiled({"assurance.rounds": rounds} if rounds is not None else None)
+    view = situation(state, mechanism_hooks(state, c), c)
+    open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+    return c, view, open_, coordination.solve(view, utility_plan(c), c, open_)
+
+
+def test_partner_expectation_is_trust_times_answering_averaged_over_partners():
+    trust = np.full((1, 4, 4), 0.5)
+    trust[0, ROK, USA], trust[0, ROK, JPN] = 0.8, 0.2
+    respond = np.array([[0.9, 0.5, 0.4, 1.0]])
+    p = partner_expectation(trust, respond)
+    # Seoul: (0.8 x 0.9 + 0.2 x 0.4) / 2 = 0.40; Beijing is not in the game.
+    assert p[0, ROK] == np.float64(0.8 * 0.9 + 0.2 * 0.4) / 2
+    assert p[0, PRC] == 0.0
+
+
+def test_assured_stake_is_stake_times_crisis_times_threat_times_expectation():
+    c = compiled()
+    state = make_state(crisis=0.5)
+    view = situation(state, mechanism_hooks(state, c), c)
+    view = dataclasses.replace(view, partners_join=np.array([[0.6, 0.3, 0.7, 0.0]]))
+    from agents.utility import FEATURES
+
+    group = (np.array([JPN]), np.array([-1]), np.array([-1]))
+    got = FEATURES["assured_stake"](view, group, c)[0, 0]
+    stake = c.params.assurance.stakes["JPN"]["taiwan"]
+    assert got == stake * 0.5 * state.threat[0, JPN, PRC] * 0.7
+    exposed = FEATURES["left_exposed"](view, group, c)[0, 0]
+    assert exposed == state.exposure[0, JPN, PRC] * (1.0 - 0.7)
+
+
+def test_solved_utilities_equal_the_utilities_at_the_equilibrium_expectations():
+    c, _, _, (view, u, _) = _solve(make_state(n=2, crisis=np.array([0.2, 0.7])))
+    np.testing.assert_allclose(u, utilities(view, utility_plan(c), c), atol=1e-12)
+
+
+def test_damped_rounds_converge():
+    """The default rounds leave the answering probabilities within 0.02 of 50 rounds."""
+    state = make_state(n=5, crisis=np.array([0.2, 0.3, 0.4, 0.6, 0.9]))
+    *_, (_, _, default) = _solve(state)
+    *_, (_, _, many) = _solve(state, rounds=50)
+    assert np.abs(default - many)[:, [USA, ROK, JPN]].max() < 0.02
+
+
+def test_no_rounds_means_trust_alone():
+    state = make_state(crisis=0.6)
+    _, view, _, (solved, _, _) = _solve(state, rounds=0)
+    np.testing.assert_array_equal(solved.partners_join, view.partners_join)
+
+
+@settings(max_examples=25, deadline=None)
+@given(low=st.floats(0.0, 0.45), high=st.floats(0.55, 1.0), crisis=st.floats(0.3, 1.0))
+def test_less_trust_in_partners_never_raises_answering(low, high, crisis):
+    """The game's monotonicity: a government that trusts its partners less answers no more.
+
+    Trust also enters other options directly (investing with trusted fellow members,
+    hedging away from a trusted Washington), which can move answering either way; those
+    terms are set to 0 here so that the property is the coordination game's own.
+    """
+    c = compiled(
+        {
+            "utility.invest.alliance.member_trust": 0.0,
+            "utility.suspend.alliance.member_trust": 0.0,
+            "utility.hedge.alliance.trust_usa": 0.0,
+            "utility.concede.alliance.trust_usa": 0.0,
+            "utility.repair.alliance.distrust_target": 0.0,
+        }
+    )
+    out = []
+    for t in (low, high):
+        state = make_state(crisis=crisis)
+        trust = state.trust.copy()
+        trust[0, ROK, USA] = trust[0, ROK, JPN] = t
+        *_, (_, _, sigma) = _solve(make_state(crisis=crisis, trust=trust), c)
+        out.append(sigma[0, ROK])
+    assert out[0] <= out[1] + 1e-9
+
+
+def test_a_taiwan_crisis_touches_tokyo_more_than_seoul():
+    c = compiled()
+    stakes = c.params.assurance.stakes
+    assert stakes["JPN"]["taiwan"] > stakes["ROK"]["taiwan"]
+    assert stakes["ROK"]["peninsula"] > stakes["ROK"]["taiwan"]
+    # With the stake of the peninsula, Seoul's value of coordinating rises.
+    state = make_state(crisis=0.7)
+    *_, (_, u_taiwan, _) = _solve(state, c)
+    *_, (_, u_peninsula, _) = _solve(state, compiled({"assurance.theatre": "peninsula"}))
+    o = option(c, "ROK", "coordinate")
+    assert u_peninsula[0, o] > u_taiwan[0, o]
+
+
+def test_answering_is_worth_what_the_partners_are_expected_to_return():
+    """partners_join replaces trust in Washington in the answering options' alliance term."""
+    c = compiled()
+    for kind in ("coordinate", "joint_statement"):
+        alliance = c.params.utility[kind]["alliance"]
+        assert "partners_join" in alliance and "trust_usa" not in alliance
+
+
+def test_the_split_logit_equals_the_full_logit():
+    """A round's answering probability equals the plain logit over the whole menu."""
+    from agents.policies import choice_probabilities
+    from agents.utility import assured_columns
+    from sim.actions import RESPONSE_KINDS
+
+    c = compiled()
+    state = make_state(n=4, crisis=np.array([0.0, 0.3, 0.6, 0.95]), pressure=np.array([[0, 0.4, 0, 0]] * 4))
+    view = situation(state, mechanism_hooks(state, c), c)
+    open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+    plan = utility_plan(c)
+    base = utilities(view, plan, c, assured=False)
+    cols, assured = assured_columns(view, plan, c)
+    full = base.copy()
+    full[:, cols] += assured
+    for a in (USA, ROK, JPN):
+        menu = c.options.slices[a]
+        p = choice_probabilities(full[:, menu], open_[:, menu], float(c.temperature[a]))
+        want = p[:, np.isin(c.options.kind[menu], RESPONSE_KINDS)].sum(axis=1)
+        got = coordination._Logit(a, base, open_, cols, c).answering_probability(assured)
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
