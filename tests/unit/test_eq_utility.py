@@ -109,8 +109,8 @@ CASES = [
     ("dispute", PRC, NONE, NONE, 0.3),
     ("coercion_pain", ROK, NONE, NONE, 0.4 * 0.25 * 1.5 * (1 - 0.2)),  # p·x·λ·(1 − h^cs) = 0.12
     ("fatigue", ROK, NONE, NONE, (1 - exp(-0.7)) * (1 - 0.45)),  # (1 − e^−κ)(1 − r) = 0.2769
-    ("wedge_pull", ROK, NONE, NONE, 0.5 * (1 - 0.3) * (1 - 0.25)),  # ι(1 − π)(1 − h^ws) = 0.2625
-    ("wedge_pull", USA, NONE, NONE, 0.2 * (1 - (0.7 + 0.9) / 2) * (1 - 0.0)),  # π_USA = 0.8: = 0.04
+    ("wedge_pull", ROK, NONE, NONE, 0.5 * (1 - 0.25)),  # ι(1 − h^ws) = 0.375; trust acts through P_i
+    ("wedge_pull", USA, NONE, NONE, 0.2 * (1 - 0.0)),  # = 0.2
     ("threat_target", ROK, JPN, NONE, 0.35),
     ("target_exposure", ROK, JPN, NONE, 0.08),
     ("opinion_target", ROK, JPN, NONE, 0.4),
@@ -152,8 +152,34 @@ CASES = [
 ]
 
 
+#: §6.6 the assurance game's features, read at a stake and a P_i set by hand (the
+#: situation's own come from the data and from the coordination game's rounds).
+STAKE = np.array([0.5, 0.35, 0.9, 0.0])  # USA, ROK, JPN, PRC
+JOIN = np.array([[0.6, 0.5, 0.7, 0.0]])  # P_i, shape (runs, actors)
+ASSURED_CASES = [
+    ("assured_stake", ROK, 0.35 * 0.4 * 0.6 * 0.5),  # s_ROK · c · θ_ROK,PRC · P_ROK = 0.042
+    ("assured_stake", JPN, 0.9 * 0.4 * 0.45 * 0.7),  # = 0.1134
+    ("left_exposed", ROK, 0.25 * (1 - 0.5)),  # x_ROK,PRC (1 − P_ROK) = 0.125
+    ("left_exposed", JPN, 0.2 * (1 - 0.7)),  # = 0.06
+    ("partners_join", ROK, 0.5),
+    ("partners_join", JPN, 0.7),
+]
+
+
 def test_every_feature_has_a_hand_case():
-    assert {name for name, *_ in CASES} == set(FEATURE_NAMES)
+    named = {name for name, *_ in CASES} | {name for name, *_ in ASSURED_CASES}
+    assert named == set(FEATURE_NAMES)
+
+
+@pytest.mark.parametrize(("feature", "actor", "expected"), ASSURED_CASES)
+def test_assurance_feature_by_hand(feature, actor, expected):
+    """§6.6: the stake, the exposure left alone and P_i, at P_i and stakes set by hand."""
+    from dataclasses import replace
+
+    state, hooks, c = world()
+    x = replace(situation(state, hooks, c), stake=STAKE, partners_join=JOIN)
+    group = (np.array([actor]), np.array([NONE]), np.array([NONE]))
+    assert FEATURES[feature](x, group, c)[0, 0] == pytest.approx(expected, abs=1e-12)
 
 
 @pytest.mark.parametrize(("feature", "actor", "target", "mech", "expected"), CASES)
@@ -296,6 +322,8 @@ def test_terms_sum_every_feature_of_a_term():
         "utility__coordinate__security__readiness": 2.0,
         "utility__coordinate__security__threat_prc": 0.1,
         "utility__coordinate__security__demand": 0.2,
+        # the assurance game's stake is pinned in test_assurance_feature_by_hand
+        "utility__coordinate__security__assured_stake": 0.0,
     }
     c = hand(**EFFECTS, **settings)
     state, hooks, _ = world()
