@@ -14,7 +14,7 @@ same state), `adjudicate` resolves the moves, and the turn is scored.
 A run is a value: `TrilateralModel.snapshot` hands back the whole end-of-turn state
 (state arrays, scoring tallies, turn, seeds) as a frozen `Snapshot`, and
 `TrilateralModel.from_snapshot` builds a model that continues from one, alone or
-repeated along the run axis. ``step(given={"ROK": 3})`` plays some actors' moves as
+repeated along the run axis. ``play_turn(given={"ROK": 3})`` plays some actors' moves as
 given (a human team's), and `inject` and `override` are the facilitator's hands on
 the same engine. Randomness is counter-based, so a continued run draws exactly the
 numbers the uninterrupted run would have drawn.
@@ -269,6 +269,9 @@ class TrilateralModel(mesa.Model):
         self.compiled = compile_parameters(self.loaded.parameters, self.script.turn_months)
         self.plan = utility_plan(self.compiled)
         self.turn = 0
+        # Moves given by `play_turn`, read by `step` during that one call (mesa 3.5 wraps
+        # `step` in a method that takes no arguments).
+        self._pending: tuple[Mapping[str, Move], str] | None = None
         self.state: State = initial_state(self.compiled, self.seeds.size, len(self.script.events))
         self.keep_history = keep_history
         self.history: list[TurnRecord] = []
@@ -311,13 +314,17 @@ class TrilateralModel(mesa.Model):
         """Number of runs in the ensemble."""
         return int(self.seeds.size)
 
-    def step(
+    def play_turn(
         self,
         given: Mapping[str, Move] | None = None,
         *,
         if_closed: Literal["error", "ai"] = "error",
     ) -> None:
-        """Play one turn for every run.
+        """Play one turn for every run, with some actors' moves taken as given.
+
+        Goes through `step` (and so through Mesa's own step wrapper, which in mesa 3.5
+        accepts no arguments and counts ``steps``): the moves wait on the model for the
+        length of that one call.
 
         Args:
             given: Moves taken as given for some actors, by actor code: an index into
@@ -332,12 +339,26 @@ class TrilateralModel(mesa.Model):
             ValueError: an unknown actor or option, or a closed move with
                 ``if_closed="error"``.
         """
+        self._pending = (given or {}, if_closed)
+        try:
+            self.step()
+        finally:
+            self._pending = None
+
+    def step(self) -> None:
+        """Play one turn for every run (Mesa's step; `play_turn` gives some moves).
+
+        Raises:
+            ValueError: the run is over, or a given move is unknown or closed (see
+                `play_turn`).
+        """
+        given, if_closed = self._pending or ({}, "error")
         if not self.running:
             raise ValueError(f"the run is over: all {self.script.turns} turns are played")
         turn, c = self.turn + 1, self.compiled
         before, before_hooks = self.state, mechanism_hooks(self.state, c)
         state, signals, hooks, fired, view, utility, open_ = self._before_moves(turn)
-        moves = self._given_moves(given or {}, open_, if_closed)
+        moves = self._given_moves(given, open_, if_closed)
         columns = []
         for code in ACTORS:
             move = moves.get(code)

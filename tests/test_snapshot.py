@@ -157,7 +157,7 @@ def test_given_moves_equal_the_same_moves_through_a_scripted_policy():
     scripted = play(LOADED, seeds=[4], policies={"ROK": ScriptedPolicy(moves)})
     stepped = TrilateralModel(LOADED, rng=4, collect=False)
     for turn in range(1, 5):
-        stepped.step(given={"ROK": moves[turn]})
+        stepped.play_turn(given={"ROK": moves[turn]})
     assert differences(scripted.snapshot(), stepped.snapshot()) == []
     menu = stepped.compiled.options.slices[INDEX["ROK"]]
     assert [int(r.outcome.choices[0, INDEX["ROK"]]) - menu.start for r in stepped.history] == [8, 3, 0, 8]
@@ -165,7 +165,7 @@ def test_given_moves_equal_the_same_moves_through_a_scripted_policy():
 
 def test_given_moves_by_label_and_per_run():
     model = TrilateralModel(LOADED, seeds=[1, 2], collect=False)
-    model.step(given={"JPN": "repair ROK", "USA": np.array([1, 2])})
+    model.play_turn(given={"JPN": "repair ROK", "USA": np.array([1, 2])})
     opts = model.compiled.options
     rec = model.history[0].outcome.choices
     assert [opts.label(int(o)) for o in rec[:, INDEX["JPN"]]] == ["repair ROK", "repair ROK"]
@@ -175,15 +175,15 @@ def test_given_moves_by_label_and_per_run():
 def test_a_closed_given_move_is_refused_or_left_to_the_ai():
     model = TrilateralModel(LOADED, rng=1, collect=False)
     with pytest.raises(ValueError, match="cannot 'concede' this turn"):
-        model.step(given={"ROK": "concede"})  # nobody pressures Seoul on turn 1
+        model.play_turn(given={"ROK": "concede"})  # nobody pressures Seoul on turn 1
     assert model.turn == 0  # nothing changed
     with pytest.raises(ValueError, match="not on ROK's menu"):
-        model.step(given={"ROK": "invade"})
+        model.play_turn(given={"ROK": "invade"})
     with pytest.raises(ValueError, match="unknown actor"):
-        model.step(given={"KOR": 0})
+        model.play_turn(given={"KOR": 0})
     ai = TrilateralModel(LOADED, rng=1, collect=False)
     ai.step()
-    model.step(given={"ROK": "concede"}, if_closed="ai")
+    model.play_turn(given={"ROK": "concede"}, if_closed="ai")
     assert differences(model.snapshot(), ai.snapshot()) == []
 
 

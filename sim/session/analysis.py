@@ -92,7 +92,7 @@ def continue_from(
     k = 0
     while model.running:
         moves = given[k] if given is not None and k < len(given) else None
-        model.step(given=moves, if_closed="ai")
+        model.play_turn(given=moves, if_closed="ai")
         k += 1
     return model
 
@@ -212,7 +212,7 @@ def mechanism_gains(state: SessionState, runs: int = 200, boost: float = 0.25) -
         start = model.snapshot().with_events(injects)
         model = TrilateralModel.from_snapshot(start, loaded, keep_history=False)
         for k in range(turns):
-            model.step(given=moves[k], if_closed="ai")
+            model.play_turn(given=moves[k], if_closed="ai")
         return model.index_so_far()
 
     base = index_with([])

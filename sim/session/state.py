@@ -252,7 +252,7 @@ class SessionState:
         given = {a: self.drafts[a].option for a in self.humans()}
         self._open = None
         try:
-            self.model.step(given=given)
+            self.model.play_turn(given=given)
         except ValueError as exc:
             raise ValueError(f"{exc}; that team must decide again") from None
         return self._after_turn()

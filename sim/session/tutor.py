@@ -212,7 +212,7 @@ def option_hints(state: SessionState, seat: str, runs: int = 40) -> list[Hint]:
     seeds = np.tile(run_seeds(state.seed, runs), n)
     ens = TrilateralModel.from_snapshot(model.snapshot(), state.loaded, runs=n * runs, seeds=seeds)
     before = model.state.trust[0]
-    ens.step(given={seat: np.repeat(local, runs)}, if_closed="ai")
+    ens.play_turn(given={seat: np.repeat(local, runs)}, if_closed="ai")
     first = ens.history[-1]
     block = np.repeat(np.arange(n), runs)
 
@@ -338,7 +338,7 @@ def moments(state: SessionState, seat: str, runs: int = 200, top: int = 3) -> li
         ai_would = theirs.compiled.options.label(int(values[np.argmax(counts)]))
         share = float(counts.max() / runs)
         for later in moves[k + 1 :]:
-            theirs.step(given=later, if_closed="ai")
+            theirs.play_turn(given=later, if_closed="ai")
         d = np.asarray(score_of(final_index(theirs), seat)) - np.asarray(score_of(final_index(mine), seat))
         m, lo, hi = mean_interval(d)
         out.append(Moment(played["turn"], played["moves"][seat]["option"], ai_would, share, m, lo, hi))

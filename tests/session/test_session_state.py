@@ -37,10 +37,10 @@ def test_the_session_equals_the_same_moves_played_on_a_bare_model(tmp_path):
     """Independent of the session code: the engine driven by hand with what the log says."""
     scripted(tmp_path / "s")
     model = TrilateralModel(load_scenario(SCENARIO, [parse_set_flag("trust.loss=0.4")]), rng=3, collect=False)
-    model.step(given={"ROK": "coordinate", "JPN": "joint statement"})
+    model.play_turn(given={"ROK": "coordinate", "JPN": "joint statement"})
     engine = model.override({"trust.ROK.JPN": 0.5, "status.gsomia": "suspended"})
     # the undone turn 2 left nothing behind (its inject went with it); turn 2 replayed:
-    model.step(given={"ROK": "repair JPN"})
+    model.play_turn(given={"ROK": "repair JPN"})
     state = load_state(tmp_path / "s")
     assert state.model.snapshot().digest() == model.snapshot().digest()
     override = next(r for r in state.records if r["type"] == "override")

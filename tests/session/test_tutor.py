@@ -94,13 +94,13 @@ def test_hints_come_from_the_model(tmp_path):
     direct = []
     for option in [h.option for h in hints]:
         m = TrilateralModel.from_snapshot(s.state.model.snapshot(), s.state.loaded, runs=30, seeds=seeds)
-        m.step(given={"ROK": option}, if_closed="ai")
+        m.play_turn(given={"ROK": option}, if_closed="ai")
         m.step()
         direct.append(m.index_so_far().mean())
     assert hints[k].index_change == pytest.approx(direct[k] - np.mean(direct), abs=1e-9)
     # the utility terms shown for you are the option's preference-weighted terms
     m = TrilateralModel.from_snapshot(s.state.model.snapshot(), s.state.loaded)
-    m.step(given={"ROK": "coordinate"})
+    m.play_turn(given={"ROK": "coordinate"})
     shown = dict(hints[k].terms)
     weighted = m.history[-1].terms[0, INDEX["ROK"]] * m.compiled.weights[INDEX["ROK"]]
     assert shown["security"] == pytest.approx(weighted[0])
@@ -145,7 +145,7 @@ def test_percentile_against_direct_ai_runs(finished):
     ai = model.scores.index
     mine = TrilateralModel(loaded, rng=5)
     for move in [r["moves"]["ROK"]["option"] for r in s.state.played]:
-        mine.step(given={"ROK": move})
+        mine.play_turn(given={"ROK": move})
     score = float(mine.scores.index[0])
     assert d.score == pytest.approx(score)
     np.testing.assert_allclose(np.sort(d.ai), np.sort(ai))
@@ -162,15 +162,15 @@ def test_three_moments_against_direct_runs(finished):
     for k in range(len(moves)):
         run = TrilateralModel(loaded, rng=5)  # the game's own run, replayed to the turn
         for move in moves[:k]:
-            run.step(given={"ROK": move})
+            run.play_turn(given={"ROK": move})
         snap = run.snapshot()
         mine = TrilateralModel.from_snapshot(snap, loaded, runs=60, seeds=seeds)
         ai = TrilateralModel.from_snapshot(snap, loaded, runs=60, seeds=seeds)
-        mine.step(given={"ROK": moves[k]}, if_closed="ai")
+        mine.play_turn(given={"ROK": moves[k]}, if_closed="ai")
         ai.step()
         for move in moves[k + 1 :]:
-            mine.step(given={"ROK": move}, if_closed="ai")
-            ai.step(given={"ROK": move}, if_closed="ai")
+            mine.play_turn(given={"ROK": move}, if_closed="ai")
+            ai.play_turn(given={"ROK": move}, if_closed="ai")
         changes[k + 1] = float((ai.scores.index - mine.scores.index).mean())
     top = sorted(changes, key=lambda t: -abs(changes[t]))[:3]
     assert [m.turn for m in d.moments] == top
@@ -189,7 +189,7 @@ def test_what_would_have_helped_against_direct_runs(finished):
     def index(overrides: list) -> np.ndarray:
         model = TrilateralModel(load_scenario(SCENARIO, overrides), seeds=seeds, keep_history=False)
         for move in moves:
-            model.step(given={"ROK": move}, if_closed="ai")
+            model.play_turn(given={"ROK": move}, if_closed="ai")
         return model.scores.index
 
     base = load_scenario(SCENARIO).parameters.mechanisms[best.mechanism].strength
