@@ -339,7 +339,16 @@ class TrilateralModel(mesa.Model):
             ValueError: an unknown actor or option, or a closed move with
                 ``if_closed="error"``.
         """
-        self._pending = (given or {}, if_closed)
+        given = given or {}
+        if given:
+            # Refuse a bad move before Mesa's step starts: mesa 3.5 drops its schedule
+            # when a step raises, and the next step would silently do nothing.
+            if if_closed == "error":
+                open_ = self.preview()[1]
+            else:  # closed moves go to the AI: only names and shapes can be wrong
+                open_ = np.ones((self.n_runs, len(self.compiled.options)), dtype=bool)
+            self._given_moves(given, open_, if_closed)
+        self._pending = (given, if_closed)
         try:
             self.step()
         finally:
