@@ -104,10 +104,7 @@ class StudentLoop(Loop):
         The log itself is never half-written (appends hold off Ctrl-C), so what it
         replays to is exactly what was committed.
         """
-        from sim.session.log import read_log
-        from sim.session.state import replay
-
-        self.s.state = replay(read_log(self.s.log.path), str(self.s.log.path))
+        self.s.reload()
         self.hints = {}
 
     def cycle(self) -> None:
