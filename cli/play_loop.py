@@ -5,8 +5,6 @@ Kept apart from `cli.play_cmd` so that ``--help`` does not import the engine.
 
 from __future__ import annotations
 
-import sys
-
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -50,13 +48,6 @@ class StudentLoop(Loop):
         self.runs = runs
         self.hints: dict[int, list] = {}
         self.resume = f"{program()} play --resume --name {name}"
-
-    def ask(self, prompt: str | Text) -> str:  # type: ignore[override]
-        """One line from the user; piped input is echoed, so a scripted game reads like a typed one."""
-        line = super().ask(prompt)
-        if not sys.stdin.isatty():
-            self.console.print(line, markup=False, highlight=False)
-        return line
 
     def error(self, message: str) -> None:
         """Say what was wrong (wrapped to the terminal: a student's screen may be narrow)."""

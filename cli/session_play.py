@@ -10,6 +10,7 @@ quit. Every action is in the log before the next prompt appears.
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -23,6 +24,7 @@ from sim.errors import InputError
 from sim.rulings import ALLOWED, parse_ruling
 from sim.session.decisions import decision_path, file_sha256, read_decision
 from sim.session.session import Session
+from sim.session.state import one_line
 from sim.vocab import EVENT_KINDS
 
 HELP = """\
@@ -63,13 +65,20 @@ class Loop:
         self.noted: set[Path] = set()
 
     # -- input --------------------------------------------------------------------------------
-    def ask(self, prompt: str) -> str:
-        """One line from the user; the end of input is a quit."""
+    def ask(self, prompt: str | Text) -> str:
+        """One line from the user; the end of input is a quit.
+
+        Piped input is echoed after its prompt, so a scripted exercise's transcript
+        reads like a typed one (the terminal echoes what a person types).
+        """
         try:
-            return self.console.input(prompt).strip()
+            line = self.console.input(prompt).strip()
         except EOFError:
             self.console.print()
             raise Quit from None
+        if not sys.stdin.isatty():
+            self.console.print(one_line(line), markup=False, highlight=False)
+        return line
 
     def error(self, message: str) -> None:
         """Say what was wrong with what was typed; nothing was recorded."""

@@ -113,6 +113,16 @@ def test_a_scripted_exercise_is_logged_and_replays_to_the_same_state(made):
     assert [m.get("ROK") for m in (p["moves"] for p in state.played)][1]["option"] == "repair JPN"
 
 
+def test_piped_answers_are_echoed_after_their_prompts(made):
+    # A scripted exercise shown to a room reads like a typed one: each answer follows its
+    # prompt (a terminal echoes typing; a pipe does not).
+    r = cli(made, "play", "ex", input="2\nstand firm\nquit\n")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert any(x.startswith("ROK choose a number") and x.endswith(": 2") for x in lines)
+    assert any(x.startswith("ROK rationale") and x.endswith(": stand firm") for x in lines)
+
+
 def test_play_resumes_where_it_stopped(made):
     r = cli(made, "play", "ex", input="hold\nfirst\nquit\n")
     assert r.exit_code == 0 and "Resume with: python run.py session play ex" in flat(r)
