@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, input_errors, program
+from cli.common import console, err_console, input_errors, program
 from sim.errors import InputError
 
 app = typer.Typer(
@@ -244,7 +244,10 @@ def report(
     from sim.session.report import build_report, to_html, to_markdown
 
     folder = _folder(name, parent)
-    data = build_report(state, runs=runs)
+    # The percentile and the mechanism comparison take tens of seconds: say what is being
+    # measured (on stderr, animated only on a terminal) rather than sit silent.
+    with err_console.status("Measuring the report", spinner="line") as status:
+        data = build_report(state, runs=runs, progress=lambda what: status.update(f"Measuring {what}"))
     target = out or folder / f"report.{fmt}"
     with session_errors("write the report elsewhere with --out FILE"):
         if fmt == "html":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,9 +159,23 @@ class ReportData:
 
 
 def build_report(
-    state: SessionState, runs: int = 1000, gain_runs: int = 200, boost: float = 0.25
+    state: SessionState,
+    runs: int = 1000,
+    gain_runs: int = 200,
+    boost: float = 0.25,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportData:
-    """Measure and gather everything the after-action report says about a session."""
+    """Measure and gather everything the after-action report says about a session.
+
+    Args:
+        state: The session, replayed.
+        runs: AI-played runs for the percentile.
+        gain_runs: Runs per mechanism for what a stronger mechanism would have changed.
+        boost: Strength added to a mechanism from the start in that comparison.
+        progress: Called with a short description before each slow stage (the
+            command shows it while it waits); None: silent.
+    """
+    say = progress or (lambda _: None)
     from sim.results import RunResult
     from sim.session.charts import mechanism_chart, percentile_chart, trust_chart
 
@@ -178,10 +193,13 @@ def build_report(
         shown = "not tested" if value is None else f"{100 * value:.0f}%"
         objectives.append((text, shown, letter, meaning))
 
+    say(f"{runs:,} AI-played runs for the percentile")
     ai = an.ai_indexes(state, runs)
     teams = an.teams_index(state)
     pct = an.percentile(teams, ai)
+    say(f"what stronger mechanisms would have changed ({gain_runs:,} runs each)")
     gains = an.mechanism_gains(state, runs=gain_runs, boost=boost)
+    say("the turning points")
     turning = an.turning_points(state)
     strengths, improvements = _observations(state, card, turning, records, undone)
     plan = []
@@ -238,6 +256,7 @@ def build_report(
         counts=counts,
         rulings=len(rulings),
     )
+    say("the charts")
     data.charts = {
         "trust": trust_chart(state.snapshots, rulings),
         "mechanisms": mechanism_chart(state.snapshots),

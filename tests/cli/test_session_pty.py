@@ -104,3 +104,35 @@ def test_play_in_a_terminal_refuses_a_second_writer_and_survives_sigkill(tmp_pat
     log = [json.loads(x) for x in (tmp_path / "sessions" / "ex" / "session.jsonl").read_text().splitlines()]
     assert [r["type"] for r in log][-3:] == ["decision", "decision", "quit"]
     assert log[-2]["source"] == "decisions/turn-02/JPN.yaml" and log[-2]["rationale"] == "sent from our room"
+
+
+def test_report_in_a_terminal_says_what_it_is_measuring_and_a_pipe_stays_clean(tmp_path):
+    # The percentile's AI-played runs take tens of seconds at the default size: a terminal
+    # is told what is being measured; a pipe (a script's log) gets only the result line.
+    made = run_py("session", "new", str(SMALL), "--name", "ex", "--human", "ROK", "--seed", "1", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    played = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "session", "play", "ex"],
+        cwd=tmp_path,
+        env=ENV,
+        input="hold\nwait\n\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert played.returncode == 0, played.stderr
+    child = pexpect.spawn(
+        sys.executable,
+        [str(ROOT / "run.py"), "session", "report", "ex", "--runs", "2000"],
+        cwd=str(tmp_path),
+        env=ENV,
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(40, 100),
+    )
+    child.expect("Measuring 2,000 AI-played runs for the percentile")
+    child.expect("Wrote ")
+    child.expect(pexpect.EOF)
+    piped = run_py("session", "report", "ex", "--runs", "100", cwd=tmp_path)
+    assert piped.returncode == 0 and "Measuring" not in piped.stdout + piped.stderr
+    assert piped.stdout.startswith("Wrote ")
