@@ -98,24 +98,21 @@ class StudentLoop(Loop):
         self.s.reload()
         self.hints = {}
 
-    def cycle(self) -> None:
-        """One prompt: show the new turn, then read and act on one line."""
-        st = self.s.state
-        if st.finished:
-            self.finished()
-            return
-        if self.shown_turn != st.open_turn:
-            self.briefing()
-            self.console.print(
-                Text(
-                    f"Facts in this briefing: the scenario's sources ({len(st.model.script.sources)}; "
-                    "type sources).",
-                    style="dim",
-                )
+    def new_turn(self) -> None:
+        """What is shown once when a turn opens: briefing, sources, position, menu with hints."""
+        self.briefing()
+        self.console.print(
+            Text(
+                f"Facts in this briefing: the scenario's sources ({len(self.s.state.model.script.sources)}; "
+                "type sources).",
+                style="dim",
             )
-            self.show_position()
-            self.show_menu()
-            self.shown_turn = st.open_turn
+        )
+        self.show_position()
+        self.show_menu()
+
+    def prompt(self) -> None:
+        """Read and act on one line: a move or a command."""
         line = self.ask(Text.assemble((self.seat, "bold"), " your move (number, option, or help): "))
         if not line:
             self.console.print("Type a number from the menu, or help.", highlight=False)

@@ -117,8 +117,17 @@ class Loop:
             self.finished()
             return
         if self.shown_turn != st.open_turn:
-            self.briefing()
+            self.new_turn()
             self.shown_turn = st.open_turn
+        self.prompt()
+
+    def new_turn(self) -> None:
+        """What is shown once when a turn opens: the briefing."""
+        self.briefing()
+
+    def prompt(self) -> None:
+        """Read the teams' decision files, show who is waiting, and act on one typed line."""
+        st = self.s.state
         self.read_files()
         waiting = st.waiting_for()
         self.status()
