@@ -72,21 +72,13 @@ def check_claims(
     failed = sum(r.verdict == "fails" for r in results)
     unsure = sum(r.verdict == "inconclusive" for r in results)
     if as_json:
-        doc = {
-            "claims": [r.as_dict() for r in results],
-            "failed": failed,
-            "inconclusive": unsure,
-            "provenance": record,
-        }
-        typer.echo(json.dumps(doc, indent=2))
+        _echo_json(results, record, failed=failed, inconclusive=unsure)
     else:
-        table = Table(
-            title="Claims as directional tests (treatment − baseline, same seeds)",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
+        table = _claims_table(
+            "Claims as directional tests (treatment − baseline, same seeds)",
+            "claim (expected)",
+            max(len(r.id) for r in results),
         )
-        # A claim id is what --only takes: never break it (the column is as wide as the longest).
-        table.add_column("claim (expected)", min_width=max(len(r.id) for r in results), overflow="fold")
         table.add_column("effect, 95% interval", justify="right")
         table.add_column("")
         for r in results:
@@ -124,22 +116,12 @@ def _ablation_report(rows: list[Any], as_json: bool, record: dict[str, Any]) -> 
     unsure = sum(r.verdict == "inconclusive at this size" for r in rows)
     counted = sum(r.counts for r in rows)
     if as_json:
-        doc = {
-            "claims": [r.as_dict() for r in rows],
-            "counted": counted,
-            "failed": failed,
-            "inconclusive": unsure,
-            "provenance": record,
-        }
-        typer.echo(json.dumps(doc, indent=2))
+        _echo_json(rows, record, counted=counted, failed=failed, inconclusive=unsure)
     else:
-        table = Table(
-            title="Claims with their own coefficients removed, and under random play",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-        )
-        table.add_column(
-            "claim (kind): verdict", min_width=max(len(r.claim.id) for r in rows), overflow="fold"
+        table = _claims_table(
+            "Claims with their own coefficients removed, and under random play",
+            "claim (kind): verdict",
+            max(len(r.claim.id) for r in rows),
         )
         for col in ("effect", "ablated", "random"):
             table.add_column(col, justify="right")
@@ -164,6 +146,21 @@ def _ablation_report(rows: list[Any], as_json: bool, record: dict[str, Any]) -> 
         console.print(report_header(record), style="dim", highlight=False)
     if any(not r.counts and not r.verdict.startswith("inconclusive") for r in rows):
         raise typer.Exit(1)
+
+
+def _echo_json(rows: list[Any], record: dict[str, Any], **counts: int) -> None:
+    """The report as JSON: each claim's row, the counts, and the provenance."""
+    typer.echo(json.dumps({"claims": [r.as_dict() for r in rows], **counts, "provenance": record}, indent=2))
+
+
+def _claims_table(title: str, first: str, widest_id: int) -> Table:
+    """A claims table with its first column, the claim, as wide as the longest id.
+
+    A claim id is what --only takes: it is never broken across lines.
+    """
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column(first, min_width=widest_id, overflow="fold")
+    return table
 
 
 def _effect(r: Any) -> str:
