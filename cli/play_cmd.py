@@ -154,7 +154,7 @@ def play(
                 scenario,
                 [seat],
                 seed=seed,
-                settings=difficulty_settings(difficulty, seat),
+                settings=difficulty_settings(difficulty, seat, scenario),
                 extra={"play": {"as": seat, "difficulty": difficulty}},
             )
     try:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -19,7 +21,8 @@ import yaml
 from sim.actors import ACTORS, ALLIES, CAPITAL, INDEX
 from sim.model import TrilateralModel
 from sim.narrative import reasons
-from sim.params import DATA_DIR
+from sim.params import DATA_DIR, ActorParams, Parameters, parse_set_flag
+from sim.scenario import LoadedScenario, load_scenario
 from sim.session.analysis import (
     continue_from,
     human_moves,
@@ -52,13 +55,39 @@ def term_words(term: str, actor: str) -> str:
     return BEIJING_ALLIANCE if actor == "PRC" and term == "alliance" else TERM_WORDS[term]
 
 
+#: What a level's ``pick`` may say: no playbook, or the one that harms the student least or most.
+PICKS: tuple[str | None, ...] = (None, "least_harm", "most_harm")
+#: What a playbook may scale: the logit temperature or one utility term's preference weight.
+PLAYBOOK_KEYS: tuple[str, ...] = ("temperature", *TERMS)
+
+
 @cache
-def difficulty_table() -> dict[str, dict]:
-    """The difficulty levels (``sim/data/difficulty.yaml``), by name."""
-    levels = yaml.safe_load(DIFFICULTY_FILE.read_text(encoding="utf-8"))["levels"]
+def difficulty_table() -> dict[str, Any]:
+    """The difficulty levels, trial and playbooks (``sim/data/difficulty.yaml``).
+
+    Raises:
+        ValueError: the file's levels, picks, trial or playbooks are not as declared.
+    """
+    data = yaml.safe_load(DIFFICULTY_FILE.read_text(encoding="utf-8"))
+    levels, trial, books = data["levels"], data["trial"], data["playbooks"]
     if tuple(levels) != LEVELS:
         raise ValueError(f"{DIFFICULTY_FILE}: the levels must be {', '.join(LEVELS)} in that order")
-    return levels
+    for name, level in levels.items():
+        if level.get("pick") not in PICKS:
+            raise ValueError(f"{DIFFICULTY_FILE}: levels.{name}.pick must be null, least_harm or most_harm")
+    runs, first = trial.get("runs"), trial.get("first_seed")
+    if not (isinstance(runs, int) and runs > 1 and isinstance(first, int)):
+        raise ValueError(f"{DIFFICULTY_FILE}: trial needs runs (an integer > 1) and first_seed (an integer)")
+    for name, book in books.items():
+        bad = [
+            k for k, v in book.items() if k not in PLAYBOOK_KEYS or not isinstance(v, int | float) or v <= 0
+        ]
+        if bad or not book:
+            raise ValueError(
+                f"{DIFFICULTY_FILE}: playbooks.{name}: each key one of {', '.join(PLAYBOOK_KEYS)}, "
+                "each value a factor > 0"
+            )
+    return data
 
 
 def rivals(seat: str) -> list[str]:
@@ -66,16 +95,143 @@ def rivals(seat: str) -> list[str]:
     return [a for a in ACTORS if (a == "PRC") != (seat == "PRC")]
 
 
-def difficulty_settings(level: str, seat: str) -> list[str]:
-    """The parameter settings (``PATH=VALUE``) a difficulty level makes for a seat.
+def _temperature_bounds() -> tuple[float, float]:
+    """The temperature's allowed range, from the parameters' schema (one place)."""
+    meta = ActorParams.model_fields["temperature"].metadata
+    low = next(m.ge for m in meta if hasattr(m, "ge"))
+    high = next(m.le for m in meta if hasattr(m, "le"))
+    return float(low), float(high)
+
+
+def playbook_settings(name: str, seat: str, parameters: Parameters) -> list[str]:
+    """The settings (``PATH=VALUE``) that make every rival of ``seat`` play by playbook ``name``.
+
+    Each factor multiplies the rival's value in ``parameters`` (the scenario's own);
+    a temperature is kept inside its allowed range.
+
+    Raises:
+        KeyError: an unknown playbook.
+    """
+    book = difficulty_table()["playbooks"][name]
+    low, high = _temperature_bounds()
+    out = []
+    for r in rivals(seat):
+        actor = parameters.actors[r]
+        for key, factor in book.items():
+            if key == "temperature":
+                out.append(f"actors.{r}.temperature={min(max(actor.temperature * factor, low), high):.6g}")
+            else:
+                out.append(f"actors.{r}.preferences.{key}={getattr(actor.preferences, key) * factor:.6g}")
+    return out
+
+
+_TRIALS: dict[tuple[str, str, str], dict[str, float]] = {}
+
+
+def playbook_trials(scenario: LoadedScenario, seat: str) -> dict[str, float]:
+    """Each playbook's trial: the mean final score of ``seat``, the AI in every seat, rivals on the playbook.
+
+    All playbooks play the same seeds (``trial`` in difficulty.yaml), from the
+    scenario's start, so they are compared run by run. The allied seats share their
+    trials (same rivals, same score), and a scenario's trials are kept for the process.
+
+    Returns:
+        Mean score by playbook, in declared order.
+    """
+    side = "PRC" if seat == "PRC" else "allies"
+    key = (scenario.sha256, repr(scenario.overrides), side)
+    if key not in _TRIALS:
+        trial = difficulty_table()["trial"]
+        seeds = trial["first_seed"] + np.arange(trial["runs"], dtype=np.int64)
+        _TRIALS[key] = {
+            name: float(
+                final_scores(scenario, playbook_settings(name, seat, scenario.parameters), seat, seeds).mean()
+            )
+            for name in difficulty_table()["playbooks"]
+        }
+    return _TRIALS[key]
+
+
+def _known(level: str) -> str:
+    """The level, if it is one; else a ValueError naming the levels."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown difficulty {level!r}; choose {', '.join(LEVELS)}")
+    return level
+
+
+def pick_playbook(level: str, trials: dict[str, float]) -> str | None:
+    """The playbook a level picks from the trials (the first in declared order on a tie).
 
     Raises:
         ValueError: an unknown level.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown difficulty {level!r}; choose {', '.join(LEVELS)}")
-    t = difficulty_table()[level]["rival_temperature"]
-    return [] if t is None else [f"actors.{r}.temperature={t}" for r in rivals(seat)]
+    pick = difficulty_table()["levels"][_known(level)]["pick"]
+    if pick is None:
+        return None
+    return (min if pick == "most_harm" else max)(trials, key=trials.__getitem__)
+
+
+def difficulty_playbook(level: str, seat: str, scenario: str | Path | LoadedScenario) -> str | None:
+    """The playbook the student's rivals play at ``level`` in ``scenario`` (None: as calibrated).
+
+    Raises:
+        ValueError: an unknown level.
+        InputError: a bad scenario.
+    """
+    if difficulty_table()["levels"][_known(level)]["pick"] is None:
+        return None
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    return pick_playbook(level, playbook_trials(loaded, seat))
+
+
+def difficulty_settings(level: str, seat: str, scenario: str | Path | LoadedScenario) -> list[str]:
+    """The parameter settings (``PATH=VALUE``) a difficulty level makes for a seat in a scenario.
+
+    Normal makes none; easy and hard play the scenario's trials
+    (`playbook_trials`) and set the rivals on the playbook picked.
+
+    Raises:
+        ValueError: an unknown level.
+        InputError: a bad scenario.
+    """
+    if difficulty_table()["levels"][_known(level)]["pick"] is None:
+        return []
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    name = difficulty_playbook(level, seat, loaded)
+    assert name is not None  # a level with a pick always finds one among the declared playbooks
+    return playbook_settings(name, seat, loaded.parameters)
+
+
+def level_scores(
+    scenario: str | Path | LoadedScenario, seat: str, level: str, seeds: np.ndarray
+) -> np.ndarray:
+    """Final scores of AI-played runs with the AI in ``seat``, rivals at ``level``.
+
+    What a finished game's percentile is measured against (`ai_scores`): the same
+    scenario and difficulty settings, the AI in every seat, one run per seed.
+
+    Returns:
+        The student's score per run, shape (seeds,).
+    """
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    return final_scores(loaded, difficulty_settings(level, seat, loaded), seat, seeds)
+
+
+def final_scores(scenario: LoadedScenario, settings: list[str], seat: str, seeds: np.ndarray) -> np.ndarray:
+    """The final score of ``seat`` in runs played by the AI from the start, with parameter settings.
+
+    Returns:
+        One score per seed, shape (seeds,).
+    """
+    model = TrilateralModel(
+        scenario.with_overrides([parse_set_flag(s) for s in settings]),
+        seeds=seeds,
+        keep_history=False,
+        collect=False,
+    )
+    while model.running:
+        model.step()
+    return np.asarray(score_of(model.scores.index, seat))
 
 
 def score_of(index: np.ndarray | float, seat: str) -> np.ndarray | float:

@@ -8,6 +8,7 @@ from support import SMALL
 from typer.testing import CliRunner
 
 from cli.app import app
+from sim.session.tutor import difficulty_settings
 
 runner = CliRunner()
 ENV = {"COLUMNS": "80", "NO_COLOR": "1"}
@@ -97,7 +98,9 @@ def test_hard_difficulty_is_in_the_log_as_settings(tmp_path):
     r = play(tmp_path, str(SMALL), "--as", "PRC", "--difficulty", "hard", input="quit\n")
     assert r.exit_code == 0, r.output
     header = records(tmp_path / "small-PRC-hard-s0")[0]
-    assert header["settings"] == [f"actors.{a}.temperature=0.01" for a in ("USA", "ROK", "JPN")]
+    # the hard playbook for Beijing's seat, set on each of Beijing's rivals (the three allies)
+    assert header["settings"] == difficulty_settings("hard", "PRC", str(SMALL)) != []
+    assert {s.split(".")[1] for s in header["settings"]} == {"USA", "ROK", "JPN"}
 
 
 def test_bad_input_is_a_clear_error(tmp_path):
