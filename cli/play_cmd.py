@@ -100,7 +100,11 @@ def play(
     ] = None,
     as_: Annotated[str | None, typer.Option("--as", help="Your country: USA, ROK, JPN or PRC.")] = None,
     difficulty: Annotated[
-        str, typer.Option(help="How shrewdly your rivals play: easy, normal or hard.")
+        str,
+        typer.Option(
+            help="How shrewdly your rivals play: easy, normal or hard (easy and hard first try "
+            "each rival playbook in trial runs, a few seconds)."
+        ),
     ] = "normal",
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Seed of the game.")] = 0,
     resume: Annotated[bool, typer.Option("--resume", help="Pick up a saved game.")] = False,

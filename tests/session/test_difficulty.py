@@ -138,3 +138,23 @@ def test_level_scores_are_the_runs_a_game_is_compared_with():
     settings = difficulty_settings("hard", "ROK", str(SMALL))
     direct = final_scores(load_scenario(SMALL), settings, "ROK", seeds)
     assert np.array_equal(level_scores(str(SMALL), "ROK", "hard", seeds), direct)
+
+
+def test_a_reopened_game_plays_the_same_rivals(tmp_path):
+    """The playbook is in the log as settings: reopening the game rebuilds the same rivals."""
+    from sim.session.session import Session
+
+    settings = difficulty_settings("hard", "PRC", str(SMALL))
+    s = Session.create(tmp_path / "g", str(SMALL), ["PRC"], seed=3, settings=settings)
+    s.decide("PRC", "hold", "")
+    s.adjudicate()
+    index = float(s.state.model.index_so_far()[0])
+    s.close()
+    again = Session.open(tmp_path / "g")
+    try:
+        expected = load_scenario(SMALL, [parse_set_flag(x) for x in settings]).parameters
+        assert again.state.loaded.parameters.actors == expected.actors
+        assert again.state.loaded.parameters.actors != load_scenario(SMALL).parameters.actors
+        assert float(again.state.model.index_so_far()[0]) == index
+    finally:
+        again.close()
