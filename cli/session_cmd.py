@@ -247,7 +247,9 @@ def report(
     # The percentile and the mechanism comparison take tens of seconds: say what is being
     # measured (on stderr, animated only on a terminal) rather than sit silent.
     with err_console.status("Measuring the report", spinner="line") as status:
-        data = build_report(state, runs=runs, progress=lambda what: status.update(f"Measuring {what}"))
+        data = build_report(
+            state, runs=runs, progress=lambda what: status.update(f"Measuring {what}", spinner="line")
+        )
     target = out or folder / f"report.{fmt}"
     with session_errors("write the report elsewhere with --out FILE"):
         if fmt == "html":

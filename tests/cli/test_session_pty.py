@@ -123,14 +123,14 @@ def test_report_in_a_terminal_says_what_it_is_measuring_and_a_pipe_stays_clean(t
     assert played.returncode == 0, played.stderr
     child = pexpect.spawn(
         sys.executable,
-        [str(ROOT / "run.py"), "session", "report", "ex", "--runs", "2000"],
+        [str(ROOT / "run.py"), "session", "report", "ex", "--runs", "300"],
         cwd=str(tmp_path),
         env=ENV,
         encoding="utf-8",
-        timeout=120,
+        timeout=300,
         dimensions=(40, 100),
     )
-    child.expect("Measuring 2,000 AI-played runs for the percentile")
+    child.expect("Measuring 300 AI-played runs for the percentile")
     child.expect("Wrote ")
     child.expect(pexpect.EOF)
     piped = run_py("session", "report", "ex", "--runs", "100", cwd=tmp_path)
