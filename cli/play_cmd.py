@@ -120,7 +120,7 @@ def play(
 ) -> None:
     """Play one country in a scenario; the engine plays the others. Learn why at the end."""
     from sim.session.session import Session, session_folder
-    from sim.session.tutor import LEVELS, difficulty_settings
+    from sim.session.tutor import LEVELS, difficulty_playbook, difficulty_settings
 
     with input_errors():
         if difficulty not in LEVELS:
@@ -159,7 +159,14 @@ def play(
                 [seat],
                 seed=seed,
                 settings=difficulty_settings(difficulty, seat, scenario),
-                extra={"play": {"as": seat, "difficulty": difficulty}},
+                # the trials are cached: naming the playbook costs no second round of runs
+                extra={
+                    "play": {
+                        "as": seat,
+                        "difficulty": difficulty,
+                        "playbook": difficulty_playbook(difficulty, seat, scenario),
+                    }
+                },
             )
     try:
         from cli.play_loop import StudentLoop

@@ -13,6 +13,7 @@ from rich.text import Text
 from cli.common import program
 from cli.session_play import Loop, Quit
 from sim.actors import CAPITAL, INDEX
+from sim.session.tutor import difficulty_label
 
 HELP = """\
 Commands (none of them costs a turn):
@@ -59,7 +60,7 @@ class StudentLoop(Loop):
         st = self.s.state
         sc = st.model.script
         self.console.rule(f"[bold]{sc.title}[/]")
-        level = st.header.get("play", {}).get("difficulty", "normal")
+        level = difficulty_label(st.header)
         self.console.print(
             f"You are {CAPITAL[self.seat]} ({self.seat}); the engine plays the others. "
             f"Difficulty {level}, seed {st.seed}, turn {st.open_turn} of {sc.turns}. "

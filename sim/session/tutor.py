@@ -125,6 +125,43 @@ def playbook_settings(name: str, seat: str, parameters: Parameters) -> list[str]
     return out
 
 
+def describe_playbook(name: str | None) -> str:
+    """A playbook in words, e.g. ``security weighed double``; "as calibrated" for None.
+
+    Raises:
+        KeyError: an unknown playbook.
+    """
+    if name is None:
+        return "as calibrated"
+    words = []
+    for key, factor in difficulty_table()["playbooks"][name].items():
+        if key == "temperature":
+            words.append(f"choices {1 / factor:g}x sharper" if factor < 1 else f"choices {factor:g}x looser")
+        else:
+            weight = {2.0: "double", 0.5: "half"}.get(factor, f"x{factor:g}")
+            words.append(f"{key} weighed {weight}")
+    return ", ".join(words)
+
+
+def difficulty_label(header: dict[str, Any]) -> str:
+    """A student game's difficulty as its log's header records it, with the rivals' playbook.
+
+    E.g. ``hard (rivals: security_first, security weighed double)``; ``normal`` for a
+    calibrated game or a header without a difficulty. A playbook no longer declared
+    in the data file is named without its description.
+    """
+    play = header.get("play", {}) if isinstance(header, dict) else {}
+    level = str(play.get("difficulty", "normal"))
+    book = play.get("playbook")
+    if not book:
+        return level
+    try:
+        what = describe_playbook(str(book))
+    except KeyError:
+        return f"{level} (rivals: {book})"
+    return f"{level} (rivals: {book}, {what})"
+
+
 _TRIALS: dict[tuple[str, str, str], dict[str, float]] = {}
 
 
@@ -579,7 +616,7 @@ def debrief(state: SessionState, seat: str, *, ai_runs: int = 1000, runs: int = 
     ai = ai_scores(state, seat, ai_runs)
     return Debrief(
         seat=seat,
-        difficulty=str(state.header.get("play", {}).get("difficulty", "normal")),
+        difficulty=difficulty_label(state.header),
         practice=is_practice(state),
         score=score,
         ai=ai,

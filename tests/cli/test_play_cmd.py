@@ -8,7 +8,7 @@ from support import SMALL
 from typer.testing import CliRunner
 
 from cli.app import app
-from sim.session.tutor import difficulty_settings
+from sim.session.tutor import difficulty_playbook, difficulty_settings
 
 runner = CliRunner()
 ENV = {"COLUMNS": "80", "NO_COLOR": "1"}
@@ -63,7 +63,7 @@ def test_a_whole_game_with_help_why_hint_undo_save_quit_and_resume(tmp_path):
     kinds = [r["type"] for r in records(folder)]
     assert kinds == ["header", "decision", "adjudicate", "undo", "decision", "adjudicate", "quit"]
     header = records(folder)[0]
-    assert header["play"] == {"as": "ROK", "difficulty": "normal"} and header["humans"] == ["ROK"]
+    assert header["play"] == {"as": "ROK", "difficulty": "normal", "playbook": None} and header["humans"] == ["ROK"]
     # a second start of the same game is refused; --resume picks it up (the newest game)
     again = play(tmp_path, str(SMALL), "--as", "ROK", "--seed", "3")
     assert again.exit_code == 2 and "--resume" in flat(again)
@@ -101,6 +101,10 @@ def test_hard_difficulty_is_in_the_log_as_settings(tmp_path):
     # the hard playbook for Beijing's seat, set on each of Beijing's rivals (the three allies)
     assert header["settings"] == difficulty_settings("hard", "PRC", str(SMALL)) != []
     assert {s.split(".")[1] for s in header["settings"]} == {"USA", "ROK", "JPN"}
+    # the playbook is named in the log and on screen, so a student knows what they face
+    book = header["play"]["playbook"]
+    assert book == difficulty_playbook("hard", "PRC", str(SMALL)) is not None
+    assert f"Difficulty hard (rivals: {book}," in flat(r)
 
 
 def test_bad_input_is_a_clear_error(tmp_path):

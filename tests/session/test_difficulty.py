@@ -158,3 +158,26 @@ def test_a_reopened_game_plays_the_same_rivals(tmp_path):
         assert float(again.state.model.index_so_far()[0]) == index
     finally:
         again.close()
+
+
+def test_a_playbook_is_described_from_its_declared_factors():
+    from sim.session.tutor import describe_playbook
+
+    assert describe_playbook(None) == "as calibrated"
+    assert describe_playbook("security_first") == "security weighed double"
+    assert describe_playbook("economy_light") == "economy weighed half"
+    assert describe_playbook("sharper") == "choices 5x sharper"
+    assert describe_playbook("looser") == "choices 10x looser"
+    with pytest.raises(KeyError):
+        describe_playbook("no_such_book")
+
+
+def test_the_difficulty_label_names_the_rivals_playbook_from_the_log_header():
+    from sim.session.tutor import difficulty_label
+
+    assert difficulty_label({}) == "normal"
+    assert difficulty_label({"play": {"difficulty": "normal", "playbook": None}}) == "normal"
+    header = {"play": {"difficulty": "hard", "playbook": "security_first"}}
+    assert difficulty_label(header) == "hard (rivals: security_first, security weighed double)"
+    # a game logged with a playbook since removed from the data file still opens
+    assert difficulty_label({"play": {"difficulty": "easy", "playbook": "gone"}}) == "easy (rivals: gone)"
