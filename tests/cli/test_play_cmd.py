@@ -63,7 +63,8 @@ def test_a_whole_game_with_help_why_hint_undo_save_quit_and_resume(tmp_path):
     kinds = [r["type"] for r in records(folder)]
     assert kinds == ["header", "decision", "adjudicate", "undo", "decision", "adjudicate", "quit"]
     header = records(folder)[0]
-    assert header["play"] == {"as": "ROK", "difficulty": "normal", "playbook": None} and header["humans"] == ["ROK"]
+    assert header["play"] == {"as": "ROK", "difficulty": "normal", "playbook": None}
+    assert header["humans"] == ["ROK"]
     # a second start of the same game is refused; --resume picks it up (the newest game)
     again = play(tmp_path, str(SMALL), "--as", "ROK", "--seed", "3")
     assert again.exit_code == 2 and "--resume" in flat(again)
