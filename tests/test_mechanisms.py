@@ -306,3 +306,54 @@ def test_spillover_shield_protects_seoul_tokyo_mechanisms():
     s_plain = step(state).strength
     s_shield = step(shielded).strength
     assert s_shield[0, k] > s_plain[0, k]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    status=st.lists(st.sampled_from([ACTIVE, SUSPENDED, ENDED]), min_size=N_M, max_size=N_M),
+    strength=st.lists(st.floats(0, 1), min_size=N_M, max_size=N_M),
+    moves=st.lists(st.lists(st.integers(0, 7), min_size=4, max_size=4), min_size=N_M, max_size=N_M),
+    turns=st.integers(1, 6),
+)
+def test_holds_and_notices_stay_consistent_with_status(status, strength, moves, turns):
+    """Whatever members do: ended is absorbing; only a suspended mechanism has holds;
+    a notice is pending exactly while its clock runs, and never on an ended one."""
+    state = make_state(status=np.array(status, dtype=np.int8), strength=np.array(strength))
+    bits = np.array(moves, dtype=np.int8)  # per mechanism: invest count, suspend, notice, restore masks
+    for _ in range(turns):
+        r = step(
+            state,
+            investing=bits[None, :, 0].astype(float) % 3,
+            suspending=(bits[None, :, 1] & 6) * (state.status == ACTIVE),
+            noticing=(bits[None, :, 2] & 6) * (state.status == ACTIVE),
+            restoring=bits[None, :, 3] & 6,
+        )
+        assert np.all(r.status[state.status == ENDED] == ENDED)
+        assert np.all(r.held_by[r.status != SUSPENDED] == 0)
+        assert np.all((r.noticed_by != 0) == (r.notice_left > 0))
+        assert np.all(r.noticed_by[r.status == ENDED] == 0)
+        assert np.all((r.strength >= 0) & (r.strength <= 1))
+        state = state.evolve(
+            strength=r.strength,
+            status=r.status,
+            suspended_for=r.suspended_for,
+            held_by=r.held_by,
+            noticed_by=r.noticed_by,
+            notice_left=r.notice_left,
+        )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    urged=st.lists(st.floats(0, 1), min_size=4 * (N_M + 1), max_size=4 * (N_M + 1)),
+    pressed=st.lists(st.booleans(), min_size=4 * (N_M + 1), max_size=4 * (N_M + 1)),
+)
+def test_pressure_stays_in_the_unit_interval_and_a_press_never_lowers_it(urged, pressed):
+    from sim.mechanisms import step_urging
+
+    u = np.array(urged).reshape(1, 4, N_M + 1)
+    p = np.array(pressed, dtype=float).reshape(1, 4, N_M + 1)
+    c = compiled()
+    out = step_urging(u, p, c)
+    assert np.all((out >= 0) & (out <= 1))
+    assert np.all(out >= step_urging(u, np.zeros_like(p), c))

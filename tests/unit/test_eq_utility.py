@@ -442,3 +442,31 @@ def test_every_feature_is_a_number_per_run_and_option():
             value = FEATURES[feature](both, group, c)
             assert value.shape == (2, 3), feature
             np.testing.assert_array_equal(value[k], FEATURES[feature](alone, group, c)[0], err_msg=feature)
+
+
+def test_washingtons_press_enters_only_the_pressed_partners_choices_about_that_mechanism():
+    """§6.4: u_ROK,gsomia = 0.6 moves Seoul's utility of invest / restore / suspend /
+    notice gsomia by β·w_alliance·0.6 (w_ROK,alliance = 0.15 here); u_ROK,relationship
+    = 0.5 moves repair / retaliate JPN by ±1.0·0.15·0.5; Tokyo's options do not move."""
+    betas = {"invest": 1.0, "restore": 1.5, "suspend": -1.0, "notice": -1.5}
+    c = hand(
+        **{f"utility__{k}__alliance__urged_mechanism": b for k, b in betas.items()},
+        utility__repair__alliance__urged_partner=1.0,
+        utility__retaliate__alliance__urged_partner=-1.0,
+        actors__ROK__preferences__alliance=0.15,
+    )
+    state, hooks, _ = world()
+    urged = np.zeros((1, 4, len(MECHANISMS) + 1))
+    urged[0, ROK, GS], urged[0, ROK, -1] = 0.6, 0.5
+    plan = utility_plan(c)
+    before = utilities(situation(state, hooks, c), plan, c)
+    after = utilities(situation(state.evolve(urged=urged), hooks, c), plan, c)
+    moved = {c.options.label(o): after[0, o] - before[0, o] for o in np.flatnonzero(after[0] != before[0])}
+    expected = {f"{k} gsomia": b * 0.15 * 0.6 for k, b in betas.items()}  # = 0.09, 0.135, -0.09, -0.135
+    expected |= {"repair JPN": 0.15 * 0.5, "retaliate JPN": -0.15 * 0.5}  # = ±0.075
+    # and Washington's own press options: pressing again adds less (−0.60 target_urged)
+    w_usa = c.params.actors["USA"].preferences.alliance
+    expected |= {"press ROK gsomia": -0.6 * w_usa * 0.6, "press ROK": -0.6 * w_usa * 0.5}
+    assert moved.keys() == expected.keys()
+    for label, value in expected.items():
+        assert moved[label] == pytest.approx(value, abs=1e-12)
