@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.actions import SECURITY_HOOKS
 from sim.actors import ACTORS, ALLIES, JPN, PRC, ROK, USA
 from sim.compiled import Compiled
 from sim.mechanisms import H, Hooks, member_sets
@@ -68,7 +69,7 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
         [state.opinion[:, a, [b for b in ALLIES if b != a]].mean(axis=1) for a in range(n_a)],
         axis=1,
     )
-    security_value = compiled.effects[:, H["coordination"]] + compiled.effects[:, H["deterrence"]]
+    security_value = sum(compiled.effects[:, H[h]] for h in SECURITY_HOOKS)
     return Situation(
         state,
         hooks,
