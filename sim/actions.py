@@ -177,7 +177,8 @@ def open_options(
     mask = np.ones((n, len(options)), dtype=bool)
     a, kind, target, mech = options.actor, options.kind, options.target, options.mechanism
     coerced = pressure >= th.pressure  # (n, actors)
-    for o in range(len(options)):
+    gated = np.flatnonzero(np.isin(kind, (K["concede"], K["retaliate"], K["de_escalate"])))
+    for o in gated:
         k = kind[o]
         if k == K["concede"]:
             mask[:, o] = coerced[:, a[o]]
