@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.actions import SECURITY_HOOKS
 from sim.actors import ACTORS, ALLIES, JPN, PRC, ROK, USA
 from sim.compiled import Compiled
 from sim.mechanisms import H, Hooks, member_sets
 from sim.state import State
+from sim.vocab import SUSPENDED
 
 #: Each actor's Asian partner whose trust decides a wedge (Washington: both).
 _PARTNER = {ROK: (JPN,), JPN: (ROK,), USA: (ROK, JPN), PRC: (ROK, JPN)}
@@ -67,7 +69,7 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
         [state.opinion[:, a, [b for b in ALLIES if b != a]].mean(axis=1) for a in range(n_a)],
         axis=1,
     )
-    security_value = compiled.effects[:, H["coordination"]] + compiled.effects[:, H["deterrence"]]
+    security_value = sum(compiled.effects[:, H[h]] for h in SECURITY_HOOKS)
     return Situation(
         state,
         hooks,
@@ -215,6 +217,77 @@ FEATURES: dict[str, FeatureFn] = {
     ),
 }
 
+
+# -- governments' decisions about mechanisms, and Washington's pressure (MODEL.md §6.3) --------
+def _urged_mechanism(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """Washington's pressure on the actor about the option's mechanism (0 without one)."""
+    a, _, m = g
+    if (m >= 0).all():  # the mechanism kinds' options: no mask needed
+        return x.state.urged[:, a, m]
+    return x.state.urged[:, a, np.maximum(m, 0)] * (m >= 0)[None]
+
+
+def _urged_partner(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """Washington's pressure on the actor about its relationship, toward its Asian partner only."""
+    a, t, _ = g
+    partner = ((a == ROK) & (t == JPN)) | ((a == JPN) & (t == ROK))
+    return x.state.urged[:, a, -1] * partner[None]
+
+
+def _target_urged(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """The pressure already on a press option's partner and subject (a relationship: the last column)."""
+    _, t, m = g
+    return x.state.urged[:, t, m]  # m = -1 reads the relationship column
+
+
+def _press_stake(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """What pressing partner t about mechanism m can save.
+
+    Its security value (as in ``mechanism_security``) x how far t is from keeping it
+    going: 1 while it is suspended or t's notice of termination is pending, else
+    1 - strength.
+    """
+    a, t, m = g
+    about = m >= 0
+    mm = np.maximum(m, 0)
+    s = x.state
+    gave_notice = ((s.noticed_by[:, mm] >> t.astype(np.int8)) & 1) != 0
+    at_risk = np.where((s.status[:, mm] == SUSPENDED) | gave_notice, 1.0, 1.0 - s.strength[:, mm])
+    value = x.security_value[mm][None] * 0.5 * (s.crisis[:, None] + s.threat[:, a, PRC])
+    return value * at_risk * about[None]
+
+
+def _press_rift(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """For a press about the relationship (no mechanism): the partner's distrust of its partner."""
+    _, t, m = g
+    return (1.0 - x.partner_trust[:, t]) * (m < 0)[None]
+
+
+#: The hooks by which a mechanism mends a troubled relationship.
+_MENDING = ("dispute_damping", "spillover_shield", "trust_repair", "opinion_repair")
+
+
+def _mechanism_repair(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """What the option's mechanism can mend.
+
+    The sum of its mending effects (`_MENDING`) x the actor's distrust of its fellow
+    members (1 - ``member_trust``): shuttle diplomacy and a history dialogue are worth
+    most when relations are worst (paper §IV.2 recommends them for that reason).
+    """
+    a, _, m = g
+    mending = c.effects[:, [H[h] for h in _MENDING]].sum(axis=1)
+    return mending[m][None] * (1.0 - x.members_trust[:, a, m])
+
+
+MECHANISM_FEATURES: dict[str, FeatureFn] = {
+    "mechanism_repair": _mechanism_repair,
+    "urged_mechanism": _urged_mechanism,
+    "urged_partner": _urged_partner,
+    "target_urged": _target_urged,
+    "press_stake": _press_stake,
+    "press_rift": _press_rift,
+}
+FEATURES.update(MECHANISM_FEATURES)
 
 #: Features whose value depends only on the acting actor, not on the option's target
 #: or mechanism: a kind's options that share an actor share them, so they are

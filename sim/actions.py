@@ -8,12 +8,28 @@ choice is an index into that actor's slice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from sim.actors import ACTORS, JPN, PRC, ROK, USA
+from sim.actors import ACTORS, JPN, PARTNERS, PATRON, PRC, ROK, USA
 from sim.params import Parameters
-from sim.vocab import ACTION_KINDS, ACTIVE, CHANNELS, ENDED, MECHANISMS
+from sim.vocab import ACTION_KINDS, ACTIVE, CHANNELS, ENDED, MECHANISMS, SUSPENDED
+
+
+class MenuState(Protocol):
+    """What the menus read of a `sim.state.State`.
+
+    A protocol, since sim.state imports sim.compiled, which imports this module.
+    """
+
+    crisis: np.ndarray
+    dispute: np.ndarray
+    pressure: np.ndarray
+    status: np.ndarray
+    held_by: np.ndarray
+    noticed_by: np.ndarray
+
 
 K = {name: i for i, name in enumerate(ACTION_KINDS)}
 
@@ -21,6 +37,10 @@ K = {name: i for i, name in enumerate(ACTION_KINDS)}
 RESPONSE_KINDS = (K["coordinate"], K["joint_statement"])
 #: Action kinds by which an ally breaks ranks.
 DEFECTION_KINDS = (K["hedge"], K["concede"])
+#: A member's decisions about a mechanism it belongs to (MODEL.md §5.3), in menu order.
+MECHANISM_KINDS = ("invest", "suspend", "notice", "restore")
+#: Moves by which a member walks away from a mechanism.
+EXIT_KINDS = (K["suspend"], K["notice"])
 
 _RETALIATE_TARGETS = {USA: (PRC,), ROK: (PRC, JPN), JPN: (PRC, ROK)}
 _ALLY_PLAIN = ("hold", "coordinate", "joint_statement", "hedge", "concede")
@@ -51,6 +71,8 @@ class Options:
     def label(self, o: int) -> str:
         """Readable name of option ``o``, e.g. ``repair JPN`` or ``invest gsomia``."""
         name = ACTION_KINDS[self.kind[o]].replace("de_", "de-").replace("_", " ")
+        if self.target[o] >= 0 and self.mechanism[o] >= 0:
+            return f"{name} {ACTORS[self.target[o]]} {MECHANISMS[self.mechanism[o]]}"
         if self.target[o] >= 0:
             return f"{name} {ACTORS[self.target[o]]}"
         if self.mechanism[o] >= 0:
@@ -64,6 +86,29 @@ class Options:
             if self.label(o).lower().replace("_", " ") == want:
                 return o
         return None
+
+
+#: The hooks that make a mechanism a security asset (`mechanism_security`).
+SECURITY_HOOKS = ("coordination", "deterrence")
+
+
+def pressable(params: Parameters) -> list[int]:
+    """Mechanisms Washington can press its partners about.
+
+    Seoul's and Tokyo's security mechanisms without Washington (GSOMIA and ACSA by
+    default): on the trilateral mechanisms Washington acts itself (invest, restore),
+    and what it wants of the Seoul-Tokyo ones is intelligence sharing and logistics
+    (GSOMIA 2019, ACSA: paper §III.1, §IV.2). Its press about the relationship
+    covers the rest.
+    """
+    codes = {ACTORS[a] for a in PARTNERS}
+    out = []
+    for m, name in enumerate(MECHANISMS):
+        spec = params.mechanisms[name]
+        security = any(spec.effects.get(h, 0.0) > 0.0 for h in SECURITY_HOOKS)
+        if codes <= set(spec.members) and ACTORS[PATRON] not in spec.members and security:
+            out.append(m)
+    return out
 
 
 def build_options(params: Parameters) -> Options:
@@ -81,11 +126,14 @@ def build_options(params: Parameters) -> Options:
             rows += [(a, K[k], -1, -1) for k in _ALLY_PLAIN]
             if a == USA:
                 rows.append((a, K["broker"], -1, -1))
+                # press a partner about a Seoul-Tokyo mechanism, or (-1) about its relationship
+                # with the other partner
+                rows += [(a, K["press"], t, m) for t in PARTNERS for m in (*pressable(params), -1)]
             rows += [(a, K["retaliate"], t, -1) for t in _RETALIATE_TARGETS[a]]
             rows += [(a, K["repair"], t, -1) for t in range(len(ACTORS)) if t != a]
             mine = [m for m, name in enumerate(MECHANISMS) if ACTORS[a] in params.mechanisms[name].members]
-            rows += [(a, K["invest"], -1, m) for m in mine]
-            rows += [(a, K["suspend"], -1, m) for m in mine]
+            for k in MECHANISM_KINDS:
+                rows += [(a, K[k], -1, m) for m in mine]
         slices.append(slice(start, len(rows)))
     table = np.array(rows, dtype=np.int64)
     return Options(
@@ -104,6 +152,8 @@ def open_options(
     dispute: np.ndarray,
     pressure: np.ndarray,
     status: np.ndarray,
+    held_by: np.ndarray | None = None,
+    noticed_by: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which options are open this turn, per run.
 
@@ -114,6 +164,10 @@ def open_options(
         dispute: Shape (n,).
         pressure: Shape (n, actors).
         status: Mechanism status, shape (n, mechanisms).
+        held_by: Members holding each mechanism suspended, bitmask, shape (n, mechanisms)
+            (`State.held_by`); None: nobody.
+        noticed_by: Members with a notice of termination pending, bitmask, shape
+            (n, mechanisms) (`State.noticed_by`); None: nobody.
 
     Returns:
         Boolean array (n, options).
@@ -123,7 +177,8 @@ def open_options(
     mask = np.ones((n, len(options)), dtype=bool)
     a, kind, target, mech = options.actor, options.kind, options.target, options.mechanism
     coerced = pressure >= th.pressure  # (n, actors)
-    for o in range(len(options)):
+    gated = np.flatnonzero(np.isin(kind, (K["concede"], K["retaliate"], K["de_escalate"])))
+    for o in gated:
         k = kind[o]
         if k == K["concede"]:
             mask[:, o] = coerced[:, a[o]]
@@ -134,11 +189,47 @@ def open_options(
                 mask[:, o] = dispute >= th.dispute
         elif k == K["de_escalate"]:
             mask[:, o] = crisis >= th.crisis  # nothing to step back from below a military crisis
-        elif k == K["invest"]:
-            mask[:, o] = status[:, mech[o]] != ENDED
-        elif k == K["suspend"]:
-            mask[:, o] = status[:, mech[o]] == ACTIVE
+    held = np.zeros(status.shape, dtype=np.int8) if held_by is None else held_by
+    noticed = np.zeros(status.shape, dtype=np.int8) if noticed_by is None else noticed_by
+    for verb in MECHANISM_KINDS:
+        idx = np.flatnonzero(kind == K[verb])
+        if not idx.size:
+            continue
+        m = mech[idx]
+        in_force = status[:, m] == ACTIVE  # (n, options of this kind)
+        if verb in ("invest", "suspend"):
+            mask[:, idx] = in_force
+            continue
+        bit = (1 << a[idx]).astype(np.int8)[None]
+        gave_notice = (noticed[:, m] & bit) != 0
+        if verb == "notice":
+            mask[:, idx] = in_force & ~gave_notice  # notice terminates an agreement in force
+        else:
+            # restore: lift one's own hold on a suspended mechanism (or revive one nobody
+            # holds: lapsed, or suspended by an inject), or withdraw one's own notice; a
+            # hold only another member has is theirs to lift
+            holds = held[:, m]
+            may_lift = (holds == 0) | ((holds & bit) != 0)
+            mask[:, idx] = ((status[:, m] == SUSPENDED) & may_lift) | ((status[:, m] != ENDED) & gave_notice)
+    pressing = np.flatnonzero(kind == K["press"])
+    about = mech[pressing]
+    if pressing.size:
+        mask[:, pressing] = (about < 0)[None] | (status[:, np.maximum(about, 0)] != ENDED)
     return mask
+
+
+def open_in(options: Options, params: Parameters, state: MenuState) -> np.ndarray:
+    """`open_options` read from a state: which options are open, shape (n, options)."""
+    return open_options(
+        options,
+        params,
+        state.crisis,
+        state.dispute,
+        state.pressure,
+        state.status,
+        state.held_by,
+        state.noticed_by,
+    )
 
 
 #: An event attributed to an actor is that actor's move for the turn (issue 8, "one

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actions import DEFECTION_KINDS, RESPONSE_KINDS, K
+from sim.actions import DEFECTION_KINDS, EXIT_KINDS, RESPONSE_KINDS, K
 from sim.actors import ALLIES, JPN, PRC, ROK, USA
 from sim.compiled import Compiled
 from sim.events import Signals, blend_leverage
-from sim.mechanisms import Hooks, step_mechanisms
+from sim.mechanisms import Hooks, MechanismMoves, step_mechanisms, step_urging
 from sim.params import Parameters
 from sim.state import State
 
@@ -142,7 +142,7 @@ def adjudicate(
     coordinated = responding[:, allies].all(axis=1)
     wedge_target = state.inducement >= p.thresholds.inducement
     wedge_target[:, PRC] = False
-    breaks_ranks = defecting | (kind == K["suspend"]) | ((kind == K["retaliate"]) & (target != PRC))
+    breaks_ranks = defecting | np.isin(kind, EXIT_KINDS) | ((kind == K["retaliate"]) & (target != PRC))
     wedge_split = wedge_target & breaks_ranks
 
     # Events' signals are one-off; what follows (moves, standing conditions, mechanisms)
@@ -150,6 +150,7 @@ def adjudicate(
     one_off = None if compiled.months == 1.0 else signals.copy()
     # Standing together or apart under fire is what allies remember: a military crisis.
     _alliance_signals(signals, p, kind, target, mech, responding, defecting, conceded, military, compiled)
+    _mechanism_signals(signals, p, kind, mech, compiled)
     _beijing_signals(signals, state, p, kind)
     _seoul_tokyo_signals(signals, state, p, hooks)
     signals.trust_good += hooks.trust_repair
@@ -170,26 +171,22 @@ def adjudicate(
     )
 
     levels = _tensions(state, p, kind, target, conceded, responding, hooks, compiled)
-    investing = np.zeros(state.strength.shape)
-    suspending = np.zeros(state.strength.shape, dtype=bool)
-    rows = np.arange(n)
-    for a in allies:
-        inv = kind[:, a] == K["invest"]
-        investing[rows[inv], mech[inv, a]] += 1.0
-        sus = kind[:, a] == K["suspend"]
-        suspending[rows[sus], mech[sus, a]] = True
+    moves = mechanism_moves(kind, mech, state.strength.shape)
     conceding = conceded[:, allies].astype(float) @ compiled.members[:, allies].T  # exact: 0/1 sums
     after_trust = state.evolve(trust=trust, dispute=levels["dispute"])
-    strength, status, suspended_for = step_mechanisms(
-        after_trust, compiled, investing, suspending, conceding, hooks
-    )
+    mechanisms = step_mechanisms(after_trust, compiled, moves, conceding, hooks)
+    urged = step_urging(state.urged, pressing(kind, target, mech, state.urged.shape), compiled)
 
     new_state = state.evolve(
         trust=trust,
         opinion=opinion,
-        strength=strength,
-        status=status,
-        suspended_for=suspended_for,
+        strength=mechanisms.strength,
+        status=mechanisms.status,
+        suspended_for=mechanisms.suspended_for,
+        held_by=mechanisms.held_by,
+        noticed_by=mechanisms.noticed_by,
+        notice_left=mechanisms.notice_left,
+        urged=urged,
         coordinated=coordinated,
         **levels,
     )
@@ -204,6 +201,68 @@ def adjudicate(
         wedge_split=wedge_split,
     )
     return new_state, outcome
+
+
+def mechanism_moves(kind: np.ndarray, mech: np.ndarray, shape: tuple[int, int]) -> MechanismMoves:
+    """The allies' decisions about mechanisms, gathered per mechanism.
+
+    Args:
+        kind: Action kind per run and actor, shape (n, actors).
+        mech: Target mechanism per run and actor (-1 none), shape (n, actors).
+        shape: (n, mechanisms).
+
+    Returns:
+        Investing counts (an investment or a restore) and the bitmasks of members
+        suspending, giving notice and restoring.
+    """
+    investing = np.zeros(shape)
+    masks = {k: np.zeros(shape, dtype=np.int8) for k in ("suspend", "notice", "restore")}
+    rows = np.arange(shape[0])
+    for a in ALLIES:
+        for verb in ("invest", "restore"):
+            did = kind[:, a] == K[verb]
+            investing[rows[did], mech[did, a]] += 1.0
+        for verb, mask in masks.items():
+            did = kind[:, a] == K[verb]
+            mask[rows[did], mech[did, a]] |= np.int8(1 << a)
+    return MechanismMoves(
+        investing=investing, suspending=masks["suspend"], noticing=masks["notice"], restoring=masks["restore"]
+    )
+
+
+def pressing(kind: np.ndarray, target: np.ndarray, mech: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Washington's press moves as counts, shape (n, actors, mechanisms + 1).
+
+    Indexed by the pressed partner and the mechanism pressed about, or (last column)
+    the relationship.
+    """
+    out = np.zeros(shape)
+    did = np.flatnonzero(kind[:, USA] == K["press"])
+    subject = np.where(mech[did, USA] >= 0, mech[did, USA], shape[2] - 1)
+    out[did, target[did, USA], subject] = 1.0
+    return out
+
+
+def _mechanism_signals(
+    s: Signals, p: Parameters, kind: np.ndarray, mech: np.ndarray, compiled: Compiled
+) -> None:
+    """Signals of a notice or a restore to the mover's fellow members.
+
+    A notice of termination reads as a suspension (`trust.suspension`), a restore as
+    an investment (`trust.investment`). Suspend and invest are signalled in
+    `_alliance_signals`.
+    """
+    t = p.trust
+    for j in ALLIES:
+        for verb, coef, bucket in (
+            ("notice", t.suspension, s.trust_bad),
+            ("restore", t.investment, s.trust_good),
+        ):
+            acted = kind[:, j] == K[verb]
+            if not acted.any():
+                continue
+            fellows = compiled.co_members[np.where(acted, mech[:, j], 0), :, j]
+            bucket[:, :, j] += coef * fellows * acted[:, None]
 
 
 def _alliance_signals(

@@ -85,11 +85,9 @@ def compile_parameters(params: Parameters, months: float = 1.0) -> Compiled:
         "decay",
         "invest_gain",
         "stress",
-        "suspend_below",
-        "resume_above",
         "lapse_below",
         "concession_stress",
-        "end_after",
+        "notice_period",
     )
     mech = {f: np.array([float(getattr(m, f)) for m in mechs]) for f in fields}
     mech["status"] = np.array([STATUSES.index(m.status) for m in mechs], dtype=np.int8)

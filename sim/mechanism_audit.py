@@ -2,11 +2,11 @@
 
 For each mechanism, the share of runs in which it is created or restored (goes from
 not active to active) and lost (from active to suspended or ended), and what caused
-each loss: a member's ``suspend`` move, an event, the distrust rule (a member's
-trust in another below ``suspend_below``), the lapse rule (strength below
-``lapse_below``), or the end of a suspension (``end_after``). A mechanism that no
-government's choice can create, restore or lose in any scenario is dead; one that a
-rule loses in most runs before anyone chooses is doomed by construction.
+each loss: an event, a member's choice (a ``suspend`` move, or a notice of
+termination running out), or the one rule left, hollowing out (strength below
+``lapse_below``). A mechanism that no government's choice can create, restore or lose
+in any scenario is dead; one that a rule loses in most runs before anyone chooses is
+doomed by construction.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sim.actions import K
 from sim.vocab import ACTIVE, ENDED, MECHANISMS
 
 #: Causes of a loss, in the order they are tested.
-LOSS_CAUSES = ("event", "chosen", "lapse", "distrust")
+LOSS_CAUSES = ("event", "chosen", "lapse")
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Audit:
         runs: Ensemble size.
         ever_active: Active at the start or after some turn.
         gained: Went from not active to active at some turn (created or restored).
-        gained_by_choice: ... in a turn with no event activating it (members invested).
+        gained_by_choice: ... in a turn with no event activating it (a member restored it).
         lost: Went from active to suspended or ended at some turn.
         lost_by: Runs with a loss of each cause (`LOSS_CAUSES`), by cause.
         ended: Ended after the last turn.
@@ -53,8 +53,6 @@ def classify_losses(
     after: np.ndarray,
     event_hit: np.ndarray,
     chosen: np.ndarray,
-    strength: np.ndarray,
-    lapse_below: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """This turn's losses by cause, each shape (n, mechanisms) bool.
 
@@ -62,9 +60,8 @@ def classify_losses(
         before: Status before the turn, shape (n, M).
         after: Status after it, shape (n, M).
         event_hit: An event fired this turn suspends or ends it, shape (n, M).
-        chosen: A member chose to suspend it this turn, shape (n, M).
-        strength: Strength after the turn, shape (n, M).
-        lapse_below: Lapse threshold per mechanism, shape (M,).
+        chosen: A member chose to suspend it this turn, or a member's notice of
+            termination ran out, shape (n, M).
 
     Returns:
         One mask per cause in `LOSS_CAUSES`; exactly one is true for each loss.
@@ -72,9 +69,9 @@ def classify_losses(
     lost = (before == ACTIVE) & (after != ACTIVE)
     event = lost & event_hit
     chose = lost & ~event & chosen
-    lapse = lost & ~event & ~chosen & (strength < lapse_below[None])
-    distrust = lost & ~event & ~chosen & ~lapse
-    return {"event": event, "chosen": chose, "lapse": lapse, "distrust": distrust}
+    # What is left is the hollowing-out rule (strength below lapse_below).
+    lapse = lost & ~event & ~chosen
+    return {"event": event, "chosen": chose, "lapse": lapse}
 
 
 def audit(model: Any) -> Audit:
@@ -82,12 +79,12 @@ def audit(model: Any) -> Audit:
     c = model.compiled
     opts = c.options
     n, n_m = model.n_runs, len(MECHANISMS)
-    lapse_below = c.mech["lapse_below"]
     gained = np.zeros((n, n_m), bool)
     gained_by_choice = np.zeros((n, n_m), bool)
     lost_by = {k: np.zeros((n, n_m), bool) for k in LOSS_CAUSES}
     ever = model.start.status == ACTIVE
     before = model.start.status
+    noticed = model.start.noticed_by
     events = model.script.events
     for rec in model.history:
         after = rec.state.status
@@ -107,15 +104,15 @@ def audit(model: Any) -> Audit:
         for a in range(kind.shape[1]):
             rows = np.flatnonzero(kind[:, a] == K["suspend"])
             chosen[rows, mech[rows, a]] = True
-        for cause, mask in classify_losses(
-            before, after, hit, chosen, rec.state.strength, lapse_below
-        ).items():
+        chosen |= (noticed != 0) & (after == ENDED)
+        for cause, mask in classify_losses(before, after, hit, chosen).items():
             lost_by[cause] |= mask
         up = (before != ACTIVE) & (after == ACTIVE)
         gained |= up
         gained_by_choice |= up & ~activated
         ever |= after == ACTIVE
         before = after
+        noticed = rec.state.noticed_by
     lost = np.zeros((n, n_m), bool)
     for mask in lost_by.values():
         lost |= mask

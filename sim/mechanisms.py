@@ -72,66 +72,123 @@ def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:
     return Hooks(actor=1.0 - np.exp(-raw), trust_repair=trust_repair, opinion_repair=opinion_repair)
 
 
-def member_trust(trust: np.ndarray, compiled: Compiled) -> np.ndarray:
-    """Lowest trust between any two members of each mechanism, shape (n, mechanisms)."""
-    out = np.empty((trust.shape[0], compiled.members.shape[0]))
-    for ms, actors in member_sets(compiled):
-        weakest = np.full(trust.shape[0], np.inf)
-        for i in actors:
-            for j in actors:
-                if i != j:
-                    weakest = np.minimum(weakest, trust[:, i, j])
-        out[:, ms] = weakest[:, None]
-    return out
+@dataclass(frozen=True)
+class MechanismMoves:
+    """The members' decisions about mechanisms this turn, per run.
+
+    Attributes:
+        investing: Members investing in or restoring each mechanism, count, shape (n, M).
+        suspending: Members suspending it, bitmask over actors, shape (n, M).
+        noticing: Members giving notice of termination, bitmask, shape (n, M).
+        restoring: Members restoring it (lifting their suspension or withdrawing
+            their notice), bitmask, shape (n, M).
+    """
+
+    investing: np.ndarray
+    suspending: np.ndarray
+    noticing: np.ndarray
+    restoring: np.ndarray
+
+
+@dataclass(frozen=True)
+class MechanismStep:
+    """Each mechanism's state after a turn, shape (n, M) each (see `State`)."""
+
+    strength: np.ndarray
+    status: np.ndarray
+    suspended_for: np.ndarray
+    held_by: np.ndarray
+    noticed_by: np.ndarray
+    notice_left: np.ndarray
 
 
 def step_mechanisms(
     state: State,
     compiled: Compiled,
-    investing: np.ndarray,
-    suspending: np.ndarray,
+    moves: MechanismMoves,
     conceding: np.ndarray,
     hooks: Hooks,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Move each mechanism's strength and status one turn.
+) -> MechanismStep:
+    """Move each mechanism's strength and status one turn (MODEL.md §5.2, §5.3).
+
+    Governments decide a mechanism's life; the one rule is hollowing out. An active
+    mechanism is suspended when a member suspends it (the member then holds it
+    suspended) or when it lapses (strength below ``lapse_below``: too weak to
+    function). A suspended one returns to active when a member restores it, no
+    member holds it suspended any more, and its new strength is at least
+    ``lapse_below``. A notice of termination ends the mechanism ``notice_period``
+    turns after the turn it was given, unless every member that gave it has
+    withdrawn it (a restore) by then. Ended is absorbing.
 
     Args:
-        state: State after this turn's trust update (its trust gates suspension).
+        state: State after this turn's events and trust update.
         compiled: Tables.
-        investing: Members investing this turn, count per mechanism, shape (n, M).
-        suspending: Whether a member suspended it this turn, shape (n, M).
+        moves: This turn's decisions about mechanisms.
         conceding: Members who conceded to Beijing this turn, count per mechanism, shape (n, M).
         hooks: This turn's mechanism effects (for the spillover shield).
 
     Returns:
-        New strength, status and suspended_for arrays.
+        The mechanisms' new strength, status, holds and notices.
     """
     p = compiled.params.mechanism_rules
     mech = compiled.mech
     s, status = state.strength, state.status
     shield = _members_mean(hooks.of("spillover_shield"), compiled)  # (n, M)
     stress = mech["stress"] * p.spillover * state.dispute[:, None] * compiled.seoul_tokyo * (1.0 - shield)
-    gain = mech["invest_gain"] * investing * (1.0 - s)
+    gain = mech["invest_gain"] * moves.investing * (1.0 - s)
     loss = (mech["decay"] + stress + p.suspended_decay * (status == SUSPENDED)) * s
     # A member that gives way to Beijing hollows out what it promised the others.
     kept = (1.0 - mech["concession_stress"]) ** conceding
     strength = np.clip((s + gain - loss) * kept, 0.0, 1.0)
 
-    weakest = member_trust(state.trust, compiled)
-    # An active mechanism is suspended by a member, by distrust among its members, or
-    # when it has grown too weak to function (it lapses).
+    # Holds on a mechanism that is active after this turn's events (an inject
+    # activated it, or a ruling) are void; a restore lifts the member's own hold.
+    held = (np.where(status == ACTIVE, 0, state.held_by) & ~moves.restoring) | moves.suspending
+    noticed = state.noticed_by & ~moves.restoring
+    pending = noticed != 0
+    left = np.where(pending, state.notice_left - 1, 0)
+    left = np.where((moves.noticing != 0) & ~pending, mech["notice_period"].astype(np.int16), left)
+    noticed = noticed | moves.noticing
+
     lapsed = strength < mech["lapse_below"]
-    suspend = (status == ACTIVE) & (suspending | (weakest < mech["suspend_below"]) | lapsed)
-    resume = (status == SUSPENDED) & (investing > 0) & (weakest >= mech["resume_above"]) & ~suspending
     new_status = status.copy()
-    new_status[suspend] = SUSPENDED
-    new_status[resume] = ACTIVE
+    new_status[(status == ACTIVE) & ((moves.suspending != 0) | lapsed)] = SUSPENDED
+    new_status[(status == SUSPENDED) & (moves.restoring != 0) & (held == 0) & ~lapsed] = ACTIVE
+    new_status[(noticed != 0) & (left <= 0) & (status != ENDED)] = ENDED
+    over = new_status == ENDED
+    noticed[over] = 0
+    left[over] = 0
+    held[new_status != SUSPENDED] = 0
     suspended_for = np.where(new_status == SUSPENDED, state.suspended_for + 1, 0).astype(np.int16)
-    end_after = mech["end_after"]
-    ends = (new_status == SUSPENDED) & (end_after > 0) & (suspended_for >= end_after)
-    new_status[ends] = ENDED
-    suspended_for[ends] = 0
-    return strength, new_status, suspended_for
+    return MechanismStep(
+        strength=strength,
+        status=new_status,
+        suspended_for=suspended_for,
+        held_by=held.astype(np.int8),
+        noticed_by=noticed.astype(np.int8),
+        notice_left=left.astype(np.int16),
+    )
+
+
+def step_urging(urged: np.ndarray, pressing: np.ndarray, compiled: Compiled) -> np.ndarray:
+    """Washington's pressure on its partners after a turn (MODEL.md §5.3).
+
+    urged' = clip(urged x (1 - press_decay) + press x pressing, 0, 1): each press move
+    adds ``mechanism_rules.press`` on the pressed partner and subject; pressure fades
+    by ``press_decay`` a turn.
+
+    Args:
+        urged: Pressure per actor and subject (mechanisms, then the relationship),
+            shape (n, actors, M + 1).
+        pressing: Press moves made this turn on each actor and subject, shape
+            (n, actors, M + 1).
+        compiled: Tables (``params.mechanism_rules``).
+
+    Returns:
+        The new pressure, same shape.
+    """
+    p = compiled.params.mechanism_rules
+    return np.clip(urged * (1.0 - p.press_decay) + p.press * pressing, 0.0, 1.0)
 
 
 def _members_mean(per_actor: np.ndarray, compiled: Compiled) -> np.ndarray:

@@ -38,7 +38,7 @@ from agents.utility import situation, utility_plan, utility_terms
 from sim import events as ev
 from sim import rng as draws_for
 from sim import wedge
-from sim.actions import attributed_moves, open_options
+from sim.actions import attributed_moves, open_in
 from sim.actors import ACTORS, INDEX
 from sim.adjudication import Outcome, adjudicate
 from sim.compiled import compile_parameters
@@ -409,7 +409,7 @@ class TrilateralModel(mesa.Model):
         state, signals = ev.apply_events(self.script, state, fired, c, hooks)
         if ev.touches_mechanisms(self.script, fired):
             hooks = mechanism_hooks(state, c)  # an inject suspended or revived one
-        open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+        open_ = open_in(c.options, c.params, state)
         # Read each turn: a facilitator may inject events or override parameters mid-run.
         open_ = attributed_moves(c.options, open_, *ev.attribution(self.script, c), fired)
         view, utility, _ = coordination.solve(situation(state, hooks, c), self.plan, c, open_)
@@ -674,7 +674,7 @@ class TrilateralModel(mesa.Model):
         else:
             alt, alt_hooks = state.take(rows), wedge.take_hooks(hooks, rows)
         alt = wedge.without_attempts(alt, attempted[rows])
-        open_without = open_options(c.options, c.params, alt.crisis, alt.dispute, alt.pressure, alt.status)
+        open_without = open_in(c.options, c.params, alt)
         # The counterfactual turn is played as the real one: its coordination game solved too.
         _, utility_without, _ = coordination.solve(situation(alt, alt_hooks, c), self.plan, c, open_without)
         decisions = [

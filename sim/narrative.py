@@ -14,8 +14,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.actions import DEFECTION_KINDS, K
-from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, JPN, PRC, ROK, USA
-from sim.vocab import ACTION_KINDS, CHANNELS, EVENT_KINDS, MECHANISMS, STATUSES, SUSPENDED, TERMS
+from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, JPN, PARTNER_OF, PRC, ROK, USA
+from sim.vocab import (
+    ACTION_KINDS,
+    ACTIVE,
+    CHANNELS,
+    ENDED,
+    EVENT_KINDS,
+    MECHANISMS,
+    STATUSES,
+    TERMS,
+)
 
 if TYPE_CHECKING:
     from sim.actions import Options
@@ -183,6 +192,10 @@ def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -
             good.append(f"{cj} invested in {name}")
         elif kind[j] == K["suspend"]:
             bad.append(f"{cj} suspended {name}")
+        elif kind[j] == K["notice"]:
+            bad.append(f"{cj} gave notice to end {name}")
+        elif kind[j] == K["restore"]:
+            good.append(f"{cj} restored {name}")
     if {i, j} == {ROK, JPN}:
         if kind[USA] == K["broker"]:
             good.append("Washington brokered between Seoul and Tokyo")
@@ -212,38 +225,35 @@ def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -
 
 def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
     """Why mechanism k's status changed this turn (`sim.mechanisms.step_mechanisms`' rules)."""
-    from sim.mechanisms import member_trust
-
     rec = model.history[index]
     before = state_before(model, index)
-    old, new = int(before.status[run, k]), int(rec.state.status[run, k])
+    new = int(rec.state.status[run, k])
     c = model.compiled
     o = rec.outcome
     for e in _fired(model, rec, run):
         if e.mechanism == MECHANISMS[k] and e.mechanism_effect in ("suspend", "end", "activate"):
             return f"the inject '{e.headline}'"
-    movers = [
-        CAPITAL[ACTORS[a]]
-        for a in ALLIES
-        if c.options.mechanism[o.choices[run, a]] == k
-        and c.options.kind[o.choices[run, a]] == K["suspend" if new != 0 else "invest"]
-    ]
-    weakest = float(member_trust(rec.state.trust[run : run + 1], c)[0, k])
+
+    def movers(verb: str) -> str:
+        who = [
+            CAPITAL[ACTORS[a]]
+            for a in ALLIES
+            if c.options.mechanism[o.choices[run, a]] == k and c.options.kind[o.choices[run, a]] == K[verb]
+        ]
+        return " and ".join(who)
+
     strength = float(rec.state.strength[run, k])
-    if new == 0:  # revived
-        return (
-            f"{' and '.join(movers) or 'a member'} invested in it and its members' lowest trust "
-            f"({weakest:.2f}) reached {c.mech['resume_above'][k]:.2f}"
-        )
-    if new == 2 and old == SUSPENDED:
-        return f"it stayed suspended for {int(c.mech['end_after'][k])} turns"
-    if movers:
-        return f"{' and '.join(movers)} suspended it"
+    if new == ACTIVE:
+        return f"{movers('restore') or 'its members'} restored it"
+    if new == ENDED:
+        noticed = int(before.noticed_by[run, k])
+        who = " and ".join(CAPITAL[ACTORS[a]] for a in ALLIES if noticed >> a & 1) or "a member"
+        return f"{who}'s notice of termination ran out ({int(c.mech['notice_period'][k])} turns)"
+    if movers("suspend"):
+        return f"{movers('suspend')} suspended it"
     if strength < c.mech["lapse_below"][k]:
         return f"it grew too weak to function (strength {strength:.3f} < {c.mech['lapse_below'][k]:.3f})"
-    if weakest < c.mech["suspend_below"][k]:
-        return f"distrust among its members (lowest trust {weakest:.3f} < {c.mech['suspend_below'][k]:.3f})"
-    return "the rules of its members' trust and strength"
+    return "its members' moves and its strength"
 
 
 # -- the story --------------------------------------------------------------------------------
@@ -298,6 +308,9 @@ _VERBS = {
     "repair": "repair relations with {target}",
     "invest": "invest in {mechanism}",
     "suspend": "suspend {mechanism}",
+    "notice": "give notice to end {mechanism}",
+    "restore": "restore {mechanism}",
+    "press": "press {target} about {mechanism}",
     "broker": "broker between Seoul and Tokyo",
     "joint_statement": "issue a joint statement",
 }
@@ -308,4 +321,6 @@ def _verb(opts: Options, o: int) -> str:
     kind = ACTION_KINDS[opts.kind[o]]
     target = CAPITAL[ACTORS[opts.target[o]]] if opts.target[o] >= 0 else ""
     mechanism = MECHANISMS[opts.mechanism[o]].replace("_", " ") if opts.mechanism[o] >= 0 else ""
+    if kind == "press" and not mechanism:
+        return f"press {target} to mend relations with {CAPITAL[ACTORS[PARTNER_OF[int(opts.target[o])]]]}"
     return _VERBS.get(kind, opts.label(o)).format(target=target, mechanism=mechanism)

@@ -237,11 +237,9 @@ class Mechanism(Strict):
     decay: Unit
     invest_gain: Unit
     stress: NonNeg
-    suspend_below: Unit
-    resume_above: Unit
     lapse_below: Unit
     concession_stress: Unit
-    end_after: Annotated[int, Field(ge=0, le=1000)]
+    notice_period: Annotated[int, Field(ge=1, le=1000)]
     effects: dict[Hook, NonNeg]
 
 
@@ -250,6 +248,8 @@ class MechanismRules(Strict):
 
     suspended_decay: Unit
     spillover: NonNeg
+    press: Unit
+    press_decay: Unit
 
 
 #: An event kind's effect per unit of magnitude on each channel; the channels are

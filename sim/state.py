@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.actors import ACTORS
 from sim.compiled import Compiled
-from sim.vocab import MECHANISMS
+from sim.vocab import MECHANISMS, SUSPENDED
 
 N_A = len(ACTORS)
 N_M = len(MECHANISMS)
@@ -40,6 +40,17 @@ class State:
         strength: Mechanism strength in [0, 1], shape (n, mechanisms).
         status: Mechanism status (0 active, 1 suspended, 2 ended), shape (n, mechanisms).
         suspended_for: Consecutive turns suspended, shape (n, mechanisms).
+        held_by: Members holding each mechanism suspended, a bitmask over actors
+            (bit a set when actor a suspended it and has not restored it; every
+            member for a mechanism that starts suspended), shape (n, mechanisms);
+            0 for a mechanism suspended by an event or by lapsing.
+        noticed_by: Members whose notice of termination is pending, a bitmask over
+            actors, shape (n, mechanisms).
+        notice_left: Turns until a pending notice ends the mechanism, shape
+            (n, mechanisms); 0 when no notice is pending.
+        urged: Washington's pressure on each actor about each mechanism (columns
+            0..M-1) and about its relationship with its Asian partner (column M),
+            in [0, 1], shape (n, actors, mechanisms + 1).
         cost: Cumulative economic cost, shape (n, 4).
         coordinated: Whether the allies answered together last turn, shape (n,).
         cohesion: Last turn's cohesion index (0-100), shape (n,).
@@ -60,6 +71,10 @@ class State:
     strength: np.ndarray
     status: np.ndarray
     suspended_for: np.ndarray
+    held_by: np.ndarray
+    noticed_by: np.ndarray
+    notice_left: np.ndarray
+    urged: np.ndarray
     cost: np.ndarray
     coordinated: np.ndarray
     cohesion: np.ndarray
@@ -79,8 +94,18 @@ class State:
         return State(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
 
+def member_bits(compiled: Compiled) -> np.ndarray:
+    """Each mechanism's members as a bitmask over actors (bit a for actor a), shape (mechanisms,)."""
+    return (compiled.members.astype(np.int64) << np.arange(N_A)[None]).sum(axis=1).astype(np.int8)
+
+
 def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
-    """The starting state of n identical runs, from the parameters' world."""
+    """The starting state of n identical runs, from the parameters' world.
+
+    A mechanism that starts suspended (not in force in the scenario's world) is held
+    suspended by every member: all of them must restore it before it is in force (a
+    bilateral agreement needs both signatures).
+    """
     w = compiled.params.world
 
     def tile(x: np.ndarray) -> np.ndarray:
@@ -101,6 +126,12 @@ def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
         strength=tile(compiled.mech["strength"]),
         status=tile(compiled.mech["status"]),
         suspended_for=np.zeros((n, N_M), dtype=np.int16),
+        held_by=tile(
+            np.where(compiled.mech["status"] == SUSPENDED, member_bits(compiled), 0).astype(np.int8)
+        ),
+        noticed_by=np.zeros((n, N_M), dtype=np.int8),
+        notice_left=np.zeros((n, N_M), dtype=np.int16),
+        urged=np.zeros((n, N_A, N_M + 1)),
         cost=np.zeros((n, N_A)),
         coordinated=np.zeros(n, dtype=bool),
         cohesion=np.zeros(n),

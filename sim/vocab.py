@@ -90,6 +90,9 @@ ActionKind = Literal[
     "induce",
     "military_pressure",
     "de_escalate",
+    "notice",
+    "restore",
+    "press",
 ]
 ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
 
@@ -140,5 +143,11 @@ Feature = Literal[
     "assured_stake",
     "left_exposed",
     "partners_join",
+    "urged_mechanism",
+    "urged_partner",
+    "target_urged",
+    "press_stake",
+    "press_rift",
+    "mechanism_repair",
 ]
 FEATURES: tuple[str, ...] = get_args(Feature)

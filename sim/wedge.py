@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.policies import LogitPolicy, Policy, RandomPolicy, ScriptedPolicy, choice_probabilities
-from sim.actions import DEFECTION_KINDS, K, Options
+from sim.actions import DEFECTION_KINDS, EXIT_KINDS, K, Options
 from sim.actors import ALLIES, CHALLENGER, INDEX, PARTNERS
 from sim.compiled import Compiled
 from sim.events import C
@@ -62,13 +62,14 @@ DIVISIVE_AMONG = ("trust_among", "opinion_among")
 def split_options(options: Options) -> np.ndarray:
     """Options by which an ally breaks ranks, shape (options,) bool.
 
-    Hedging toward or conceding to Beijing, suspending a mechanism, and retaliating
-    against an ally (the two allies turning on each other).
+    Hedging toward or conceding to Beijing, suspending a mechanism or giving notice
+    to end it (`actions.EXIT_KINDS`), and retaliating against an ally (the two allies
+    turning on each other).
     """
     kind, target = options.kind, options.target
     return (
         np.isin(kind, DEFECTION_KINDS)
-        | (kind == K["suspend"])
+        | np.isin(kind, EXIT_KINDS)
         | ((kind == K["retaliate"]) & np.isin(target, ALLIES))
     )
 

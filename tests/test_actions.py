@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from support import compiled, make_state, option
 
-from sim.actions import K, build_options, open_options
+from sim.actions import K, build_options, open_in, open_options, pressable
 from sim.actors import ACTORS, ALLIES, INDEX, PRC, USA
 from sim.vocab import ACTIVE, ENDED, MECHANISMS, SUSPENDED
 
@@ -21,8 +21,7 @@ def menu(actor: str) -> list[str]:
 
 def is_open(state, actor: str, label: str, c=None) -> np.ndarray:
     c = c or compiled()
-    mask = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
-    return mask[:, option(c, actor, label)]
+    return open_in(c.options, c.params, state)[:, option(c, actor, label)]
 
 
 def test_slices_are_contiguous_cover_every_option_and_belong_to_their_actor():
@@ -58,6 +57,9 @@ def test_menus_have_the_actions_of_the_brief():
 def test_invest_and_suspend_options_follow_membership():
     assert "invest gsomia" in menu("ROK") and "invest gsomia" not in menu("USA")
     assert "suspend trilateral_exercises" in menu("USA")
+    for kind in ("invest", "suspend", "notice", "restore"):
+        assert sum(label.startswith(kind + " ") for label in menu("ROK")) == N_M
+        assert sum(label.startswith(kind + " ") for label in menu("USA")) == 6
     c = compiled({"mechanisms.gsomia.members": ["USA", "ROK", "JPN"]})
     opts = c.options
     assert opts.find(INDEX["USA"], "invest gsomia") is not None
@@ -99,13 +101,60 @@ def test_retaliation_between_seoul_and_tokyo_needs_dispute_heat():
     np.testing.assert_array_equal(is_open(state, "JPN", "retaliate ROK"), [True, False])
 
 
-def test_suspend_only_for_active_and_invest_unless_ended():
+def test_invest_suspend_and_notice_only_for_a_mechanism_in_force():
     k = MECHANISMS.index("gsomia")
     status = np.zeros((3, N_M), dtype=np.int8)
     status[:, k] = [ACTIVE, SUSPENDED, ENDED]
     state = make_state(n=3, status=status)
-    np.testing.assert_array_equal(is_open(state, "ROK", "suspend gsomia"), [True, False, False])
-    np.testing.assert_array_equal(is_open(state, "ROK", "invest gsomia"), [True, True, False])
+    for label in ("suspend gsomia", "invest gsomia", "notice gsomia"):
+        np.testing.assert_array_equal(is_open(state, "ROK", label), [True, False, False])
+
+
+ROK_BIT, JPN_BIT = 1 << INDEX["ROK"], 1 << INDEX["JPN"]
+
+
+def test_restore_lifts_ones_own_hold_or_revives_one_nobody_holds():
+    """Runs: active; suspended held by nobody (lapsed); held by Seoul; held by Tokyo;
+    held by both; ended."""
+    k = MECHANISMS.index("gsomia")
+    status = np.zeros((6, N_M), dtype=np.int8)
+    status[:, k] = [ACTIVE, SUSPENDED, SUSPENDED, SUSPENDED, SUSPENDED, ENDED]
+    held = np.zeros((6, N_M), dtype=np.int8)
+    held[:, k] = [0, 0, ROK_BIT, JPN_BIT, ROK_BIT | JPN_BIT, 0]
+    state = make_state(n=6, status=status, held_by=held)
+    np.testing.assert_array_equal(
+        is_open(state, "ROK", "restore gsomia"), [False, True, True, False, True, False]
+    )
+    np.testing.assert_array_equal(
+        is_open(state, "JPN", "restore gsomia"), [False, True, False, True, True, False]
+    )
+
+
+def test_a_notice_closes_further_notice_and_opens_its_withdrawal_to_its_giver_only():
+    k = MECHANISMS.index("gsomia")
+    noticed = np.zeros((1, N_M), dtype=np.int8)
+    noticed[0, k] = ROK_BIT
+    state = make_state(noticed_by=noticed)
+    assert not is_open(state, "ROK", "notice gsomia")[0] and is_open(state, "ROK", "restore gsomia")[0]
+    assert is_open(state, "JPN", "notice gsomia")[0] and not is_open(state, "JPN", "restore gsomia")[0]
+    assert is_open(state, "ROK", "suspend gsomia")[0]  # still in force during the notice
+
+
+def test_washington_presses_partners_about_seoul_tokyo_mechanisms_and_their_relationship():
+    c = compiled()
+    names = [MECHANISMS[m] for m in pressable(c.params)]
+    assert names == ["gsomia", "acsa"]  # the Seoul-Tokyo security mechanisms
+    assert "press ROK shuttle_diplomacy" not in menu("USA")  # the relationship press covers it
+    usa = menu("USA")
+    assert "press ROK gsomia" in usa and "press JPN acsa" in usa
+    assert "press ROK" in usa and "press JPN" in usa
+    assert "press ROK trilateral_exercises" not in usa  # Washington is a member: it invests itself
+    assert not any(label.startswith("press") for label in menu("ROK") + menu("PRC"))
+    status = np.zeros((2, N_M), dtype=np.int8)
+    status[:, MECHANISMS.index("gsomia")] = [ACTIVE, ENDED]
+    state = make_state(n=2, status=status)
+    np.testing.assert_array_equal(is_open(state, "USA", "press ROK gsomia"), [True, False])
+    np.testing.assert_array_equal(is_open(state, "USA", "press ROK"), [True, True])
 
 
 def test_plain_options_are_always_open():

@@ -15,7 +15,7 @@ SCENARIO = """\
 title: Baseline test
 description: Coercion of Seoul.
 sources: [tests]
-turns: 4
+turns: 8
 briefings: {1: a}
 events:
   - {id: ban, kind: tourism_ban, headline: h, briefing: b, turn: 1, targets: [ROK], magnitude: 1.0}
@@ -24,7 +24,7 @@ expectations:
   checks:
     - {name: the ban fires, metric: event_fires, event: ban, share: {at_least: 0.99}}
     - {name: Seoul resents Beijing, metric: trust, of: ROK, toward: PRC, change: true, mean: {below: 0.0}}
-    - {name: Washington never holds, metric: chooses, actor: USA, action: hold, share: {at_most: 0.10}}
+    - {name: Washington never hedges, metric: chooses, actor: USA, action: hedge, share: {at_most: 0.10}}
 """
 
 
@@ -72,17 +72,17 @@ def test_paired_difference_by_hand():
 
 def test_compare_pairs_ai_and_random_play_on_the_same_seeds():
     loaded = parse_scenario(SCENARIO, "baseline.yaml")
-    fires, resents, never_holds = compare(loaded, runs=40)
+    fires, resents, never_hedges = compare(loaded, runs=40)
     # A scripted event fires whatever anyone chooses: no difference at all, so context.
     assert fires.ai.value == fires.random.value == 1.0 and fires.n == 40
     assert (fires.effect, fires.low, fires.high) == (0.0, 0.0, 0.0) and not fires.discriminates
     # Both ensembles resent Beijing; random play resents it more, so this check is context.
     assert resents.ai.passed and resents.random.passed and not resents.discriminates
     assert resents.differs and resents.low > 0  # measurably different, but on the wrong side
-    # Washington's AI almost never holds; a random Washington holds in some runs.
-    assert never_holds.ai.value < never_holds.random.value
-    assert never_holds.ai.passed and not never_holds.random.passed and never_holds.discriminates
-    doc = never_holds.as_dict()
-    assert doc["value"] == never_holds.ai.value and doc["random"]["value"] == never_holds.random.value
+    # Washington's AI almost never hedges; a random Washington hedges in some runs.
+    assert never_hedges.ai.value < never_hedges.random.value
+    assert never_hedges.ai.passed and not never_hedges.random.passed and never_hedges.discriminates
+    doc = never_hedges.as_dict()
+    assert doc["value"] == never_hedges.ai.value and doc["random"]["value"] == never_hedges.random.value
     assert doc["difference"]["n"] == 40 and doc["difference"]["differs"] is True
     assert doc["discriminates"] is True

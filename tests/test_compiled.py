@@ -19,7 +19,7 @@ def test_tables_match_the_parameters():
     assert c.members[k].tolist() == [1.0 if a in p.mechanisms["gsomia"].members else 0.0 for a in ACTORS]
     assert c.effects.shape == (len(MECHANISMS), len(HOOKS))
     assert c.effects[k, HOOKS.index("coordination")] == p.mechanisms["gsomia"].effects["coordination"]
-    assert c.mech["end_after"][k] == p.mechanisms["gsomia"].end_after
+    assert c.mech["notice_period"][k] == p.mechanisms["gsomia"].notice_period
     e = EVENT_KINDS.index("tourism_ban")
     assert c.event_coef[e, CHANNELS.index("pressure")] == p.events["tourism_ban"].pressure
     assert c.event_coef[e, CHANNELS.index("crisis")] == 0.0

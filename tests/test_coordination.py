@@ -83,6 +83,10 @@ def test_less_trust_in_partners_never_raises_answering(low, high, crisis):
             "utility.hedge.alliance.trust_usa": 0.0,
             "utility.concede.alliance.trust_usa": 0.0,
             "utility.repair.alliance.distrust_target": 0.0,
+            "utility.notice.alliance.member_trust": 0.0,
+            "utility.restore.alliance.member_trust": 0.0,
+            "utility.invest.alliance.mechanism_repair": 0.0,
+            "utility.restore.alliance.mechanism_repair": 0.0,
         }
     )
     out = []

@@ -13,20 +13,18 @@ A, S, E = ACTIVE, SUSPENDED, ENDED
 
 
 def test_each_loss_has_exactly_one_cause_in_order():
-    # five mechanisms, one run: event beats choice beats lapse beats distrust
-    before = np.array([[A, A, A, A, A]])
-    after = np.array([[S, S, S, S, A]])
-    hit = np.array([[True, False, False, False, True]])
-    chosen = np.array([[True, True, False, False, False]])
-    strength = np.array([[0.5, 0.5, 0.01, 0.5, 0.5]])
-    lapse = np.array([0.05, 0.05, 0.05, 0.05, 0.05])
-    out = classify_losses(before, after, hit, chosen, strength, lapse)
-    assert out["event"].tolist() == [[True, False, False, False, False]]
-    assert out["chosen"].tolist() == [[False, True, False, False, False]]
-    assert out["lapse"].tolist() == [[False, False, True, False, False]]
-    assert out["distrust"].tolist() == [[False, False, False, True, False]]
+    # four mechanisms, one run: event beats choice beats lapse (the one rule left)
+    before = np.array([[A, A, A, A]])
+    after = np.array([[S, E, S, A]])
+    hit = np.array([[True, False, False, True]])
+    chosen = np.array([[True, True, False, False]])
+    out = classify_losses(before, after, hit, chosen)
+    assert LOSS_CAUSES == ("event", "chosen", "lapse")  # no distrust rule any more
+    assert out["event"].tolist() == [[True, False, False, False]]
+    assert out["chosen"].tolist() == [[False, True, False, False]]
+    assert out["lapse"].tolist() == [[False, False, True, False]]
     total = sum(out[k].astype(int) for k in LOSS_CAUSES)
-    assert total.tolist() == [[1, 1, 1, 1, 0]]  # the last stayed active: no loss
+    assert total.tolist() == [[1, 1, 1, 0]]  # the last stayed active: no loss
 
 
 def test_a_suspended_mechanism_that_ends_is_not_a_new_loss():
@@ -35,8 +33,6 @@ def test_a_suspended_mechanism_that_ends_is_not_a_new_loss():
         np.array([[E]]),
         np.zeros((1, 1), bool),
         np.zeros((1, 1), bool),
-        np.zeros((1, 1)),
-        np.zeros(1),
     )
     assert not any(v.any() for v in out.values())
 
@@ -63,6 +59,24 @@ def test_audit_counts_a_chosen_suspension_and_an_event_ending():
     assert a.lost_by["chosen"][gsomia] == 1.0 and a.lost[gsomia] == 1.0
     # acsa starts suspended in the 2021 world: ending it is no loss of an active mechanism
     assert a.lost[MECHANISMS.index("acsa")] == 0.0 and a.ended[MECHANISMS.index("acsa")] == 1.0
+
+
+def test_audit_counts_a_notice_that_runs_out_as_chosen():
+    gsomia = MECHANISMS.index("gsomia")
+    model = loaded(make_scenario([], turns=5))
+    seoul = ScriptedPolicy({1: model_option(model, "ROK", "notice gsomia")})
+    tokyo = ScriptedPolicy({t: model_option(model, "JPN", "hold") for t in range(1, 6)})
+    m = play(model, np.arange(10), policies={"ROK": seoul, "JPN": tokyo})
+    a = audit(m)
+    # notice in turn 1, 3 months' notice: ended at the end of turn 4, unless Seoul withdrew it
+    withdrew = np.array(
+        [
+            any(m.compiled.options.label(int(r.outcome.choices[k, 1])) == "restore gsomia" for r in m.history)
+            for k in range(10)
+        ]
+    )
+    assert a.lost_by["chosen"][gsomia] == a.ended[gsomia] == 1.0 - withdrew.mean()
+    assert a.lost_by["lapse"][gsomia] == 0.0
 
 
 def model_option(loaded_scenario, actor: str, label: str) -> int:

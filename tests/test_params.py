@@ -243,7 +243,7 @@ def test_a_tuple_from_the_python_api_is_a_list():
     ("path", "kind"),
     [
         ("trust.loss", float),
-        ("mechanisms.gsomia.end_after", int),
+        ("mechanisms.gsomia.notice_period", int),
         ("mechanisms.gsomia.members", list),
         ("mechanisms.gsomia.status", str),
         ("events.summit.dispute", float),  # left out of the defaults, inside an open section

@@ -95,11 +95,7 @@ UNIT_PATHS = (
         if i != j
     ]
     + [f"world.resolve.{a}" for a in ACTORS]
-    + [
-        f"mechanisms.{m}.{f}"
-        for m in MECHANISMS
-        for f in ("strength", "decay", "invest_gain", "suspend_below", "resume_above")
-    ]
+    + [f"mechanisms.{m}.{f}" for m in MECHANISMS for f in ("strength", "decay", "invest_gain", "lapse_below")]
 )
 
 
@@ -109,7 +105,7 @@ def parameter_settings(draw):
     out: dict = {path: draw(unit) for path in chosen}
     for m in draw(st.lists(mechanism, max_size=3, unique=True)):
         out[f"mechanisms.{m}.status"] = draw(st.sampled_from(STATUSES))
-        out[f"mechanisms.{m}.end_after"] = draw(st.integers(0, 3))
+        out[f"mechanisms.{m}.notice_period"] = draw(st.integers(1, 3))
     for name in draw(
         st.lists(
             st.sampled_from(["solidarity", "abandonment", "retaliation", "dispute_erosion"]),

@@ -71,11 +71,11 @@ def test_every_declared_rate_names_parameters_and_nothing_else_changes() -> None
     p = default_parameters()
     rates = rate_declarations()
     assert rates["tension.crisis_decay"] == "share" and rates["tension.coercion"] == "amount"
-    assert rates["mechanisms.*.end_after"] == "months"
+    assert rates["mechanisms.*.notice_period"] == "months"
     q = scale_parameters(p, 0.5, rates)
     assert q.tension.crisis_decay == pytest.approx(1 - (1 - 0.08) ** 0.5)  # 0.0408337...
     assert q.tension.coercion == pytest.approx(0.175)
-    assert q.mechanisms["gsomia"].end_after == 12 and isinstance(q.mechanisms["gsomia"].end_after, int)
+    assert q.mechanisms["gsomia"].notice_period == 6 and isinstance(q.mechanisms["gsomia"].notice_period, int)
     assert q.mechanisms["history_dialogue"].effects["trust_repair"] == pytest.approx(0.15)
     assert q.mechanisms["history_dialogue"].effects["dispute_damping"] == 0.5  # a shield, not a rate
     # every leaf not declared a rate is untouched

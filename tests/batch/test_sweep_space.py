@@ -144,13 +144,13 @@ def test_never_tested_rates_are_null_not_nan(tmp_path: Path) -> None:
 
 def test_a_range_over_a_whole_number_parameter_is_refused() -> None:
     with pytest.raises(InputError, match="whole-number parameter; vary it with a list of whole numbers"):
-        build_spec(SCENARIO, runs=2, dimensions=[parse_vary("mechanisms.gsomia.end_after=1:5:5")])
+        build_spec(SCENARIO, runs=2, dimensions=[parse_vary("mechanisms.gsomia.notice_period=1:5:5")])
 
 
 def test_whole_number_lists_stay_whole_numbers() -> None:
-    spec = build_spec(SCENARIO, runs=2, dimensions=[parse_vary("mechanisms.gsomia.end_after=2,4")])
-    assert [p["mechanisms.gsomia.end_after"] for p in spec.points] == [2, 4]
-    assert all(type(p["mechanisms.gsomia.end_after"]) is int for p in spec.points)
+    spec = build_spec(SCENARIO, runs=2, dimensions=[parse_vary("mechanisms.gsomia.notice_period=2,4")])
+    assert [p["mechanisms.gsomia.notice_period"] for p in spec.points] == [2, 4]
+    assert all(type(p["mechanisms.gsomia.notice_period"]) is int for p in spec.points)
 
 
 def test_a_range_over_a_word_parameter_is_refused() -> None:

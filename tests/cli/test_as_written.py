@@ -119,7 +119,10 @@ def test_one_parameter_written_two_ways_is_refused_with_both_lines(tmp_path):
         ("trust.loss=off", "parameters.trust.loss: got 'off'; must be a number"),
         ("trust.loss=true", "parameters.trust.loss: got True; is true/false, not a number"),
         ("trust.loss='0.3'", "trust.loss: got '0.3'; is text, not a number; write 0.3 without quotes"),
-        ("mechanisms.gsomia.end_after=2.0", "end_after: got 2.0; must be a whole number; write 2, not 2.0"),
+        (
+            "mechanisms.gsomia.notice_period=2.0",
+            "notice_period: got 2.0; must be a whole number; write 2, not 2.0",
+        ),
     ],
 )
 def test_run_set_refuses_what_is_not_a_number(flag, words):

@@ -16,7 +16,7 @@ SCENARIO = textwrap.dedent(
     title: Backtest test
     description: Coercion of Seoul.
     sources: [tests]
-    turns: 4
+    turns: 8
     briefings: {1: a}
     events:
       - {id: ban, kind: tourism_ban, headline: h, briefing: b, turn: 1, targets: [ROK], magnitude: 1.0}
@@ -25,7 +25,7 @@ SCENARIO = textwrap.dedent(
       checks:
         - {name: the ban fires, metric: event_fires, event: ban, share: {at_least: 0.99}}
         - {name: Seoul resents Beijing, metric: trust, of: ROK, toward: PRC, change: true, mean: {below: 0.0}}
-        - {name: Washington never holds, metric: chooses, actor: USA, action: hold, share: {at_most: 0.10}}
+        - {name: Washington never hedges, metric: chooses, actor: USA, action: hedge, share: {at_most: 0.10}}
     """
 )
 

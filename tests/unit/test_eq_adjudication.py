@@ -33,6 +33,7 @@ from sim.vocab import ACTIVE, MECHANISMS, SUSPENDED
 
 GSOMIA = MECHANISMS.index("gsomia")
 EXERCISES = MECHANISMS.index("trilateral_exercises")
+N_M = len(MECHANISMS)
 
 
 def resolve(state, c=None, hooks=None, signals=None, **labels):
@@ -527,14 +528,44 @@ def test_order_mechanisms_read_the_new_dispute():
     assert new.strength[0, GSOMIA] == pytest.approx(0.5 - 0.1 * 1.0 * d_new * 0.5)  # = 0.4681
 
 
-def test_order_mechanisms_read_the_new_trust():
-    """§7.5 + §5.3: Tokyo's trust in Seoul falls below GSOMIA's suspend_below (0.15) this turn."""
-    trust = quiet_trust(JPN_ROK=0.16, ROK_JPN=0.5)
-    new, _ = resolve(quiet(trust=trust), ROK="retaliate JPN")
-    assert new.trust[0, JPN, ROK] == pytest.approx(0.16 - 0.30 * 0.16 * (1 - exp(-1.5)))  # = 0.1229
-    assert new.status[0, GSOMIA] == SUSPENDED
-    held, _ = resolve(quiet(trust=trust))
-    assert held.status[0, GSOMIA] == ACTIVE  # 0.16 ≥ 0.15
+def test_order_a_members_moves_reach_the_mechanism_step_and_its_fellows_trust():
+    """§5.3 + §7.4 via adjudication: Seoul's notice on GSOMIA sets its notice clock (3)
+    and reads to Tokyo as a suspension: T_JPN,ROK' = 0.5 − 0.30·0.5·(1 − e^−1.0);
+    Tokyo's suspension of the exercises holds them for Tokyo alone."""
+    c = hand(mechanisms__gsomia__notice_period=3)
+    new, _ = resolve(quiet(c), c=c, ROK="notice gsomia", JPN="suspend trilateral_exercises")
+    assert new.status[0, GSOMIA] == ACTIVE
+    assert new.noticed_by[0, GSOMIA] == 1 << ROK and new.notice_left[0, GSOMIA] == 3
+    assert new.status[0, EXERCISES] == SUSPENDED and new.held_by[0, EXERCISES] == 1 << JPN
+    # Tokyo's trust in Seoul: the notice only (the suspension is Tokyo's own move)
+    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.0))  # = 0.40518
+    # Seoul's trust in Tokyo: the suspension of the exercises, a co-membership
+    assert new.trust[0, ROK, JPN] == pytest.approx(fall(0.5, 1.0))
+
+
+def test_order_a_restore_counts_as_an_investment_and_a_good_signal():
+    """§5.2 + §5.3 via adjudication: restoring GSOMIA held by Seoul alone returns it and
+    adds gain 0.1·1·(1 − 0.5); Tokyo's trust in Seoul rises by the investment signal 0.3."""
+    c = hand(**{"mechanisms__gsomia__decay": 0.0, "mechanisms__gsomia__invest_gain": 0.1})
+    strength, status, held = c.mech["strength"].copy(), c.mech["status"].copy(), np.zeros(N_M, dtype=np.int8)
+    strength[GSOMIA], status[GSOMIA], held[GSOMIA] = 0.5, SUSPENDED, 1 << ROK
+    new, _ = resolve(quiet(c, strength=strength, status=status, held_by=held), c=c, ROK="restore gsomia")
+    assert new.status[0, GSOMIA] == ACTIVE and new.held_by[0, GSOMIA] == 0
+    assert new.strength[0, GSOMIA] == pytest.approx(
+        0.5 - 0.10 * 0.5 + 0.1 * 0.5
+    )  # suspended decay 0.10: = 0.5
+    assert new.trust[0, JPN, ROK] == pytest.approx(rise(0.5, 0.3))  # = 0.51555
+
+
+def test_order_washingtons_press_reaches_the_pressed_partner_only():
+    """§5.3 via adjudication: urged' = 0.6 on (ROK, gsomia) and on (JPN, relationship)."""
+    c = hand(mechanism_rules__press=0.6, mechanism_rules__press_decay=0.3)
+    new, _ = resolve(quiet(c), c=c, USA="press ROK gsomia")
+    assert new.urged[0, ROK, GSOMIA] == pytest.approx(0.6)
+    assert new.urged.sum() == pytest.approx(0.6)
+    again, _ = resolve(quiet(c, urged=new.urged), c=c, USA="press JPN")
+    assert again.urged[0, ROK, GSOMIA] == pytest.approx(0.42)  # 0.6·(1 − 0.3)
+    assert again.urged[0, JPN, N_M] == pytest.approx(0.6)
 
 
 def test_order_concessions_and_investments_reach_the_mechanism_step():

@@ -5,8 +5,10 @@ Coverage map (MODEL.md section -> tests):
 - §5.1 hooks h^X_a = 1 − exp(−Σ s_m e_m,X) over active mechanisms with a as member:
   test_hook_*; the pair repairs R^T, R^O (no saturation): test_pair_repair_*.
 - §5.2 strength: stress, gain, loss, kept, clip: test_strength_*.
-- §5.3 status: the weakest link w_m (test_weakest_link_*), suspend by a member, by
-  distrust or by lapse, resume, suspended_for, end, ended absorbing: test_status_*.
+- §5.3 status: suspend by a member (who then holds it) or by lapse, restore when no
+  member holds it and the new strength functions, notice and its withdrawal, the end
+  of the notice period, suspended_for, ended absorbing: test_status_*; Washington's
+  pressure: test_urging_*.
 
 Mechanisms other than the one under test are suspended at strength 0 (so they give no
 hook), and the coefficients a test reads are set by path in the test.
@@ -14,7 +16,7 @@ hook), and the coefficients a test reads are set by path in the test.
 
 from __future__ import annotations
 
-from math import exp, inf
+from math import exp
 
 import numpy as np
 import pytest
@@ -22,7 +24,7 @@ from handmade import hand, hooks_with, quiet, quiet_trust
 from support import zero_hooks
 
 from sim.actors import JPN, PRC, ROK, USA
-from sim.mechanisms import mechanism_hooks, member_trust, step_mechanisms
+from sim.mechanisms import MechanismMoves, mechanism_hooks, step_mechanisms, step_urging
 from sim.vocab import ACTIVE, ENDED, MECHANISMS, SUSPENDED
 
 M = {name: k for k, name in enumerate(MECHANISMS)}
@@ -39,16 +41,35 @@ def only(c, n: int = 1, **live: tuple[float, int]):
     return strength, status
 
 
-def step(state, c, investing=None, suspending=None, conceding=None, hooks=None):
+def step(
+    state, c, investing=None, suspending=None, conceding=None, hooks=None, noticing=None, restoring=None
+):
+    """(strength, status, suspended_for) after one step; suspending, noticing and
+    restoring are bitmasks over actors (1 << actor)."""
+    r = step_full(state, c, investing, suspending, conceding, hooks, noticing, restoring)
+    return r.strength, r.status, r.suspended_for
+
+
+def step_full(
+    state, c, investing=None, suspending=None, conceding=None, hooks=None, noticing=None, restoring=None
+):
     n = state.n
-    return step_mechanisms(
-        state,
-        c,
-        np.zeros((n, N_M)) if investing is None else investing,
-        np.zeros((n, N_M), dtype=bool) if suspending is None else suspending,
-        np.zeros((n, N_M)) if conceding is None else conceding,
-        hooks or zero_hooks(n),
+
+    def bits(x):
+        return np.zeros((n, N_M), dtype=np.int8) if x is None else np.asarray(x).astype(np.int8)
+
+    moves = MechanismMoves(
+        investing=np.zeros((n, N_M)) if investing is None else investing,
+        suspending=bits(suspending),
+        noticing=bits(noticing),
+        restoring=bits(restoring),
     )
+    return step_mechanisms(
+        state, c, moves, np.zeros((n, N_M)) if conceding is None else conceding, hooks or zero_hooks(n)
+    )
+
+
+ROK_BIT, JPN_BIT = 1 << ROK, 1 << JPN
 
 
 def per_mechanism(n: int = 1, **values: float) -> np.ndarray:
@@ -137,28 +158,6 @@ def test_pair_repair_adds_without_saturation_between_co_members_only():
     assert hooks.opinion_repair[0, USA, ROK] == 0.0
 
 
-# -- §5.3 the weakest link -------------------------------------------------------------------
-
-
-def test_weakest_link_is_the_lowest_directed_trust_among_members():
-    """§5.3: w_m = min over i ≠ j ∈ m of T_ij."""
-    c = hand()
-    trust = quiet_trust(USA_JPN=0.3, JPN_ROK=0.4, ROK_PRC=0.01)
-    w = member_trust(trust[None], c)
-    assert w[0, M["trilateral_exercises"]] == 0.3  # USA→JPN
-    assert w[0, M["gsomia"]] == 0.4  # ROK, JPN only: USA→JPN does not count
-    assert w[0, M["acsa"]] == 0.4
-
-
-def test_weakest_link_of_a_single_member_mechanism_is_infinite():
-    """§5.3: +∞ for a mechanism given a single member, which trust then never suspends."""
-    c = hand(mechanisms__gsomia__members=["JPN"])
-    w = member_trust(quiet_trust(JPN_ROK=0.0)[None], c)
-    assert w[0, M["gsomia"]] == inf
-    _, status, _ = step(quiet(c, trust=quiet_trust(JPN_ROK=0.0)), c)
-    assert status[0, M["gsomia"]] == ACTIVE
-
-
 # -- §5.2 strength ---------------------------------------------------------------------------
 
 
@@ -167,10 +166,8 @@ GSOMIA_RULES = {
     "mechanisms__gsomia__invest_gain": 0.08,
     "mechanisms__gsomia__stress": 0.12,
     "mechanisms__gsomia__concession_stress": 0.1,
-    "mechanisms__gsomia__suspend_below": 0.15,
-    "mechanisms__gsomia__resume_above": 0.35,
     "mechanisms__gsomia__lapse_below": 0.0,
-    "mechanisms__gsomia__end_after": 6,
+    "mechanisms__gsomia__notice_period": 3,
 }
 
 
@@ -213,7 +210,6 @@ def test_strength_shield_is_the_mean_over_a_trilateral_mechanisms_members():
     c = hand(
         mechanisms__joint_statements__decay=0.05,
         mechanisms__joint_statements__stress=0.08,
-        mechanisms__joint_statements__suspend_below=0.0,
     )
     strength = c.mech["strength"].copy()
     strength[M["joint_statements"]] = 0.5
@@ -271,20 +267,19 @@ def test_strength_is_clipped_and_decays_even_when_ended():
 # -- §5.3 status -----------------------------------------------------------------------------
 
 
-def test_status_suspended_by_distrust_strictly_below_the_line():
-    """§5.3: active → suspended if w_m < suspend_below (0.15); at 0.15 it stays active."""
+def test_status_no_trust_threshold_even_at_zero_trust():
+    """§5.3: distrust alone never suspends (the rule was removed): trust 0 stays active."""
     c = hand(**GSOMIA_RULES)
-    trust = np.stack([quiet_trust(ROK_JPN=0.1499), quiet_trust(ROK_JPN=0.15)])
-    _, status, suspended_for = step(quiet(c, n=2, trust=trust), c)
-    assert status[:, M["gsomia"]].tolist() == [SUSPENDED, ACTIVE]
-    assert suspended_for[:, M["gsomia"]].tolist() == [1, 0]
+    _, status, suspended_for = step(quiet(c, trust=quiet_trust(ROK_JPN=0.0, JPN_ROK=0.0)), c)
+    assert status[0, M["gsomia"]] == ACTIVE and suspended_for[0, M["gsomia"]] == 0
 
 
 def test_status_suspended_by_a_member():
     """§5.3: active → suspended if a member chose `suspend m` this turn."""
     c = hand(**GSOMIA_RULES)
-    _, status, _ = step(quiet(c), c, suspending=per_mechanism(gsomia=1).astype(bool))
-    assert status[0, M["gsomia"]] == SUSPENDED
+    r = step_full(quiet(c), c, suspending=per_mechanism(gsomia=JPN_BIT))
+    assert r.status[0, M["gsomia"]] == SUSPENDED
+    assert r.held_by[0, M["gsomia"]] == JPN_BIT  # Tokyo holds it
 
 
 def test_status_lapses_strictly_below_lapse_below_on_the_new_strength():
@@ -305,43 +300,106 @@ def test_status_lapse_below_zero_never_lapses():
     assert status[0, M["gsomia"]] == ACTIVE
 
 
-def test_status_resumes_at_resume_above_with_investment_and_no_suspension():
-    """§5.3: suspended → active if I_m > 0, w_m ≥ resume_above (0.35), and no member suspends."""
-    c = hand(**GSOMIA_RULES)
+def test_status_restore_needs_every_hold_lifted_and_a_functioning_strength():
+    """§5.3: suspended → active iff a member restores, held_by' = 0 and s' ≥ lapse_below.
+
+    Runs: (0) Seoul lifts the only hold; (1) Seoul restores but Tokyo still holds it;
+    (2) Seoul restores while Tokyo suspends anew; (3) nobody holds it (lapsed) and
+    Tokyo restores, but s' = 0.5 − 0.12·0.5 + 0.08·0.5 = 0.48 < lapse_below 0.49.
+    """
+    c = hand(**{**GSOMIA_RULES, "mechanisms__gsomia__lapse_below": 0.0})
     status = np.tile(c.mech["status"], (4, 1))
     status[:, M["gsomia"]] = SUSPENDED
-    trust = np.stack([quiet_trust(ROK_JPN=0.35, JPN_ROK=0.5)] * 3 + [quiet_trust(ROK_JPN=0.3499)])
-    investing = per_mechanism(4, gsomia=1)
-    investing[1, M["gsomia"]] = 0
-    suspending = np.zeros((4, N_M), dtype=bool)
-    suspending[2, M["gsomia"]] = True
-    _, new, suspended_for = step(
-        quiet(c, n=4, trust=trust, status=status), c, investing=investing, suspending=suspending
+    held = np.zeros((4, N_M), dtype=np.int8)
+    held[:, M["gsomia"]] = [ROK_BIT, ROK_BIT | JPN_BIT, ROK_BIT, 0]
+    restoring = np.zeros((4, N_M), dtype=np.int8)
+    restoring[:, M["gsomia"]] = [ROK_BIT, ROK_BIT, ROK_BIT, JPN_BIT]
+    suspending = np.zeros((4, N_M), dtype=np.int8)
+    suspending[2, M["gsomia"]] = JPN_BIT
+    r = step_full(quiet(c, n=4, status=status, held_by=held), c, suspending=suspending, restoring=restoring)
+    assert r.status[:3, M["gsomia"]].tolist() == [ACTIVE, SUSPENDED, SUSPENDED]
+    assert r.held_by[:3, M["gsomia"]].tolist() == [0, JPN_BIT, JPN_BIT]
+    assert r.suspended_for[:3, M["gsomia"]].tolist() == [0, 1, 1]
+    c = hand(**{**GSOMIA_RULES, "mechanisms__gsomia__lapse_below": 0.49})
+    strength = np.tile(c.mech["strength"], (2, 1))
+    strength[:, M["gsomia"]] = 0.5
+    investing = per_mechanism(2, gsomia=1)
+    one = step_full(
+        quiet(c, n=2, status=status[:2], held_by=held[[3, 3]], strength=strength),
+        c,
+        investing=investing,
+        restoring=restoring[[3, 3]],
     )
-    assert new[:, M["gsomia"]].tolist() == [ACTIVE, SUSPENDED, SUSPENDED, SUSPENDED]
-    assert suspended_for[:, M["gsomia"]].tolist() == [0, 1, 1, 1]
+    assert one.strength[0, M["gsomia"]] == pytest.approx(0.5 - (0.02 + 0.10) * 0.5 + 0.08 * 0.5)  # = 0.48
+    assert one.status[0, M["gsomia"]] == SUSPENDED  # 0.48 < 0.49: too weak to function
 
 
-def test_status_ends_after_end_after_consecutive_suspended_turns():
-    """§5.3: suspended → ended when suspended_for ≥ end_after (6); suspended_for then resets."""
+def test_status_notice_ends_it_notice_period_turns_later():
+    """§5.3: a notice given in turn t sets n' = notice_period (3); n counts down a turn
+    at a time; the mechanism ends at the end of turn t + 3 (n reaches 0)."""
     c = hand(**GSOMIA_RULES)
-    status = np.tile(c.mech["status"], (2, 1))
-    status[:, M["gsomia"]] = SUSPENDED
-    suspended_for = np.zeros((2, N_M), dtype=np.int16)
-    suspended_for[:, M["gsomia"]] = [4, 5]
-    _, new, count = step(quiet(c, n=2, status=status, suspended_for=suspended_for), c)
-    assert new[:, M["gsomia"]].tolist() == [SUSPENDED, ENDED]  # 5 < 6, 6 ≥ 6
-    assert count[:, M["gsomia"]].tolist() == [5, 0]
+    state = quiet(c)
+    seen = []
+    for t in range(4):
+        r = step_full(state, c, noticing=per_mechanism(gsomia=ROK_BIT) if t == 0 else None)
+        state = state.evolve(
+            status=r.status, held_by=r.held_by, noticed_by=r.noticed_by, notice_left=r.notice_left
+        )
+        seen.append((int(r.status[0, M["gsomia"]]), int(r.notice_left[0, M["gsomia"]])))
+    assert seen == [(ACTIVE, 3), (ACTIVE, 2), (ACTIVE, 1), (ENDED, 0)]
+    assert state.noticed_by[0, M["gsomia"]] == 0
 
 
-def test_status_end_after_zero_never_ends():
-    c = hand(**{**GSOMIA_RULES, "mechanisms__gsomia__end_after": 0})
-    status = c.mech["status"].copy()
-    status[M["gsomia"]] = SUSPENDED
-    count = np.zeros(N_M, dtype=np.int16)
-    count[M["gsomia"]] = 999
-    _, new, after = step(quiet(c, status=status, suspended_for=count), c)
-    assert new[0, M["gsomia"]] == SUSPENDED and after[0, M["gsomia"]] == 1000
+def test_status_withdrawing_a_notice_is_a_restore_by_the_member_who_gave_it():
+    """§5.3: noticed_by' = noticed_by & ~restoring; with no notice left the clock stops (n' = 0).
+
+    Run 0: Seoul withdraws its notice in the turn it would have ended the mechanism.
+    Run 1: Tokyo 'restores' but the notice is Seoul's: it runs out.
+    """
+    c = hand(**GSOMIA_RULES)
+    noticed = np.zeros((2, N_M), dtype=np.int8)
+    noticed[:, M["gsomia"]] = ROK_BIT
+    left = np.zeros((2, N_M), dtype=np.int16)
+    left[:, M["gsomia"]] = 1
+    restoring = np.zeros((2, N_M), dtype=np.int8)
+    restoring[:, M["gsomia"]] = [ROK_BIT, JPN_BIT]
+    r = step_full(quiet(c, n=2, noticed_by=noticed, notice_left=left), c, restoring=restoring)
+    assert r.status[:, M["gsomia"]].tolist() == [ACTIVE, ENDED]
+    assert r.noticed_by[:, M["gsomia"]].tolist() == [0, 0]
+    assert r.notice_left[:, M["gsomia"]].tolist() == [0, 0]
+
+
+def test_status_notice_period_one_ends_at_the_end_of_the_next_turn():
+    """§5.3: notice_period = 1: given in turn t, ended at the end of turn t + 1."""
+    c = hand(**{**GSOMIA_RULES, "mechanisms__gsomia__notice_period": 1})
+    r = step_full(quiet(c), c, noticing=per_mechanism(gsomia=JPN_BIT))
+    assert r.status[0, M["gsomia"]] == ACTIVE and r.notice_left[0, M["gsomia"]] == 1
+    state = quiet(c).evolve(noticed_by=r.noticed_by, notice_left=r.notice_left)
+    assert step_full(state, c).status[0, M["gsomia"]] == ENDED
+
+
+def test_status_holds_on_a_mechanism_an_inject_made_active_are_void():
+    """§5.3: held_by is cleared where the status after this turn's events is active."""
+    c = hand(**GSOMIA_RULES)
+    held = np.zeros(N_M, dtype=np.int8)
+    held[M["gsomia"]] = ROK_BIT | JPN_BIT
+    r = step_full(quiet(c, held_by=held), c)
+    assert r.status[0, M["gsomia"]] == ACTIVE and r.held_by[0, M["gsomia"]] == 0
+
+
+def test_urging_decays_and_adds_each_press():
+    """§5.3: urged' = clip(urged·(1 − 0.3) + 0.6·pressing, 0, 1)."""
+    c = hand(mechanism_rules__press=0.6, mechanism_rules__press_decay=0.3)
+    urged = np.zeros((1, 4, N_M + 1))
+    urged[0, ROK, M["gsomia"]] = 0.5
+    urged[0, JPN, N_M] = 0.9
+    pressing = np.zeros_like(urged)
+    pressing[0, ROK, M["gsomia"]] = 1.0
+    pressing[0, JPN, N_M] = 1.0
+    out = step_urging(urged, pressing, c)
+    assert out[0, ROK, M["gsomia"]] == pytest.approx(0.5 * 0.7 + 0.6)  # = 0.95
+    assert out[0, JPN, N_M] == 1.0  # 0.63 + 0.6, clipped
+    assert out.sum() == pytest.approx(0.95 + 1.0)
 
 
 def test_status_ended_is_absorbing_and_suspended_for_resets_when_active():
@@ -382,10 +440,3 @@ def test_pair_repair_of_overlapping_memberships_stays_with_each_pair():
     assert r[USA, ROK] == pytest.approx(0.4 * 0.5) and r[ROK, USA] == pytest.approx(0.4 * 0.5)  # = 0.2
     assert r[ROK, JPN] == pytest.approx(0.5 * 0.3) and r[JPN, ROK] == pytest.approx(0.5 * 0.3)  # = 0.15
     assert r[USA, JPN] == 0.0 and r[JPN, USA] == 0.0 and r[ROK, ROK] == 0.0
-
-
-def test_status_end_after_one_ends_on_the_first_suspended_turn():
-    """§5.3: end_after = 1 ends a mechanism at the end of its first suspended turn."""
-    c = hand(**{**GSOMIA_RULES, "mechanisms__gsomia__end_after": 1})
-    _, status, count = step(quiet(c), c, suspending=per_mechanism(gsomia=1).astype(bool))
-    assert status[0, M["gsomia"]] == ENDED and count[0, M["gsomia"]] == 0

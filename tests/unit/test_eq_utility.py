@@ -25,8 +25,10 @@ from agents.utility import FEATURES, situation, utilities, utility_plan, utility
 from sim.actions import K
 from sim.actors import JPN, PRC, ROK, USA
 from sim.mechanisms import Hooks
+from sim.vocab import ACTIVE as K_ACTIVE
 from sim.vocab import FEATURES as FEATURE_NAMES
 from sim.vocab import MECHANISMS
+from sim.vocab import SUSPENDED as K_SUSPENDED
 
 M = {name: k for k, name in enumerate(MECHANISMS)}
 GS, EX, JS = M["gsomia"], M["trilateral_exercises"], M["joint_statements"]
@@ -166,8 +168,69 @@ ASSURED_CASES = [
 ]
 
 
+#: §6.3 the features of governments' decisions about mechanisms and of Washington's
+#: pressure, in `mechanism_world` (Washington presses Seoul about GSOMIA (0.6) and about
+#: Tokyo (0.3), Tokyo about Seoul (0.5) and about ACSA (0.2); Seoul has given notice on
+#: GSOMIA; ACSA is suspended; threat USA→PRC 0.7; crisis 0.4).
+AC, HD = M["acsa"], M["history_dialogue"]
+MECHANISM_CASES = [
+    ("urged_mechanism", ROK, NONE, GS, 0.6),
+    ("urged_mechanism", JPN, NONE, AC, 0.2),
+    ("urged_mechanism", ROK, NONE, NONE, 0.0),  # no mechanism: not the relationship column
+    ("urged_partner", ROK, JPN, NONE, 0.3),
+    ("urged_partner", JPN, ROK, NONE, 0.5),
+    ("urged_partner", ROK, USA, NONE, 0.0),  # only toward the Asian partner
+    ("urged_partner", ROK, PRC, NONE, 0.0),
+    ("target_urged", USA, ROK, GS, 0.6),
+    ("target_urged", USA, JPN, NONE, 0.5),  # the relationship column
+    # security value (coordination + deterrence) x (c + θ_USA,PRC)/2 x at risk
+    ("press_stake", USA, ROK, GS, 0.2 * 0.5 * (0.4 + 0.7) * 1.0),  # Seoul's notice pending: = 0.11
+    ("press_stake", USA, JPN, GS, 0.2 * 0.5 * (0.4 + 0.7) * (1 - 0.5)),  # in force, s = 0.5: = 0.055
+    ("press_stake", USA, JPN, AC, 0.25 * 0.5 * (0.4 + 0.7) * 1.0),  # suspended: = 0.1375
+    ("press_stake", USA, ROK, NONE, 0.0),
+    ("press_rift", USA, ROK, NONE, 1 - 0.3),  # 1 − T_ROK,JPN
+    ("press_rift", USA, JPN, NONE, 1 - 0.2),
+    ("press_rift", USA, ROK, GS, 0.0),  # a press about a mechanism
+    # mending effects (0.5 + 0.6 + 0.3 = 1.4) x (1 − mean trust in fellow members)
+    ("mechanism_repair", ROK, NONE, HD, 1.4 * (1 - 0.3)),  # = 0.98
+    ("mechanism_repair", JPN, NONE, HD, 1.4 * (1 - 0.2)),  # = 1.12
+    ("mechanism_repair", ROK, NONE, GS, 0.0),  # GSOMIA mends nothing
+]
+
+
+def mechanism_world():
+    """`world`, with Washington's pressure, a notice, a suspended ACSA and known effects."""
+    state, hooks, _ = world()
+    c = hand(
+        **EFFECTS,
+        mechanisms__acsa__effects__coordination=0.25,
+        mechanisms__history_dialogue__effects__dispute_damping=0.5,
+        mechanisms__history_dialogue__effects__opinion_repair=0.6,
+        mechanisms__history_dialogue__effects__trust_repair=0.3,
+    )
+    urged = np.zeros((1, 4, len(MECHANISMS) + 1))
+    urged[0, ROK, GS], urged[0, ROK, -1], urged[0, JPN, -1], urged[0, JPN, AC] = 0.6, 0.3, 0.5, 0.2
+    status, noticed, threat = state.status.copy(), state.noticed_by.copy(), state.threat.copy()
+    status[0, GS], status[0, AC] = K_ACTIVE, K_SUSPENDED
+    noticed[0, GS] = 1 << ROK
+    threat[0, USA, PRC] = 0.7
+    return state.evolve(urged=urged, status=status, noticed_by=noticed, threat=threat), hooks, c
+
+
+@pytest.mark.parametrize(("feature", "actor", "target", "mech", "expected"), MECHANISM_CASES)
+def test_mechanism_feature_by_hand(feature, actor, target, mech, expected):
+    """§6.3: the mechanism-decision features, for one (actor, target, mechanism)."""
+    state, hooks, c = mechanism_world()
+    x = situation(state, hooks, c)
+    group = (np.array([actor]), np.array([target]), np.array([mech]))
+    value = FEATURES[feature](x, group, c)
+    assert value.shape == (1, 1)
+    assert value[0, 0] == pytest.approx(expected, abs=1e-12)
+
+
 def test_every_feature_has_a_hand_case():
     named = {name for name, *_ in CASES} | {name for name, *_ in ASSURED_CASES}
+    named |= {name for name, *_ in MECHANISM_CASES}
     assert named == set(FEATURE_NAMES)
 
 
@@ -290,6 +353,7 @@ def test_kind_without_a_nonzero_coefficient_keeps_utility_zero():
         "utility__retaliate__approval__opinion_target": 0.0,
         "utility__retaliate__approval__grievance_target": 0.0,
         "utility__retaliate__alliance__target_is_ally": 0.0,
+        "utility__retaliate__alliance__urged_partner": 0.0,
     }
     c = hand(**zeros)
     assert not c.utility[c.options.kind[c.options.find(ROK, "retaliate JPN")]]
@@ -378,3 +442,31 @@ def test_every_feature_is_a_number_per_run_and_option():
             value = FEATURES[feature](both, group, c)
             assert value.shape == (2, 3), feature
             np.testing.assert_array_equal(value[k], FEATURES[feature](alone, group, c)[0], err_msg=feature)
+
+
+def test_washingtons_press_enters_only_the_pressed_partners_choices_about_that_mechanism():
+    """§6.4: u_ROK,gsomia = 0.6 moves Seoul's utility of invest / restore / suspend /
+    notice gsomia by β·w_alliance·0.6 (w_ROK,alliance = 0.15 here); u_ROK,relationship
+    = 0.5 moves repair / retaliate JPN by ±1.0·0.15·0.5; Tokyo's options do not move."""
+    betas = {"invest": 1.0, "restore": 1.5, "suspend": -1.0, "notice": -1.5}
+    c = hand(
+        **{f"utility__{k}__alliance__urged_mechanism": b for k, b in betas.items()},
+        utility__repair__alliance__urged_partner=1.0,
+        utility__retaliate__alliance__urged_partner=-1.0,
+        actors__ROK__preferences__alliance=0.15,
+    )
+    state, hooks, _ = world()
+    urged = np.zeros((1, 4, len(MECHANISMS) + 1))
+    urged[0, ROK, GS], urged[0, ROK, -1] = 0.6, 0.5
+    plan = utility_plan(c)
+    before = utilities(situation(state, hooks, c), plan, c)
+    after = utilities(situation(state.evolve(urged=urged), hooks, c), plan, c)
+    moved = {c.options.label(o): after[0, o] - before[0, o] for o in np.flatnonzero(after[0] != before[0])}
+    expected = {f"{k} gsomia": b * 0.15 * 0.6 for k, b in betas.items()}  # = 0.09, 0.135, -0.09, -0.135
+    expected |= {"repair JPN": 0.15 * 0.5, "retaliate JPN": -0.15 * 0.5}  # = ±0.075
+    # and Washington's own press options: pressing again adds less (−0.60 target_urged)
+    w_usa = c.params.actors["USA"].preferences.alliance
+    expected |= {"press ROK gsomia": -0.6 * w_usa * 0.6, "press ROK": -0.6 * w_usa * 0.5}
+    assert moved.keys() == expected.keys()
+    for label, value in expected.items():
+        assert moved[label] == pytest.approx(value, abs=1e-12)
