@@ -51,7 +51,7 @@ def test_bad_flags_exit_2():
 def _straddling_claim():
     from sim.claims import Claim
 
-    # 40 seeds, exposure 0.20 against 0.22: the interval of the effect straddles zero.
+    # 40 seeds, exposure 0.18 against 0.20: the interval of the effect straddles zero.
     return Claim.model_validate(
         {
             "id": "tiny_exposure_step",
@@ -60,8 +60,8 @@ def _straddling_claim():
             "scenario": "economic_coercion",
             "runs": 40,
             "measure": {"metric": "concedes", "actor": "ROK"},
-            "baseline": {"set": {"world.exposure.ROK.PRC": 0.20}},
-            "treatment": {"set": {"world.exposure.ROK.PRC": 0.22}},
+            "baseline": {"set": {"world.exposure.ROK.PRC": 0.18}},
+            "treatment": {"set": {"world.exposure.ROK.PRC": 0.20}},
             "expect": "increase",
             "kind": "behaviour",
             "direct": ["utility.concede.economy.coercion_pain"],
