@@ -95,7 +95,7 @@ def _update_view(
     loss: float,
     months: float,
 ) -> np.ndarray:
-    """Trust or opinion after this turn's evidence.
+    """A bounded view (public opinion; trust is a belief, `sim.belief`) after this turn's evidence.
 
     With monthly turns, one `bounded_update` of all the evidence. With another turn
     length, the events' one-off evidence first, then the per-turn rest (scaled to the
