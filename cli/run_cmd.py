@@ -25,7 +25,7 @@ def run(
     ] = 0,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="Override a parameter: PATH=VALUE (repeatable), e.g. trust.loss=0.4."),
+        typer.Option("--set", help="Override a parameter: PATH=VALUE (repeatable), e.g. opinion.loss=0.4."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")] = False,
     detail: Annotated[

@@ -5,7 +5,7 @@ The notebook API::
     from sim import load_scenario, run, run_ensemble
     result = run("scenarios/taiwan_strait.yaml", seed=7)
     result.turns_table()          # one row per turn (pandas DataFrame)
-    sweep("taiwan_strait", runs=1000, vary={"trust.loss": [0.2, 0.4]}).runs()
+    sweep("taiwan_strait", runs=1000, vary={"opinion.loss": [0.2, 0.4]}).runs()
     replay(result.to_dict())      # the same run again, from its record alone
 
 Names are imported on first use, so that quick commands do not pay for `mesa`.

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.actions import DEFECTION_KINDS, EXIT_KINDS, RESPONSE_KINDS, K
 from sim.actors import ALLIES, JPN, PRC, ROK, USA
+from sim.belief import belief_update, move_evidence, signal_evidence
 from sim.compiled import Compiled
 from sim.events import Signals, blend_leverage
 from sim.mechanisms import Hooks, MechanismMoves, step_mechanisms, step_urging
@@ -94,7 +95,7 @@ def _update_view(
     loss: float,
     months: float,
 ) -> np.ndarray:
-    """Trust or opinion after this turn's evidence.
+    """A bounded view (public opinion; trust is a belief, `sim.belief`) after this turn's evidence.
 
     With monthly turns, one `bounded_update` of all the evidence. With another turn
     length, the events' one-off evidence first, then the per-turn rest (scaled to the
@@ -147,7 +148,8 @@ def adjudicate(
 
     # Events' signals are one-off; what follows (moves, standing conditions, mechanisms)
     # is per-turn evidence whose rates were scaled to the turn (sim/timescale.py).
-    one_off = None if compiled.months == 1.0 else signals.copy()
+    events = signals.copy()
+    one_off = None if compiled.months == 1.0 else events
     # Standing together or apart under fire is what allies remember: a military crisis.
     _alliance_signals(signals, p, kind, target, mech, responding, defecting, conceded, military, compiled)
     _mechanism_signals(signals, p, kind, mech, compiled)
@@ -157,10 +159,18 @@ def adjudicate(
     signals.opinion_good += hooks.opinion_repair
 
     eye = np.eye(n_a, dtype=bool)[None]
+    # Trust is a belief (sim/belief.py): the events' news at once, then the turn's
+    # conduct (the allies' moves, a month's conduct each, and the other signals).
+    news = signal_evidence(events.trust_good, events.trust_bad, p.trust)
+    conduct = compiled.months * move_evidence(
+        responding, defecting, conceded, military, p.trust
+    ) + signal_evidence(signals.trust_good - events.trust_good, signals.trust_bad - events.trust_bad, p.trust)
     trust = np.where(
         eye,
         1.0,
-        _update_view(state.trust, signals, one_off, "trust", p.trust.gain, p.trust.loss, compiled.months),
+        belief_update(
+            state.trust, compiled.world["trust"], news, conduct, p.trust.type_change, compiled.months
+        ),
     )
     opinion = np.where(
         eye,
@@ -280,13 +290,7 @@ def _alliance_signals(
     """Signals the actors' moves send to each other."""
     t = p.trust
     o = p.opinion
-    for i in ALLIES:
-        for j in ALLIES:
-            if i == j:
-                continue
-            s.trust_good[:, i, j] += t.solidarity * (responding[:, i] & responding[:, j] & military)
-            s.trust_bad[:, i, j] += t.abandonment * (responding[:, i] & defecting[:, j] & military)
-            s.trust_bad[:, i, j] += t.concession * conceded[:, j]
+    # Standing with or apart from an ally is Bayesian evidence about it (sim/belief.py).
     n_a = kind.shape[1]
     for j in range(n_a):
         for u in range(n_a):

@@ -16,17 +16,17 @@ from sim.scenario import load_scenario as _load
 
 
 def _overrides(settings: dict[str, object] | None) -> list[Override]:
-    """``{"trust.loss": 0.4}`` as overrides (values given as Python objects)."""
+    """``{"opinion.loss": 0.4}`` as overrides (values given as Python objects)."""
     from sim.errors import InputError
 
     if settings is not None and not isinstance(settings, dict):
         raise InputError.one(
-            "settings", 'must be a dict of dotted paths to values, e.g. {"trust.loss": 0.4}', value=settings
+            "settings", 'must be a dict of dotted paths to values, e.g. {"opinion.loss": 0.4}', value=settings
         )
     for path in settings or {}:
         if not isinstance(path, str):
             raise InputError.one(
-                "settings", 'each key must be a dotted path such as "trust.loss"', value=path
+                "settings", 'each key must be a dotted path such as "opinion.loss"', value=path
             )
     return [(parse_path(path), value, "settings", None) for path, value in (settings or {}).items()]
 
@@ -65,7 +65,7 @@ def load_scenario(path: str | Path, settings: dict[str, object] | None = None) -
 
     Args:
         path: File path or bundled name such as ``"taiwan_strait"``.
-        settings: Parameter overrides by dotted path, e.g. ``{"trust.loss": 0.4}``.
+        settings: Parameter overrides by dotted path, e.g. ``{"opinion.loss": 0.4}``.
 
     Returns:
         The scenario with its effective parameters.

@@ -3,7 +3,7 @@
 The defaults live in ``sim/data/world.yaml`` (the starting world, under ``world``)
 and ``sim/data/parameters.yaml`` (every coefficient). A scenario's ``parameters:``
 block, a ``--set PATH=VALUE`` flag and a sweep all change values by the same dotted
-path, e.g. ``trust.loss`` or ``world.trust.ROK.JPN``.
+path, e.g. ``opinion.loss`` or ``world.trust.ROK.JPN``.
 """
 
 from __future__ import annotations
@@ -161,14 +161,22 @@ class ActorParams(Strict):
     temperature: Annotated[float, Field(ge=0.001, le=10.0)]
 
 
-class TrustParams(Strict):
-    """Coefficients of the trust update (MODEL.md, Trust)."""
+#: A move's probability for a type of partner: never 0 or 1, so no move is proof.
+Likelihood = Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
 
-    gain: Unit
-    loss: Unit
-    solidarity: NonNeg
-    abandonment: NonNeg
-    concession: NonNeg
+
+class TrustParams(Strict):
+    """Coefficients of the trust update (MODEL.md, Trust; `sim.belief`)."""
+
+    answer_if_trustworthy: Likelihood
+    answer_if_untrustworthy: Likelihood
+    defect_if_trustworthy: Likelihood
+    defect_if_untrustworthy: Likelihood
+    friendly_if_trustworthy: Likelihood
+    friendly_if_untrustworthy: Likelihood
+    hostile_if_trustworthy: Likelihood
+    hostile_if_untrustworthy: Likelihood
+    type_change: Annotated[float, Field(ge=0.0, le=0.5, allow_inf_nan=False)]
     retaliation: NonNeg
     repair: NonNeg
     broker: NonNeg
@@ -181,6 +189,18 @@ class TrustParams(Strict):
     quasi_alliance_fear: NonNeg
     quasi_alliance_friction: NonNeg
     quasi_alliance_anchor: Unit
+
+    @model_validator(mode="after")
+    def _room_for_other_moves(self) -> TrustParams:
+        """Each type's answer and defection leave room for any other move."""
+        for kind in ("trustworthy", "untrustworthy"):
+            total = getattr(self, f"answer_if_{kind}") + getattr(self, f"defect_if_{kind}")
+            if total >= 1.0:
+                raise ValueError(
+                    f"answer_if_{kind} + defect_if_{kind} must be below 1 (the rest is any other move); "
+                    f"got {total:g}"
+                )
+        return self
 
 
 class OpinionParams(Strict):
@@ -392,7 +412,7 @@ def default_parameters() -> Parameters:
 
 
 def parse_path(text: str) -> tuple[str, ...]:
-    """Split a dotted parameter path (``trust.loss``); `build_parameters` refuses empty segments."""
+    """Split a dotted parameter path (``opinion.loss``); `build_parameters` refuses empty segments."""
     return tuple(part.strip() for part in text.strip().split("."))
 
 
@@ -477,8 +497,8 @@ def flatten_overrides(
 ) -> list[Override]:
     """Turn a ``parameters:`` mapping into leaf overrides with their lines.
 
-    A key may be a name or a dotted path, so ``trust: {loss: 0.4}`` and
-    ``trust.loss: 0.4`` are the same override; writing one parameter twice, in
+    A key may be a name or a dotted path, so ``opinion: {loss: 0.4}`` and
+    ``opinion.loss: 0.4`` are the same override; writing one parameter twice, in
     either form, is refused. A leaf is any non-mapping value, so a whole list (e.g.
     mechanism members) is replaced at once.
 
@@ -624,7 +644,7 @@ def parse_set_flag(text: str) -> Override:
     ``0.3``, ``1e-1``, ``suspended``, ``[ROK, JPN]``; ``yes`` is a word, not true.
     """
     if "=" not in text:
-        raise InputError.one("--set", "expected PATH=VALUE, e.g. --set trust.loss=0.4", value=text)
+        raise InputError.one("--set", "expected PATH=VALUE, e.g. --set opinion.loss=0.4", value=text)
     path_text, _, raw = text.partition("=")
     path = parse_path(path_text)
     if any(not part for part in path):

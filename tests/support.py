@@ -43,7 +43,7 @@ def compiled(settings: dict[str, Any] | None = None) -> Compiled:
 
 
 def overrides(settings: dict[str, Any]) -> list[Override]:
-    """``{"trust.loss": 0.4}`` as override tuples."""
+    """``{"opinion.loss": 0.4}`` as override tuples."""
     return [(tuple(path.split(".")), value, "test", None) for path, value in settings.items()]
 
 

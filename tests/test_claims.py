@@ -52,7 +52,7 @@ def test_every_claim_of_the_brief_is_covered() -> None:
 
 def test_effect_is_the_paired_difference(tmp_path) -> None:
     # The same arm twice: every paired difference is exactly 0, so the claim cannot hold.
-    same = {"set": {"trust.loss": 0.3}}
+    same = {"set": {"opinion.loss": 0.3}}
     claim = Claim.model_validate(
         {
             "id": "null",
@@ -65,7 +65,7 @@ def test_effect_is_the_paired_difference(tmp_path) -> None:
             "treatment": same,
             "expect": "increase",
             "kind": "behaviour",
-            "direct": ["trust.gain"],
+            "direct": ["opinion.gain"],
         }
     )
     result = test_claim(claim)

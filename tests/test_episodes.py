@@ -129,7 +129,7 @@ def _ev(turn: int, effect: str, kind: str = "agreement_unravels") -> str:
     ("setting", "path"),
     [
         ("  world: {resolve: {JPN: 0.35}}", "parameters.world.resolve.JPN"),
-        ("  trust: {loss: 0.4}", "parameters.trust.loss"),
+        ("  opinion: {loss: 0.4}", "parameters.opinion.loss"),
         ("  mechanisms: {gsomia: {decay: 0.1}}", "parameters.mechanisms.gsomia.decay"),
         ("  world: {trust: {PRC: {JPN: 0.25}}}", "parameters.world.trust.PRC.JPN"),
     ],

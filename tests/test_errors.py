@@ -13,8 +13,8 @@ def test_problem_with_line_path_and_value():
 def test_problem_without_line_path_or_value():
     assert str(Problem("s.yaml", None, "", MISSING, "no such file")) == "s.yaml: no such file"
     assert (
-        str(Problem("--set", None, "trust.loss", "", "the value is empty"))
-        == "--set: trust.loss: got ''; the value is empty"
+        str(Problem("--set", None, "opinion.loss", "", "the value is empty"))
+        == "--set: opinion.loss: got ''; the value is empty"
     )
     assert str(Problem("s.yaml", 3, "title", MISSING, "is required")) == "s.yaml:3: title: is required"
 

@@ -174,15 +174,17 @@ def test_scripted_policy_is_played_where_open():
 
 def test_overrides_change_the_run():
     base = play(SMALL, seeds=np.arange(20))
-    harsh = play(SMALL, seeds=np.arange(20), overrides=[(("trust", "loss"), 0.9, "test", None)])
-    assert harsh.compiled.params.trust.loss == 0.9
+    harsh = play(SMALL, seeds=np.arange(20), overrides=[(("opinion", "loss"), 0.9, "test", None)])
+    assert harsh.compiled.params.opinion.loss == 0.9
     assert not np.array_equal(base.state.trust, harsh.state.trust)
 
 
 def test_a_loaded_scenario_with_overrides_applies_them():
     ls = load_scenario(SMALL)
-    model = TrilateralModel(ls, seeds=[0], overrides=[(("trust", "gain"), 0.3, "test", None)], collect=False)
-    assert model.compiled.params.trust.gain == 0.3
+    model = TrilateralModel(
+        ls, seeds=[0], overrides=[(("opinion", "gain"), 0.3, "test", None)], collect=False
+    )
+    assert model.compiled.params.opinion.gain == 0.3
     assert model.loaded.scenario == ls.scenario
     # the scenario's own overrides are kept
     assert model.compiled.params.world.trust["ROK"]["JPN"] == ls.parameters.world.trust["ROK"]["JPN"]

@@ -34,32 +34,32 @@ def error_of(ovr) -> InputError:
 def test_defaults_validate_and_are_documented_files():
     p = default_parameters()
     assert isinstance(p, Parameters)
-    assert p.trust.loss > p.trust.gain  # slow to build, quick to lose
+    assert p.opinion.loss > p.opinion.gain  # slow to build, quick to lose
     assert PARAMETERS_FILE.exists()
 
 
 def test_default_tree_is_a_fresh_copy():
     tree = default_tree()
-    tree["trust"]["loss"] = 0.99
-    assert default_tree()["trust"]["loss"] != 0.99
-    assert default_parameters().trust.loss != 0.99
+    tree["opinion"]["loss"] = 0.99
+    assert default_tree()["opinion"]["loss"] != 0.99
+    assert default_parameters().opinion.loss != 0.99
 
 
 def test_override_by_path_changes_only_that_value():
-    p = build_parameters(overrides({"trust.loss": 0.5, "world.trust.ROK.JPN": 0.25}))
+    p = build_parameters(overrides({"opinion.loss": 0.5, "world.trust.ROK.JPN": 0.25}))
     d = default_parameters()
-    assert p.trust.loss == 0.5 and p.world.trust["ROK"]["JPN"] == 0.25
-    assert p.trust.gain == d.trust.gain and p.world.trust["JPN"]["ROK"] == d.world.trust["JPN"]["ROK"]
+    assert p.opinion.loss == 0.5 and p.world.trust["ROK"]["JPN"] == 0.25
+    assert p.opinion.gain == d.opinion.gain and p.world.trust["JPN"]["ROK"] == d.world.trust["JPN"]["ROK"]
     state = make_state(compiled({"world.trust.ROK.JPN": 0.25}))
     assert state.trust[0, ROK, JPN] == 0.25
 
 
 def test_later_overrides_win_and_lists_are_replaced_whole():
     p = build_parameters(
-        [(("trust", "loss"), 0.4, "a", None), (("trust", "loss"), 0.6, "b", None)]
+        [(("opinion", "loss"), 0.4, "a", None), (("opinion", "loss"), 0.6, "b", None)]
         + overrides({"mechanisms.gsomia.members": ["USA", "JPN"]})
     )
-    assert p.trust.loss == 0.6
+    assert p.opinion.loss == 0.6
     assert p.mechanisms["gsomia"].members == ["USA", "JPN"]
 
 
@@ -70,23 +70,25 @@ def test_unknown_path_names_the_allowed_keys():
     for key in ("world", "trust", "tension", "mechanisms", "scoring"):
         assert key in text
     err = error_of(overrides({"trust.lose": 0.5}))
-    assert "no parameter 'lose' under trust" in str(err) and "gain, loss" in str(err)
+    assert "no parameter 'lose' under trust" in str(
+        err
+    ) and "answer_if_trustworthy, answer_if_untrustworthy" in str(err)
 
 
 def test_a_value_where_a_section_is_expected_is_refused():
     err = error_of(overrides({"trust": 1}))
-    assert "is a section" in str(err) and "gain" in str(err)
-    err = error_of(overrides({"trust.loss.x": 1}))
+    assert "is a section" in str(err) and "type_change" in str(err)
+    err = error_of(overrides({"opinion.loss.x": 1}))
     assert "holds a single value" in str(err)
 
 
 def test_out_of_range_value_names_bound_source_and_line():
-    err = error_of([(("trust", "loss"), 7, "my.yaml", 12)])
+    err = error_of([(("opinion", "loss"), 7, "my.yaml", 12)])
     (problem,) = err.problems
     assert (problem.source, problem.line, problem.path, problem.value) == (
         "my.yaml",
         12,
-        "parameters.trust.loss",
+        "parameters.opinion.loss",
         7,
     )
     text = str(err)
@@ -101,23 +103,23 @@ def test_out_of_range_value_names_bound_source_and_line():
 def test_every_problem_is_reported():
     err = error_of(overrides({"nope": 1, "trust.lose": 1, "opinion.nope": 2}))
     assert len(err.problems) == 3
-    err = error_of(overrides({"trust.loss": 2.0, "trust.gain": -1.0}))
-    assert {p.path for p in err.problems} == {"parameters.trust.loss", "parameters.trust.gain"}
+    err = error_of(overrides({"opinion.loss": 2.0, "opinion.gain": -1.0}))
+    assert {p.path for p in err.problems} == {"parameters.opinion.loss", "parameters.opinion.gain"}
 
 
 def test_wrong_type_is_refused():
-    err = error_of(overrides({"trust.loss": "high"}))
-    assert "parameters.trust.loss" in str(err) and "'high'" in str(err)
+    err = error_of(overrides({"opinion.loss": "high"}))
+    assert "parameters.opinion.loss" in str(err) and "'high'" in str(err)
     err = error_of(overrides({"mechanisms.gsomia.members": ["ROK", "RUS"]}))
     assert "RUS" in str(err)
 
 
 def test_flatten_overrides_keeps_lines_of_nested_values():
-    text = "parameters:\n  trust:\n    loss: 0.5\n  world:\n    trust:\n      ROK:\n        JPN: 0.2\n"
+    text = "parameters:\n  opinion:\n    loss: 0.5\n  world:\n    trust:\n      ROK:\n        JPN: 0.2\n"
     data, lines = parse_yaml(text, "s.yaml")
     out = flatten_overrides(data["parameters"], "s.yaml", lines, ("parameters",))
     assert out == [
-        (("trust", "loss"), 0.5, "s.yaml", 3),
+        (("opinion", "loss"), 0.5, "s.yaml", 3),
         (("world", "trust", "ROK", "JPN"), 0.2, "s.yaml", 7),
     ]
 
@@ -128,8 +130,8 @@ def test_flatten_overrides_keeps_lines_of_nested_values():
 @pytest.mark.parametrize(
     ("flag", "path", "value"),
     [
-        ("trust.loss=0.4", ("trust", "loss"), 0.4),
-        (" trust.loss =0.4", ("trust", "loss"), 0.4),
+        ("opinion.loss=0.4", ("opinion", "loss"), 0.4),
+        (" opinion.loss =0.4", ("opinion", "loss"), 0.4),
         ("mechanisms.gsomia.members=[ROK, JPN]", ("mechanisms", "gsomia", "members"), ["ROK", "JPN"]),
         ("mechanisms.gsomia.status=ended", ("mechanisms", "gsomia", "status"), "ended"),
     ],
@@ -141,11 +143,11 @@ def test_parse_set_flag(flag, path, value):
 @pytest.mark.parametrize(
     ("flag", "words"),
     [
-        ("trust.loss", "expected PATH=VALUE"),
-        ("trust.loss=", "the value is empty"),
+        ("opinion.loss", "expected PATH=VALUE"),
+        ("opinion.loss=", "the value is empty"),
         ("trust..loss=1", "empty segment"),
         ("=1", "empty segment"),
-        ("trust.loss=[", "not a number, word or YAML list"),
+        ("opinion.loss=[", "not a number, word or YAML list"),
     ],
 )
 def test_parse_set_flag_errors(flag, words):
@@ -157,8 +159,8 @@ def test_parse_set_flag_errors(flag, words):
 
 
 def test_set_flags_flow_into_parameters():
-    p = build_parameters([parse_set_flag("trust.loss=0.45"), parse_set_flag("actors.ROK.temperature=0.5")])
-    assert p.trust.loss == 0.45 and p.actors["ROK"].temperature == 0.5
+    p = build_parameters([parse_set_flag("opinion.loss=0.45"), parse_set_flag("actors.ROK.temperature=0.5")])
+    assert p.opinion.loss == 0.45 and p.actors["ROK"].temperature == 0.5
 
 
 def test_every_event_channel_can_be_set_by_path():
@@ -230,8 +232,8 @@ def test_one_parameter_written_both_ways_is_refused(path, data):
 
 
 def test_the_same_path_from_two_sources_is_an_override_not_a_repeat():
-    p = build_parameters([(("trust", "loss"), 0.3, "s.yaml", 4), (("trust", "loss"), 0.5, "--set", None)])
-    assert p.trust.loss == 0.5
+    p = build_parameters([(("opinion", "loss"), 0.3, "s.yaml", 4), (("opinion", "loss"), 0.5, "--set", None)])
+    assert p.opinion.loss == 0.5
 
 
 def test_a_tuple_from_the_python_api_is_a_list():
@@ -242,7 +244,7 @@ def test_a_tuple_from_the_python_api_is_a_list():
 @pytest.mark.parametrize(
     ("path", "kind"),
     [
-        ("trust.loss", float),
+        ("opinion.loss", float),
         ("mechanisms.gsomia.notice_period", int),
         ("mechanisms.gsomia.members", list),
         ("mechanisms.gsomia.status", str),

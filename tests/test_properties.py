@@ -84,7 +84,7 @@ TENSION = [
     if name not in ("coercion_cost", "retaliation_cost")
 ]
 UNIT_PATHS = (
-    ["trust.gain", "trust.loss", "opinion.gain", "opinion.loss", "world.crisis", "world.dispute"]
+    ["opinion.gain", "opinion.loss", "world.crisis", "world.dispute"]
     + TENSION
     + [f"thresholds.{t}" for t in ("pressure", "crisis", "dispute", "inducement")]
     + [
@@ -108,12 +108,22 @@ def parameter_settings(draw):
         out[f"mechanisms.{m}.notice_period"] = draw(st.integers(1, 3))
     for name in draw(
         st.lists(
-            st.sampled_from(["solidarity", "abandonment", "retaliation", "dispute_erosion"]),
+            st.sampled_from(["repair", "suspension", "retaliation", "dispute_erosion"]),
             max_size=2,
             unique=True,
         )
     ):
         out[f"trust.{name}"] = draw(st.floats(0.0, 100.0))
+    # trust as a belief: any likelihoods that leave each type room for other moves
+    for kind in draw(st.lists(st.sampled_from(["trustworthy", "untrustworthy"]), max_size=2, unique=True)):
+        answer = draw(st.floats(0.01, 0.97))
+        out[f"trust.answer_if_{kind}"] = answer
+        out[f"trust.defect_if_{kind}"] = draw(st.floats(0.01, 0.99 - answer))
+    for name in draw(st.lists(st.sampled_from(["friendly", "hostile"]), max_size=2, unique=True)):
+        for kind in ("trustworthy", "untrustworthy"):
+            out[f"trust.{name}_if_{kind}"] = draw(st.floats(0.01, 0.99))
+    if draw(st.booleans()):
+        out["trust.type_change"] = draw(st.floats(0.0, 0.5))
     for m in draw(st.lists(mechanism, max_size=2, unique=True)):
         out[f"mechanisms.{m}.members"] = draw(st.lists(actor, min_size=1, max_size=4, unique=True))
     for k in ("coercion_cost", "retaliation_cost"):

@@ -15,7 +15,7 @@ from sim.scenario import load_scenario
 def test_record_names_the_scenario_its_own_parameters_with_lines_and_the_given_overrides():
     loaded = load_scenario(SMALL)
     given = [
-        (("trust", "loss"), 0.45, "--set", None),
+        (("opinion", "loss"), 0.45, "--set", None),
         (("mechanisms", "gsomia", "members"), ("ROK", "JPN"), "x", None),
     ]
     record = provenance(loaded, given, [7], command=["trilateral", "run", "small"], with_text=True)
@@ -26,7 +26,7 @@ def test_record_names_the_scenario_its_own_parameters_with_lines_and_the_given_o
     assert own == [{"path": "world.trust.ROK.JPN", "value": 0.3, "source": SCENARIO_FILE, "line": 17}]
     assert SMALL.read_text().splitlines()[16].strip() == "JPN: 0.3"  # line 17 is where it is written
     assert record["overrides"][1:] == [
-        {"path": "trust.loss", "value": 0.45, "source": "--set"},
+        {"path": "opinion.loss", "value": 0.45, "source": "--set"},
         {"path": "mechanisms.gsomia.members", "value": ["ROK", "JPN"], "source": "x"},
     ]
     assert record["seeds"] == [7] and record["command"] == "trilateral run small"
@@ -46,8 +46,8 @@ def test_header_lines_show_overrides_only_when_given():
         plain[0].startswith("scenario small (")
         and "1 parameter(s) set by the scenario file; no other overrides" in plain
     )
-    changed = header_lines(provenance(loaded, [(("trust", "loss"), 0.45, "--set", None)], [1], command=[]))
-    assert "overrides: trust.loss=0.45 (--set)" in changed
+    changed = header_lines(provenance(loaded, [(("opinion", "loss"), 0.45, "--set", None)], [1], command=[]))
+    assert "overrides: opinion.loss=0.45 (--set)" in changed
     assert "1 parameter(s) set by the scenario file" in changed
 
 
@@ -55,11 +55,11 @@ def test_overrides_given_in_two_steps_are_both_recorded_and_replayed():
     from sim.api import load_scenario as api_load
     from sim.api import replay, run
 
-    first = api_load(SMALL, {"trust.loss": 0.45})
-    result = run(first, seed=3, settings={"trust.gain": 0.2})
+    first = api_load(SMALL, {"opinion.loss": 0.45})
+    result = run(first, seed=3, settings={"opinion.gain": 0.2})
     prov = result.to_dict()["provenance"]
     given = [(o["path"], o["value"]) for o in prov["overrides"] if o["source"] == "settings"]
-    assert given == [("trust.loss", 0.45), ("trust.gain", 0.2)]
+    assert given == [("opinion.loss", 0.45), ("opinion.gain", 0.2)]
     assert replay(result.to_dict()).to_dict(provenance=False) == result.to_dict(provenance=False)
     plain = run(SMALL, seed=3)
     assert plain.to_dict(provenance=False) != result.to_dict(provenance=False)

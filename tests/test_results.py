@@ -192,13 +192,13 @@ def test_scorecard_counts_back_the_rates(ensemble):
 
 def test_provenance_names_every_override_with_its_source():
     model = TrilateralModel(
-        str(SMALL), rng=2, overrides=[(("trust", "loss"), 0.45, "--set", None)], collect=False
+        str(SMALL), rng=2, overrides=[(("opinion", "loss"), 0.45, "--set", None)], collect=False
     )
     while model.running:
         model.step()
     prov = RunResult(model).to_dict()["provenance"]
     given = [o for o in prov["overrides"] if o["source"] == "--set"]
-    assert given == [{"path": "trust.loss", "value": 0.45, "source": "--set"}]
+    assert given == [{"path": "opinion.loss", "value": 0.45, "source": "--set"}]
     assert prov["seeds"] == [2] and prov["scenario"]["sha256"] == model.loaded.sha256
     assert {"python", "trilateral", "mesa", "numpy", "pydantic"} <= set(prov["versions"])
     assert prov["scenario"]["text"] == SMALL.read_text()

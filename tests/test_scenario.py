@@ -55,18 +55,18 @@ def load_error(path) -> str:
 
 
 def test_good_file_loads_with_effective_parameters(tmp_path):
-    f = write(tmp_path, GOOD + "parameters:\n  trust:\n    loss: 0.5\n")
+    f = write(tmp_path, GOOD + "parameters:\n  opinion:\n    loss: 0.5\n")
     ls = load_scenario(f)
     assert isinstance(ls, LoadedScenario)
-    assert ls.scenario.turns == 3 and ls.parameters.trust.loss == 0.5
+    assert ls.scenario.turns == 3 and ls.parameters.opinion.loss == 0.5
     assert ls.name == "s" and len(ls.sha256) == 64 and ls.text.startswith("title")
     assert ls.scenario.event_ids() == ["e1"]
 
 
 def test_extra_overrides_apply_after_the_scenario_own(tmp_path):
-    f = write(tmp_path, GOOD + "parameters:\n  trust:\n    loss: 0.5\n")
-    ls = load_scenario(f, [(("trust", "loss"), 0.7, "--set", None)])
-    assert ls.parameters.trust.loss == 0.7
+    f = write(tmp_path, GOOD + "parameters:\n  opinion:\n    loss: 0.5\n")
+    ls = load_scenario(f, [(("opinion", "loss"), 0.7, "--set", None)])
+    assert ls.parameters.opinion.loss == 0.7
 
 
 def test_test_data_files_are_valid():
@@ -160,13 +160,19 @@ def test_default_event_ids():
             "0.5",
             "gsomia",
         ),
-        (lambda t: t + "parameters:\n  trust:\n    loss: 1.5\n", 17, "parameters.trust.loss", "1.5", "<= 1"),
+        (
+            lambda t: t + "parameters:\n  opinion:\n    loss: 1.5\n",
+            17,
+            "parameters.opinion.loss",
+            "1.5",
+            "<= 1",
+        ),
         (
             lambda t: t + "parameters:\n  trust:\n    lose: 0.5\n",
             17,
             "parameters.trust.lose",
             "0.5",
-            "allowed there: gain, loss",
+            "allowed there: answer_if_trustworthy, answer_if_untrustworthy",
         ),
         (
             lambda t: t + "parameters:\n  world:\n    trust:\n      ROK:\n        JPN: -0.2\n",
@@ -335,7 +341,7 @@ def test_events_after_the_last_turn_name_the_field_line_and_value(tmp_path, edit
 _KEYS = ["title", "description", "sources", "turns", "briefings", "parameters", "events", "expectations"]
 _KEYS += ["kind", "headline", "briefing", "turn", "until", "when", "chance", "repeat", "targets"]
 _KEYS += ["magnitude", "metric", "of", "toward", "below", "above", "trust", "loss", "world", "ROK"]
-_KEYS += ["mechanism", "checks", "runs", 1, 2, None, True, 0.5, "trust.loss", "mechanisms.gsomia.members"]
+_KEYS += ["mechanism", "checks", "runs", 1, 2, None, True, 0.5, "opinion.loss", "mechanisms.gsomia.members"]
 _LEAF = st.one_of(
     st.none(),
     st.booleans(),
@@ -366,18 +372,18 @@ def test_any_scenario_shaped_data_loads_or_is_refused_cleanly(fields, over_small
 def test_with_overrides_keeps_the_overrides_already_applied() -> None:
     from support import overrides
 
-    first = load_scenario("taiwan_strait", overrides({"trust.loss": 0.45}))
-    both = first.with_overrides(overrides({"trust.gain": 0.07}))
-    assert both.parameters.trust.loss == 0.45  # kept, not dropped by the re-parse
-    assert both.parameters.trust.gain == 0.07
-    at_once = load_scenario("taiwan_strait", overrides({"trust.loss": 0.45, "trust.gain": 0.07}))
+    first = load_scenario("taiwan_strait", overrides({"opinion.loss": 0.45}))
+    both = first.with_overrides(overrides({"opinion.gain": 0.07}))
+    assert both.parameters.opinion.loss == 0.45  # kept, not dropped by the re-parse
+    assert both.parameters.opinion.gain == 0.07
+    at_once = load_scenario("taiwan_strait", overrides({"opinion.loss": 0.45, "opinion.gain": 0.07}))
     assert both.parameters == at_once.parameters
-    assert [o[0] for o in both.overrides] == [("trust", "loss"), ("trust", "gain")]
+    assert [o[0] for o in both.overrides] == [("opinion", "loss"), ("opinion", "gain")]
 
 
 def test_with_overrides_keeps_settings_of_a_scenario_built_in_memory() -> None:
     from support import loaded, overrides
 
-    base = loaded(make_scenario(), {"trust.loss": 0.45})
-    both = base.with_overrides(overrides({"trust.gain": 0.07}))
-    assert (both.parameters.trust.loss, both.parameters.trust.gain) == (0.45, 0.07)
+    base = loaded(make_scenario(), {"opinion.loss": 0.45})
+    both = base.with_overrides(overrides({"opinion.gain": 0.07}))
+    assert (both.parameters.opinion.loss, both.parameters.opinion.gain) == (0.45, 0.07)

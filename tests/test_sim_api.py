@@ -17,10 +17,10 @@ def test_run_is_one_run_of_an_ensemble():
 
 
 def test_settings_override_parameters():
-    ls = load_scenario(SMALL, {"trust.loss": 0.45})
-    assert ls.parameters.trust.loss == 0.45
+    ls = load_scenario(SMALL, {"opinion.loss": 0.45})
+    assert ls.parameters.opinion.loss == 0.45
     a = run(SMALL, seed=1)
-    b = run(SMALL, seed=1, settings={"trust.loss": 0.9})
+    b = run(SMALL, seed=1, settings={"opinion.loss": 0.9})
     assert a.to_dict()["turns"] != b.to_dict()["turns"]
 
 

@@ -387,7 +387,7 @@ def test_parse_value_reads_lists_and_words():
 )
 def test_parse_value_refuses_empty_or_malformed(text, message):
     with pytest.raises(InputError, match=re.escape(message)):
-        parse_value(text, "--set", path="trust.loss")
+        parse_value(text, "--set", path="opinion.loss")
 
 
 # --- any text: read, or refused with an InputError; nothing else escapes ---
@@ -434,6 +434,6 @@ def test_any_text_is_read_or_refused_cleanly(text):
 @given(YAMLISH)
 def test_any_command_line_value_is_read_or_refused_cleanly(text):
     try:
-        parse_value(text, "--set", path="trust.loss")
+        parse_value(text, "--set", path="opinion.loss")
     except InputError as exc:
         assert str(exc).startswith("--set")

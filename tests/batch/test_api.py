@@ -13,15 +13,15 @@ SCENARIO = Path(__file__).resolve().parent / "sweep_scenario.yaml"
 
 
 def test_sweep_api_returns_dataframes_and_arrow(tmp_path: Path) -> None:
-    result = sweep(SCENARIO, runs=12, vary={"trust.loss": (0.2, 0.4, 2)}, workers=1, out=tmp_path)
+    result = sweep(SCENARIO, runs=12, vary={"opinion.loss": (0.2, 0.4, 2)}, workers=1, out=tmp_path)
     runs = result.runs()
-    assert len(runs) == 24 and set(runs["param:trust.loss"]) == {0.2, 0.4}
+    assert len(runs) == 24 and set(runs["param:opinion.loss"]) == {0.2, 0.4}
     turns = result.turns(arrow=True)
     assert isinstance(turns, pa.Table) and turns.num_rows == 24 * 4
     assert result.manifest["status"] == "complete"
     call = result.manifest["provenance"]["command"]
     assert (
-        call.startswith("sim.sweep(") and "vary={'trust.loss': (0.2, 0.4, 2)}" in call and "runs=12" in call
+        call.startswith("sim.sweep(") and "vary={'opinion.loss': (0.2, 0.4, 2)}" in call and "runs=12" in call
     )
     mean = runs["index"].mean()
     assert repr(result) == (
@@ -31,7 +31,7 @@ def test_sweep_api_returns_dataframes_and_arrow(tmp_path: Path) -> None:
 
 
 def test_summary_means_match_the_runs_table(tmp_path: Path) -> None:
-    result = sweep(SCENARIO, runs=30, vary={"trust.loss": [0.2, 0.4]}, workers=1, out=tmp_path)
+    result = sweep(SCENARIO, runs=30, vary={"opinion.loss": [0.2, 0.4]}, workers=1, out=tmp_path)
     runs = result.runs()
     rows = summarise(tmp_path)
     overall = rows[0]
@@ -39,7 +39,7 @@ def test_summary_means_match_the_runs_table(tmp_path: Path) -> None:
     assert overall["low"] <= overall["mean"] <= overall["high"]
     by = {r["value"]: r for r in rows[1:]}
     for value in (0.2, 0.4):
-        want = runs.loc[runs["param:trust.loss"] == value, "index"].mean()
+        want = runs.loc[runs["param:opinion.loss"] == value, "index"].mean()
         assert abs(by[str(value)]["mean"] - want) < 1e-9 and by[str(value)]["n"] == 30
 
 

@@ -18,8 +18,8 @@ def _spec():
         SCENARIO,
         runs=8,
         seed=3,
-        fixed={"trust.gain": 0.2},
-        dimensions=[Dimension("trust.loss", values=(0.2, 0.4))],
+        fixed={"opinion.gain": 0.2},
+        dimensions=[Dimension("opinion.loss", values=(0.2, 0.4))],
         chunk_size=4,
     )
 
@@ -54,8 +54,8 @@ def test_the_manifest_carries_the_provenance_record(tmp_path: Path) -> None:
     prov = final["provenance"]
     assert prov["scenario"]["sha256"] == spec.scenario.sha256 and prov["scenario"]["name"] == "sweep_scenario"
     given = {o["path"]: o for o in prov["overrides"] if o["source"].startswith("sweep")}
-    assert given["trust.gain"]["value"] == 0.2 and given["trust.gain"]["source"] == "sweep: fixed"
-    assert given["trust.loss"]["value"] == {"values": [0.2, 0.4]}
+    assert given["opinion.gain"]["value"] == 0.2 and given["opinion.gain"]["source"] == "sweep: fixed"
+    assert given["opinion.loss"]["value"] == {"values": [0.2, 0.4]}
     assert prov["seeds"]["base"] == 3 and prov["seeds"]["runs_per_point"] == 8
     assert {"python", "trilateral", "mesa", "numpy", "pydantic"} <= set(prov["versions"])
     assert prov["command"] == "trilateral sweep x"

@@ -20,7 +20,7 @@ SNIPPET = textwrap.dedent(
     f"""
     from sim import sweep
 
-    result = sweep({str(SCENARIO)!r}, runs=8, vary={{"trust.loss": [0.2, 0.4]}}, workers=2, chunk_size=4)
+    result = sweep({str(SCENARIO)!r}, runs=8, vary={{"opinion.loss": [0.2, 0.4]}}, workers=2, chunk_size=4)
     print("ROWS", len(result.runs()), result.manifest["status"])
     """
 )

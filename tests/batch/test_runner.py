@@ -24,7 +24,7 @@ SCENARIO = HERE / "sweep_scenario.yaml"
 runner = CliRunner()
 
 
-def spec(runs: int = 60, chunk: int = 25, turns: bool = True, vary: str = "trust.loss=0.2,0.4"):
+def spec(runs: int = 60, chunk: int = 25, turns: bool = True, vary: str = "opinion.loss=0.2,0.4"):
     return build_spec(
         SCENARIO, runs=runs, dimensions=[parse_vary(vary)], chunk_size=chunk, turns_output=turns
     )
@@ -46,7 +46,7 @@ def test_sweep_writes_a_row_per_run_and_turn(tmp_path: Path) -> None:
     runs = pq.read_table(tmp_path / "runs.parquet").to_pandas()
     turns = pq.read_table(tmp_path / "turns.parquet").to_pandas()
     assert len(runs) == 120 and runs["run_id"].tolist() == list(range(120))
-    assert sorted(runs["param:trust.loss"].unique()) == [0.2, 0.4]
+    assert sorted(runs["param:opinion.loss"].unique()) == [0.2, 0.4]
     assert runs.loc[runs["point"] == 1, "seed"].tolist() == list(range(60))  # common random numbers
     assert len(turns) == 120 * 4 and set(turns["turn"]) == {1, 2, 3, 4}
     assert {"cohesion", "index", "trust_ROK_JPN", "strength_gsomia"} <= set(turns.columns)
@@ -72,7 +72,7 @@ def test_files_identical_on_a_dask_cluster(tmp_path: Path, reference: dict[str, 
 def test_a_different_parameter_gives_different_results(tmp_path: Path) -> None:
     run_sweep(spec(runs=30), tmp_path, workers=1)
     runs = pq.read_table(tmp_path / "runs.parquet").to_pandas()
-    by = runs.groupby("param:trust.loss")["cohesion_mean"].mean()
+    by = runs.groupby("param:opinion.loss")["cohesion_mean"].mean()
     assert by[0.2] != by[0.4]
 
 
@@ -80,7 +80,7 @@ def test_resume_after_sigkill_gives_the_uninterrupted_files(
     tmp_path: Path, reference: dict[str, bytes]
 ) -> None:
     out = tmp_path / "killed"
-    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
+    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "opinion.loss=0.2,0.4"]
     cmd += ["--out", str(out), "--workers", "1", "--chunk-size", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     chunks = out / CHUNK_DIR
@@ -110,7 +110,7 @@ def test_manifest_records_what_is_needed_to_reproduce(tmp_path: Path) -> None:
     assert saved == m
     assert saved["scenario"]["text"] == SCENARIO.read_text()
     assert len(saved["scenario"]["sha256"]) == 64
-    assert saved["points"] == [{"trust.loss": 0.2}, {"trust.loss": 0.4}]
+    assert saved["points"] == [{"opinion.loss": 0.2}, {"opinion.loss": 0.4}]
     assert saved["seeds"]["base"] == 0 and saved["runs_per_point"] == 10
     assert {"mesa", "numpy", "pyarrow", "python"} <= set(saved["versions"])
     assert saved["command"] == ["run.py", "sweep"] and saved["started"] and saved["finished"]
@@ -126,20 +126,20 @@ def cli(*args: str) -> tuple[int, str]:
     ("args", "needle"),
     [
         (["--vary", "trust.nope=0:1:3"], "no parameter 'nope' under trust"),
-        (["--vary", "trust.loss=0.5:0.1:3"], "empty or reversed range"),
-        (["--vary", "trust.loss=0.5:0.5:3"], "empty or reversed range"),
-        (["--vary", "trust.loss=0:2:3"], "must be <= 1"),
+        (["--vary", "opinion.loss=0.5:0.1:3"], "empty or reversed range"),
+        (["--vary", "opinion.loss=0.5:0.5:3"], "empty or reversed range"),
+        (["--vary", "opinion.loss=0:2:3"], "must be <= 1"),
         (["--runs", "0"], "must be from 1 to"),
-        (["--sample", "lhs", "--vary", "trust.loss=0.1,0.2", "--points", "4"], "needs LO:HI ranges"),
-        (["--sample", "lhs", "--vary", "trust.loss=0.1:0.2"], "needs --points"),
+        (["--sample", "lhs", "--vary", "opinion.loss=0.1,0.2", "--points", "4"], "needs LO:HI ranges"),
+        (["--sample", "lhs", "--vary", "opinion.loss=0.1:0.2"], "needs --points"),
         (["--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
         (["--scheduler", "foo"], "cannot reach the Dask scheduler"),
         (["--seed", "-1"], "must be from 0"),
         (["--chunk-size", "-2"], "must be from 1 to 1,000,000"),
-        (["--sample", "lhs", "--vary", "trust.loss=0.1:0.2", "--points", "-1"], "must be from 1 to"),
-        (["--vary", "trust.loss=0.1:0.5:99999999"], "STEPS a whole number from 1 to 10000"),
+        (["--sample", "lhs", "--vary", "opinion.loss=0.1:0.2", "--points", "-1"], "must be from 1 to"),
+        (["--vary", "opinion.loss=0.1:0.5:99999999"], "STEPS a whole number from 1 to 10000"),
         (["--vary", "world.trust.ROK.JPN=[0.1,0.2]"], "must be a number"),
-        (["--set", "trust.loss=0.3", "--vary", "trust.loss=0.2,0.4"], "both fixed (--set) and varied"),
+        (["--set", "opinion.loss=0.3", "--vary", "opinion.loss=0.2,0.4"], "both fixed (--set) and varied"),
     ],
 )
 def test_bad_sweeps_exit_2_with_a_clear_error(tmp_path: Path, args: list[str], needle: str) -> None:
@@ -162,14 +162,14 @@ def test_cli_sweep_prints_the_summary(tmp_path: Path) -> None:
         "--runs",
         "20",
         "--vary",
-        "trust.loss=0.2,0.4",
+        "opinion.loss=0.2,0.4",
         "--workers",
         "1",
         "--out",
         str(tmp_path),
     )
     assert code == 0, output
-    assert "Resilience index by swept parameter" in output and "trust.loss" in output
+    assert "Resilience index by swept parameter" in output and "opinion.loss" in output
     assert (tmp_path / "runs.parquet").exists() and (tmp_path / "turns.parquet").exists()
 
 
@@ -192,11 +192,11 @@ def test_sweep_file_runs_beside_its_scenario(tmp_path: Path) -> None:
 def test_bad_sweep_file_names_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        f"scenario: {SCENARIO}\nruns: 5\nsampler: grid\nvary:\n  trust.loss: {{lo: 0.5, hi: 0.1}}\n"
+        f"scenario: {SCENARIO}\nruns: 5\nsampler: grid\nvary:\n  opinion.loss: {{lo: 0.5, hi: 0.1}}\n"
     )
     code, output = cli(str(bad), "--out", str(tmp_path / "o"))
     assert code == 2
-    assert f"{bad}:5" in output and "vary.trust.loss" in output and "reversed" in output
+    assert f"{bad}:5" in output and "vary.opinion.loss" in output and "reversed" in output
     bad.write_text(f"scenario: {SCENARIO}\nrunz: 5\n")
     code, output = cli(str(bad), "--out", str(tmp_path / "o"))
     assert code == 2 and f"{bad}:2" in output and "runz" in output
@@ -207,7 +207,7 @@ def test_sigint_stops_cleanly_and_the_sweep_resumes(
     tmp_path: Path, reference: dict[str, bytes], workers: str
 ) -> None:
     out = tmp_path / "stopped"
-    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "trust.loss=0.2,0.4"]
+    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "opinion.loss=0.2,0.4"]
     cmd += ["--out", str(out), "--workers", workers, "--chunk-size", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -229,10 +229,10 @@ def test_default_workers_is_all_cores(tmp_path: Path) -> None:
 
 def test_mixed_whole_and_decimal_values_share_one_column(tmp_path: Path) -> None:
     code, output = cli(
-        str(SCENARIO), "--runs", "3", "--vary", "trust.loss=0.1,1", "--workers", "1", "--out", str(tmp_path)
+        str(SCENARIO), "--runs", "3", "--vary", "opinion.loss=0.1,1", "--workers", "1", "--out", str(tmp_path)
     )
     assert code == 0, output
-    values = pq.read_table(tmp_path / "runs.parquet").column("param:trust.loss").to_pylist()
+    values = pq.read_table(tmp_path / "runs.parquet").column("param:opinion.loss").to_pylist()
     assert sorted(set(values)) == [0.1, 1.0]
 
 
@@ -244,7 +244,7 @@ def test_a_complete_sweep_missing_its_files_is_refused_cleanly(tmp_path: Path) -
         "--runs",
         "4",
         "--vary",
-        "trust.loss=0.2,0.4",
+        "opinion.loss=0.2,0.4",
         "--chunk-size",
         "25",
         "--out",

@@ -9,15 +9,15 @@ from sim.batch.samplers import sample_points
 from sim.batch.spec import Dimension, parse_vary
 from sim.errors import InputError
 
-A = Dimension("trust.loss", lo=0.1, hi=0.5, steps=3)
-B = Dimension("trust.gain", values=(0.1, 0.2))
-R = Dimension("trust.gain", lo=0.0, hi=1.0, steps=2)
+A = Dimension("opinion.loss", lo=0.1, hi=0.5, steps=3)
+B = Dimension("opinion.gain", values=(0.1, 0.2))
+R = Dimension("opinion.gain", lo=0.0, hi=1.0, steps=2)
 
 
 def test_grid_is_the_cartesian_product() -> None:
     pts = sample_points((A, B), "grid", None, 0, "t")
     assert len(pts) == 6
-    assert {(p["trust.loss"], p["trust.gain"]) for p in pts} == {
+    assert {(p["opinion.loss"], p["opinion.gain"]) for p in pts} == {
         (x, y) for x in (0.1, 0.3, 0.5) for y in (0.1, 0.2)
     }
 
@@ -29,7 +29,7 @@ def test_no_dimension_is_one_point() -> None:
 @pytest.mark.parametrize("sampler", ["lhs", "random"])
 def test_samples_stay_in_range_and_repeat_with_the_seed(sampler: str) -> None:
     pts = sample_points((A, R), sampler, 50, 7, "t")
-    x = np.array([[p["trust.loss"], p["trust.gain"]] for p in pts])
+    x = np.array([[p["opinion.loss"], p["opinion.gain"]] for p in pts])
     assert x.shape == (50, 2)
     assert (x[:, 0] >= 0.1).all() and (x[:, 0] <= 0.5).all() and (x[:, 1] >= 0).all() and (x[:, 1] <= 1).all()
     assert pts == sample_points((A, R), sampler, 50, 7, "t")
@@ -38,7 +38,7 @@ def test_samples_stay_in_range_and_repeat_with_the_seed(sampler: str) -> None:
 
 def test_lhs_puts_one_point_in_each_stratum() -> None:
     pts = sample_points((A, R), "lhs", 20, 1, "t")
-    unit = (np.array([p["trust.loss"] for p in pts]) - 0.1) / 0.4
+    unit = (np.array([p["opinion.loss"] for p in pts]) - 0.1) / 0.4
     assert sorted(np.floor(unit * 20).astype(int)) == list(range(20))
 
 

@@ -46,19 +46,19 @@ def column(out: Path, name: str) -> pa.ChunkedArray:
 
 @pytest.mark.parametrize("values", ["0.2,1e-1", "2e-1,1e-1", "0.2, 1E-1"])
 def test_exponent_values_are_numbers_and_share_a_float_column(tmp_path: Path, values: str) -> None:
-    code, output, out = sweep(tmp_path, str(SCENARIO), "--runs", "3", "--vary", f"trust.loss={values}")
+    code, output, out = sweep(tmp_path, str(SCENARIO), "--runs", "3", "--vary", f"opinion.loss={values}")
     assert code == 0, output
-    col = column(out, "param:trust.loss")
+    col = column(out, "param:opinion.loss")
     assert col.type == pa.float64() and sorted(set(col.to_pylist())) == [0.1, 0.2]
     # a resume of the finished sweep reads the same files and prints the same summary
-    again, output2, _ = sweep(tmp_path, str(SCENARIO), "--runs", "3", "--vary", f"trust.loss={values}")
+    again, output2, _ = sweep(tmp_path, str(SCENARIO), "--runs", "3", "--vary", f"opinion.loss={values}")
     assert again == 0 and "Resilience index" in output2
 
 
 def test_a_word_among_numbers_is_refused_before_any_run(tmp_path: Path) -> None:
-    code, output, out = sweep(tmp_path, str(SCENARIO), "--runs", "3", "--vary", "trust.loss=0.1,yes")
+    code, output, out = sweep(tmp_path, str(SCENARIO), "--runs", "3", "--vary", "opinion.loss=0.1,yes")
     assert code == 2
-    assert "parameters.trust.loss: got 'yes'; must be a number; 'yes' is read as a word" in output
+    assert "parameters.opinion.loss: got 'yes'; must be a number; 'yes' is read as a word" in output
     assert not out.exists()  # refused before the folder was made
 
 
@@ -104,7 +104,7 @@ def test_sample_without_vary_is_refused(tmp_path: Path) -> None:
 
 
 def test_points_without_sample_is_refused(tmp_path: Path) -> None:
-    code, output, _ = sweep(tmp_path, str(SCENARIO), "--vary", "trust.loss=0.1:0.3:3", "--points", "8")
+    code, output, _ = sweep(tmp_path, str(SCENARIO), "--vary", "opinion.loss=0.1:0.3:3", "--points", "8")
     assert code == 2
     assert "--points: got 8; sets how many points a sampler draws" in output and "--sample" in output
 
@@ -113,7 +113,7 @@ def test_sobol_points_not_a_power_of_two_are_explained_in_our_words(tmp_path: Pa
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         code, output, _ = sweep(
-            tmp_path, str(SCENARIO), "--vary", "trust.loss=0.1:0.3", "--sample", "sobol", "--points", "10"
+            tmp_path, str(SCENARIO), "--vary", "opinion.loss=0.1:0.3", "--sample", "sobol", "--points", "10"
         )
     assert code == 2
     assert "--points: got 10; the sobol sampler's base size N must be a power of two" in output
@@ -121,7 +121,7 @@ def test_sobol_points_not_a_power_of_two_are_explained_in_our_words(tmp_path: Pa
 
 
 def test_sobol_with_a_power_of_two_raises_no_library_warning() -> None:
-    dims = (Dimension("trust.loss", lo=0.1, hi=0.3, steps=5), Dimension("trust.gain", lo=0.0, hi=0.2))
+    dims = (Dimension("opinion.loss", lo=0.1, hi=0.3, steps=5), Dimension("opinion.gain", lo=0.0, hi=0.2))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         points = sample_points(dims, "sobol", 8, 0, "--vary")
@@ -129,7 +129,7 @@ def test_sobol_with_a_power_of_two_raises_no_library_warning() -> None:
 
 
 def test_never_tested_rates_are_null_not_nan(tmp_path: Path) -> None:
-    spec = build_spec(SCENARIO, runs=20, dimensions=[parse_vary("trust.loss=0.2,0.4")], turns_output=False)
+    spec = build_spec(SCENARIO, runs=20, dimensions=[parse_vary("opinion.loss=0.2,0.4")], turns_output=False)
     run_sweep(spec, tmp_path, workers=1)
     table = pq.read_table(tmp_path / "runs.parquet")
     floats = [n for n in table.column_names if pa.types.is_floating(table.schema.field(n).type)]
@@ -164,7 +164,7 @@ def test_word_values_are_checked_one_by_one() -> None:
 
 
 def test_a_space_with_too_many_points_is_refused_before_it_is_built() -> None:
-    dims = [parse_vary("trust.loss=0:1:1000"), parse_vary("trust.gain=0:1:1000")]
+    dims = [parse_vary("opinion.loss=0:1:1000"), parse_vary("opinion.gain=0:1:1000")]
     with pytest.raises(InputError, match=f"1,000,000 parameter points; at most {MAX_POINTS:,}"):
         build_spec(SCENARIO, runs=1, dimensions=dims)
 
@@ -172,13 +172,13 @@ def test_a_space_with_too_many_points_is_refused_before_it_is_built() -> None:
 def test_a_long_numeric_list_is_checked_at_its_ends() -> None:
     values = ",".join(str(i / 1000) for i in range(1000)) + ",1.5"
     with pytest.raises(InputError, match="got 1.5; must be <= 1"):
-        build_spec(SCENARIO, runs=1, dimensions=[parse_vary(f"trust.loss={values}")])
+        build_spec(SCENARIO, runs=1, dimensions=[parse_vary(f"opinion.loss={values}")])
 
 
 @pytest.mark.parametrize("bad", [".nan", ".inf", "-.inf"])
 def test_a_non_finite_value_among_numbers_is_checked_itself(bad: str) -> None:
-    with pytest.raises(InputError, match="trust.loss: got (nan|inf|-inf)"):
-        build_spec(SCENARIO, runs=1, dimensions=[parse_vary(f"trust.loss=0.1,{bad},0.3")])
+    with pytest.raises(InputError, match="opinion.loss: got (nan|inf|-inf)"):
+        build_spec(SCENARIO, runs=1, dimensions=[parse_vary(f"opinion.loss=0.1,{bad},0.3")])
 
 
 def test_values_of_two_kinds_cannot_share_a_column() -> None:
@@ -187,22 +187,24 @@ def test_values_of_two_kinds_cannot_share_a_column() -> None:
 
 
 def test_range_ends_are_read_by_the_file_rules() -> None:
-    assert parse_vary("trust.loss=1e-1:3e-1:3").lo == 0.1
-    for bad in ("trust.loss=yes:1", "trust.loss=.nan:1", "trust.loss=0:.inf", "trust.loss=0:1:2.5"):
+    assert parse_vary("opinion.loss=1e-1:3e-1:3").lo == 0.1
+    for bad in ("opinion.loss=yes:1", "opinion.loss=.nan:1", "opinion.loss=0:.inf", "opinion.loss=0:1:2.5"):
         with pytest.raises(InputError):
             parse_vary(bad)
 
 
 def test_sweep_file_parameters_written_two_ways_are_refused(tmp_path: Path) -> None:
     f = tmp_path / "twice.yaml"
-    f.write_text(f"scenario: {SCENARIO}\nparameters:\n  trust.loss: 0.3\n  trust:\n    loss: 0.4\n")
+    f.write_text(f"scenario: {SCENARIO}\nparameters:\n  opinion.loss: 0.3\n  opinion:\n    loss: 0.4\n")
     code, output, _ = sweep(tmp_path, str(f))
-    assert code == 2 and f"{f}:5: parameters.trust.loss: got 0.4; is set twice (also set at line 3)" in output
+    assert (
+        code == 2 and f"{f}:5: parameters.opinion.loss: got 0.4; is set twice (also set at line 3)" in output
+    )
 
 
 def test_sweep_file_points_with_a_grid_is_refused(tmp_path: Path) -> None:
     f = tmp_path / "grid.yaml"
-    f.write_text(f"scenario: {SCENARIO}\npoints: 8\nvary:\n  trust.loss: [0.1, 0.2]\n")
+    f.write_text(f"scenario: {SCENARIO}\npoints: 8\nvary:\n  opinion.loss: [0.1, 0.2]\n")
     code, output, _ = sweep(tmp_path, str(f))
     assert code == 2 and f"{f}: points: got 8; sets how many points a sampler draws" in output
 
@@ -218,9 +220,9 @@ def test_sweep_file_numbers_are_strict(tmp_path: Path) -> None:
 
 def test_sweep_file_errors_name_the_line_of_a_bad_fixed_value(tmp_path: Path) -> None:
     f = tmp_path / "fixed.yaml"
-    f.write_text(f"scenario: {SCENARIO}\nparameters:\n  trust.loss: 7\n")
+    f.write_text(f"scenario: {SCENARIO}\nparameters:\n  opinion.loss: 7\n")
     code, output, _ = sweep(tmp_path, str(f))
-    assert code == 2 and f"{f}:3: parameters.trust.loss: got 7" in output
+    assert code == 2 and f"{f}:3: parameters.opinion.loss: got 7" in output
 
 
 def test_summary_orders_numbers_numerically_and_groups_many_words(tmp_path: Path) -> None:
@@ -249,13 +251,15 @@ def test_summary_orders_numbers_numerically_and_groups_many_words(tmp_path: Path
 def test_sweep_file_vary_errors_name_the_real_field_once(tmp_path: Path) -> None:
     f = tmp_path / "vary.yaml"
     f.write_text(
-        f"scenario: {SCENARIO}\nvary:\n  trust.loss: 0.5\n  trust.gain: {{lo: 0.1, hi: yes}}\n"
+        f"scenario: {SCENARIO}\nvary:\n  opinion.loss: 0.5\n  opinion.gain: {{lo: 0.1, hi: yes}}\n"
         "  tension.coercion: {lo: 0.5, hi: 0.1}\n"
     )
     code, output, _ = sweep(tmp_path, str(f))
     assert code == 2
-    assert f"{f}:3: vary.trust.loss: got 0.5; must be a list of values, e.g. [0.1, 0.2], or a range" in output
-    assert f"{f}:4: vary.trust.gain.hi: got 'yes'; must be a number" in output
+    assert (
+        f"{f}:3: vary.opinion.loss: got 0.5; must be a list of values, e.g. [0.1, 0.2], or a range" in output
+    )
+    assert f"{f}:4: vary.opinion.gain.hi: got 'yes'; must be a number" in output
     assert f"{f}:5: vary.tension.coercion: empty or reversed range" in output
     assert output.count("error:") == 3
 
@@ -271,7 +275,7 @@ def test_a_damaged_runs_file_after_a_complete_sweep_is_a_message(tmp_path: Path)
 
 
 def test_rerunning_a_finished_sweep_says_it_was_already_complete(tmp_path: Path) -> None:
-    args = [str(SCENARIO), "--runs", "3", "--vary", "trust.loss=0.2,0.4"]
+    args = [str(SCENARIO), "--runs", "3", "--vary", "opinion.loss=0.2,0.4"]
     code, first, out = sweep(tmp_path, *args)
     assert code == 0 and "computed in" in first and "already" not in first
     manifest = (out / "manifest.json").read_bytes()

@@ -13,9 +13,9 @@ SCENARIO = Path(__file__).resolve().parent / "sweep_scenario.yaml"
 
 
 def test_sweep_turns_and_api_turns_share_columns_types_and_values(tmp_path: Path) -> None:
-    result = sweep(SCENARIO, runs=6, settings={"trust.loss": 0.3}, workers=1, out=tmp_path)
+    result = sweep(SCENARIO, runs=6, settings={"opinion.loss": 0.3}, workers=1, out=tmp_path)
     from_file = pq.read_table(tmp_path / "turns.parquet")
-    api = run_ensemble(SCENARIO, seeds=range(6), settings={"trust.loss": 0.3}).turns_table(arrow=True)
+    api = run_ensemble(SCENARIO, seeds=range(6), settings={"opinion.loss": 0.3}).turns_table(arrow=True)
     assert api.schema.names == list(COLUMNS)
     assert from_file.schema.names == ["run_id", "point", *list(COLUMNS)[1:]]
     assert from_file.drop_columns(["point"]).schema.remove_metadata().equals(api.schema.remove_metadata())

@@ -103,9 +103,11 @@ def test_a_scenario_parameter_may_be_written_as_a_dotted_path(tmp_path):
 
 
 def test_one_parameter_written_two_ways_is_refused_with_both_lines(tmp_path):
-    f, line = variant(tmp_path, "parameters:\n", "parameters:\n  trust.loss: 0.3\n  trust:\n    loss: 0.4\n")
+    f, line = variant(
+        tmp_path, "parameters:\n", "parameters:\n  opinion.loss: 0.3\n  opinion:\n    loss: 0.4\n"
+    )
     err = refused("validate", f)
-    want = f"{f}:{line + 3}: parameters.trust.loss: got 0.4; is set twice (also set at line {line + 1})"
+    want = f"{f}:{line + 3}: parameters.opinion.loss: got 0.4; is set twice (also set at line {line + 1})"
     assert want in err
 
 
@@ -116,9 +118,9 @@ def test_one_parameter_written_two_ways_is_refused_with_both_lines(tmp_path):
     ("flag", "words"),
     [
         ("world.trust.ROK.JPN=yes", "parameters.world.trust.ROK.JPN: got 'yes'; must be a number"),
-        ("trust.loss=off", "parameters.trust.loss: got 'off'; must be a number"),
-        ("trust.loss=true", "parameters.trust.loss: got True; is true/false, not a number"),
-        ("trust.loss='0.3'", "trust.loss: got '0.3'; is text, not a number; write 0.3 without quotes"),
+        ("opinion.loss=off", "parameters.opinion.loss: got 'off'; must be a number"),
+        ("opinion.loss=true", "parameters.opinion.loss: got True; is true/false, not a number"),
+        ("opinion.loss='0.3'", "opinion.loss: got '0.3'; is text, not a number; write 0.3 without quotes"),
         (
             "mechanisms.gsomia.notice_period=2.0",
             "notice_period: got 2.0; must be a whole number; write 2, not 2.0",
@@ -131,21 +133,21 @@ def test_run_set_refuses_what_is_not_a_number(flag, words):
 
 
 def test_set_reads_exponents_as_numbers():
-    path, value, _, _ = parse_set_flag("trust.loss=1e-1")
-    assert value == 0.1 and build_parameters([(path, value, "--set", None)]).trust.loss == 0.1
+    path, value, _, _ = parse_set_flag("opinion.loss=1e-1")
+    assert value == 0.1 and build_parameters([(path, value, "--set", None)]).opinion.loss == 0.1
 
 
 def test_the_same_set_flag_twice_is_refused():
-    err = refused("run", SMALL, "--set", "trust.loss=0.3", "--set", "trust.loss =0.4")
-    assert "--set: parameters.trust.loss: got 0.4; is set twice by --set; keep one" in err
+    err = refused("run", SMALL, "--set", "opinion.loss=0.3", "--set", "opinion.loss =0.4")
+    assert "--set: parameters.opinion.loss: got 0.4; is set twice by --set; keep one" in err
 
 
 def test_numpy_scalars_from_the_python_api_are_numbers():
     np = pytest.importorskip("numpy")
-    params = build_parameters([(("trust", "loss"), np.float32(0.25), "settings", None)])
-    assert params.trust.loss == 0.25
+    params = build_parameters([(("opinion", "loss"), np.float32(0.25), "settings", None)])
+    assert params.opinion.loss == 0.25
 
 
 def test_python_api_booleans_are_not_numbers_either():
     with pytest.raises(InputError, match="is true/false, not a number"):
-        build_parameters([(("trust", "loss"), True, "settings", None)])
+        build_parameters([(("opinion", "loss"), True, "settings", None)])

@@ -25,12 +25,12 @@ def test_other_errors_pass_through():
 
 def test_parse_sets():
     assert parse_sets(None) == []
-    assert parse_sets(["trust.loss=0.3", "trust.gain=0.1"]) == [
-        (("trust", "loss"), 0.3, "--set", None),
-        (("trust", "gain"), 0.1, "--set", None),
+    assert parse_sets(["opinion.loss=0.3", "opinion.gain=0.1"]) == [
+        (("opinion", "loss"), 0.3, "--set", None),
+        (("opinion", "gain"), 0.1, "--set", None),
     ]
     with pytest.raises(InputError):
-        parse_sets(["trust.loss"])
+        parse_sets(["opinion.loss"])
 
 
 @pytest.mark.parametrize(

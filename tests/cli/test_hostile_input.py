@@ -197,9 +197,11 @@ def test_the_python_api_takes_numpy_and_range_seeds():
 @pytest.mark.parametrize("value", [".nan", ".inf"])
 def test_a_sweep_range_bound_of_nan_or_inf_says_finite(tmp_path, value):
     spec = tmp_path / "sweep.yaml"
-    spec.write_text(f"scenario: {SMALL}\nruns: 2\nvary:\n  trust.loss: {{lo: 0.1, hi: {value}, steps: 3}}\n")
+    spec.write_text(
+        f"scenario: {SMALL}\nruns: 2\nvary:\n  opinion.loss: {{lo: 0.1, hi: {value}, steps: 3}}\n"
+    )
     result = invoke("validate", spec)
     assert result.exit_code == 2
-    assert f"{spec}:4: vary.trust.loss.hi:" in result.stderr
+    assert f"{spec}:4: vary.opinion.loss.hi:" in result.stderr
     assert "must be a finite number (not .inf or .nan)" in result.stderr
     assert "must be above lo" not in result.stderr

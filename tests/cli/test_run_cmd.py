@@ -46,7 +46,7 @@ def test_same_seed_same_json_and_other_seeds_differ():
 
 def test_set_changes_the_result():
     default = run_json("--seed", "2")
-    harsh = run_json("--seed", "2", "--set", "trust.loss=0.5")
+    harsh = run_json("--seed", "2", "--set", "opinion.loss=0.5")
     assert default["turns"] != harsh["turns"]
 
 
@@ -54,8 +54,8 @@ def test_set_changes_the_result():
     ("flag", "words"),
     [
         ("nope.x=1", "no parameter 'nope'"),
-        ("trust.loss=7", "must be <= 1"),
-        ("trust.loss", "expected PATH=VALUE"),
+        ("opinion.loss=7", "must be <= 1"),
+        ("opinion.loss", "expected PATH=VALUE"),
     ],
 )
 def test_bad_set_flags_exit_2_with_the_message_and_no_traceback(flag, words):
@@ -97,14 +97,14 @@ def test_rich_output_shows_every_turn_and_the_scorecard():
 
 
 def test_set_overrides_are_recorded_in_the_json_and_the_transcript_header():
-    doc = run_json("--seed", "4", "--set", "trust.loss=0.45")
+    doc = run_json("--seed", "4", "--set", "opinion.loss=0.45")
     prov = doc["provenance"]
-    assert {"path": "trust.loss", "value": 0.45, "source": "--set"} in prov["overrides"]
+    assert {"path": "opinion.loss", "value": 0.45, "source": "--set"} in prov["overrides"]
     assert prov["seeds"] == [4] and prov["scenario"]["name"] == "small"
-    assert "trust.loss=0.45" in prov["command"]
-    with_set = invoke("run", SMALL, "--seed", "4", "--set", "trust.loss=0.45").stdout
+    assert "opinion.loss=0.45" in prov["command"]
+    with_set = invoke("run", SMALL, "--seed", "4", "--set", "opinion.loss=0.45").stdout
     without = invoke("run", SMALL, "--seed", "4").stdout
-    assert "overrides: trust.loss=0.45 (--set)" in with_set
+    assert "overrides: opinion.loss=0.45 (--set)" in with_set
     assert "overrides:" not in without
     assert f"sha256 {prov['scenario']['sha256'][:12]}" in with_set
 
@@ -113,7 +113,15 @@ def test_a_run_is_reproduced_from_its_json_record_alone(tmp_path):
     copy = tmp_path / "scenario.yaml"
     copy.write_text(SMALL.read_text())
     made = invoke(
-        "run", copy, "--seed", "11", "--set", "trust.loss=0.45", "--set", "world.trust.ROK.JPN=0.2", "--json"
+        "run",
+        copy,
+        "--seed",
+        "11",
+        "--set",
+        "opinion.loss=0.45",
+        "--set",
+        "world.trust.ROK.JPN=0.2",
+        "--json",
     )
     doc = json.loads(made.stdout)
     record = tmp_path / "record.json"
@@ -131,7 +139,7 @@ def test_a_run_is_reproduced_from_its_json_record_alone(tmp_path):
 def test_replay_api_rebuilds_the_same_result(tmp_path):
     from sim.api import replay, run
 
-    first = run(SMALL, seed=3, settings={"trust.gain": 0.2})
+    first = run(SMALL, seed=3, settings={"opinion.gain": 0.2})
     again = replay(first.to_dict())
     assert again.to_dict(provenance=False) == first.to_dict(provenance=False)
     np_first, np_again = first.runs_table(), again.runs_table()

@@ -41,7 +41,7 @@ def made(tmp_path):
         "--seed",
         "2",
         "--set",
-        "trust.loss=0.4",
+        "opinion.loss=0.4",
     )
     assert r.exit_code == 0, r.output
     assert "Created session ex" in flat(r) and "human teams ROK, JPN" in flat(r)
@@ -242,7 +242,7 @@ def test_list_and_show(made):
     assert "ex" in flat(r) and "small" in flat(r) and "free" in flat(r)
     r = cli(made, "show", "ex")
     assert r.exit_code == 0 and "seats: USA ai, ROK human, JPN human, PRC ai" in flat(r)
-    assert "settings trust.loss=0.4" in flat(r)
+    assert "settings opinion.loss=0.4" in flat(r)
 
 
 def test_bad_input_is_exit_2_without_traceback(made, tmp_path):
@@ -251,7 +251,7 @@ def test_bad_input_is_exit_2_without_traceback(made, tmp_path):
         (("new", str(SMALL), "--name", "ex2", "--human", "KOR"), "name each human team once"),
         (("new", str(SMALL), "--name", "../up", "--human", "ROK"), "a session name is"),
         (("new", "nowhere.yaml", "--name", "ex3", "--human", "ROK"), "no such file"),
-        (("new", str(SMALL), "--name", "ex4", "--human", "ROK", "--set", "trust.loss=7"), "trust.loss"),
+        (("new", str(SMALL), "--name", "ex4", "--human", "ROK", "--set", "opinion.loss=7"), "opinion.loss"),
         (("play", "missing"), "no such session"),
         (("report", "ex", "--format", "pdf"), "must be md or html"),
         (("show", "missing"), "no such session"),

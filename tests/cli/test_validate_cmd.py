@@ -63,22 +63,24 @@ def test_a_sweep_file_is_validated_as_a_sweep_file():
     result = invoke("validate", SWEEP_DIR / "sweep_file.yaml")
     assert result.exit_code == 0, result.output
     assert (
-        f"ok {SWEEP_DIR / 'sweep_file.yaml'}: sweep of sweep_scenario: 4 points (grid; trust.loss, "
+        f"ok {SWEEP_DIR / 'sweep_file.yaml'}: sweep of sweep_scenario: 4 points (grid; opinion.loss, "
         "world.trust.ROK.JPN) x 40 runs = 160 runs"
     ) in result.stdout
 
 
 def test_a_bad_sweep_file_gets_its_own_errors_not_a_scenarios(tmp_path):
     f = tmp_path / "bad_sweep.yaml"
-    f.write_text(f"scenario: {SWEEP_DIR / 'sweep_scenario.yaml'}\nruns: yes\nvary:\n  trust.loss: [0.1, 2]\n")
+    f.write_text(
+        f"scenario: {SWEEP_DIR / 'sweep_scenario.yaml'}\nruns: yes\nvary:\n  opinion.loss: [0.1, 2]\n"
+    )
     result = invoke("validate", f)
     assert result.exit_code == 2
     assert f"{f}:2: runs: got 'yes'; must be a whole number" in result.stderr
     for scenario_field in ("title", "turns", "briefings", "description"):
         assert scenario_field not in result.stderr
-    f.write_text(f"scenario: {SWEEP_DIR / 'sweep_scenario.yaml'}\nvary:\n  trust.loss: [0.1, 2]\n")
+    f.write_text(f"scenario: {SWEEP_DIR / 'sweep_scenario.yaml'}\nvary:\n  opinion.loss: [0.1, 2]\n")
     result = invoke("validate", f)
-    assert result.exit_code == 2 and f"{f}:3: parameters.trust.loss: got 2.0; must be <= 1" in result.stderr
+    assert result.exit_code == 2 and f"{f}:3: parameters.opinion.loss: got 2.0; must be <= 1" in result.stderr
 
 
 # --- issue 9, section 7: a misspelled scenario name suggests the nearest ---

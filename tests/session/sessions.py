@@ -13,7 +13,7 @@ SCENARIO = str(SMALL)
 
 def scripted(folder: Path, *, close: bool = True) -> Session:
     """A session on the small scenario that uses every kind of record."""
-    s = Session.create(folder, SCENARIO, ["ROK", "JPN"], seed=3, settings=["trust.loss=0.4"])
+    s = Session.create(folder, SCENARIO, ["ROK", "JPN"], seed=3, settings=["opinion.loss=0.4"])
     s.decide("ROK", "coordinate", "stand with the allies")
     s.decide("JPN", "hold", "wait and see")
     s.decide("JPN", "joint statement", "changed our mind")  # a revised draft

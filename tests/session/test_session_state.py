@@ -36,7 +36,9 @@ def test_replay_from_disk_equals_the_live_state_bit_for_bit(tmp_path):
 def test_the_session_equals_the_same_moves_played_on_a_bare_model(tmp_path):
     """Independent of the session code: the engine driven by hand with what the log says."""
     scripted(tmp_path / "s")
-    model = TrilateralModel(load_scenario(SCENARIO, [parse_set_flag("trust.loss=0.4")]), rng=3, collect=False)
+    model = TrilateralModel(
+        load_scenario(SCENARIO, [parse_set_flag("opinion.loss=0.4")]), rng=3, collect=False
+    )
     model.play_turn(given={"ROK": "coordinate", "JPN": "joint statement"})
     engine = model.override({"trust.ROK.JPN": 0.5, "status.gsomia": "suspended"})
     # the undone turn 2 left nothing behind (its inject went with it); turn 2 replayed:
@@ -191,7 +193,7 @@ def test_no_boost_no_gain_and_human_moves_follow_undo(tmp_path):
     assert an.human_moves(state) == [{"ROK": "coordinate", "JPN": "joint statement"}, {"ROK": "repair JPN"}]
     zero = {g.mechanism: g for g in an.mechanism_gains(state, runs=20, boost=0.0)}
     # without a boost, a mechanism that starts active is not changed at all (the session's
-    # own settings, trust.loss=0.4, are kept in every arm)
+    # own settings, opinion.loss=0.4, are kept in every arm)
     started_active = [m for m, p in state.loaded.parameters.mechanisms.items() if p.status == "active"]
     assert len(started_active) == 9
     assert all(zero[m].mean == 0.0 and zero[m].low == 0.0 == zero[m].high for m in started_active)

@@ -27,15 +27,22 @@ from sim.state import State
 
 #: Every coefficient of §7 (adjudication) the tests read, by path.
 COEFFICIENTS: dict[str, float] = {
-    # §7.3 bounded update
-    "trust.gain": 0.12,
-    "trust.loss": 0.30,
+    # §7.3 trust as a belief: log-likelihood ratios ln(4/3) answer, ln(1/5) defect, 0 any
+    # other move (0.15 for both types), ln(11/9) friendly, ln(7/4) hostile; forgetting 2%
+    # a month toward the world's trust (set below to the quiet world's)
+    "trust.answer_if_trustworthy": 0.80,
+    "trust.answer_if_untrustworthy": 0.60,
+    "trust.defect_if_trustworthy": 0.05,
+    "trust.defect_if_untrustworthy": 0.25,
+    "trust.friendly_if_trustworthy": 0.55,
+    "trust.friendly_if_untrustworthy": 0.45,
+    "trust.hostile_if_trustworthy": 0.20,
+    "trust.hostile_if_untrustworthy": 0.35,
+    "trust.type_change": 0.02,
+    # §7.3 bounded update of opinion
     "opinion.gain": 0.06,
     "opinion.loss": 0.15,
     # §7.2 signals (distinct values, so that one coefficient read for another shows)
-    "trust.solidarity": 0.8,
-    "trust.abandonment": 1.2,
-    "trust.concession": 0.7,
     "trust.retaliation": 1.5,
     "trust.repair": 0.9,
     "trust.broker": 0.6,
@@ -83,6 +90,13 @@ COEFFICIENTS: dict[str, float] = {
     "world.threat.JPN.PRC": 0.5,
     "world.threat.ROK.JPN": 0.2,
     "world.threat.JPN.ROK": 0.1,
+    # the prior beliefs (§7.3's forgetting returns to them): the quiet world's trust
+    **{
+        f"world.trust.{i}.{j}": 0.6 if j == "USA" and i in ("ROK", "JPN") else 0.5
+        for i in ("USA", "ROK", "JPN", "PRC")
+        for j in ("USA", "ROK", "JPN", "PRC")
+        if i != j
+    },
     # §5.2 shared mechanism rules
     "mechanism_rules.suspended_decay": 0.10,
     "mechanism_rules.spillover": 1.0,
@@ -95,7 +109,7 @@ _BUILT: dict[str, Compiled] = {}
 def hand(**extra: Any) -> Compiled:
     """Compiled parameters with `COEFFICIENTS`, plus ``extra`` (``path__with__dunders``).
 
-    A keyword's double underscores stand for dots: ``trust__gain=0.2`` sets ``trust.gain``.
+    A keyword's double underscores stand for dots: ``trust__type_change=0`` sets ``trust.type_change``.
     Built once per distinct set of settings.
     """
     settings = dict(COEFFICIENTS)

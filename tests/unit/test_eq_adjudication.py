@@ -5,7 +5,9 @@ Coverage map (MODEL.md section -> tests):
 - §7.1 outcome flags: test_flags_*.
 - §7.2 signals, one row of the table per test: test_signal_*; the event signals
   joining them in the same update: test_event_and_move_signals_share_one_update.
-- §7.3 bounded update: test_bounded_update_*, test_trust_diagonal_is_reset_to_one.
+- §7.3 trust as a belief (sim/belief.py) through adjudicate: test_belief_*, and each
+  signal's test; the bounded update of opinion: test_bounded_update_*;
+  test_trust_diagonal_is_reset_to_one.
 - §7.4 tensions, line by line: test_crisis_*, test_escalation_*, test_squeeze_*,
   test_inducement_*, test_threat_*, test_cost_*, test_exposure_*, test_pressure_*,
   test_demand_*, test_dispute_*.
@@ -18,7 +20,7 @@ arithmetic are those coefficients.
 
 from __future__ import annotations
 
-from math import exp
+from math import exp, log
 
 import numpy as np
 import pytest
@@ -44,14 +46,37 @@ def resolve(state, c=None, hooks=None, signals=None, **labels):
     return adjudicate(state, choices(c, n=state.n, **labels), signals, hooks, c)
 
 
-def rise(level: float, good: float, gain: float = 0.12) -> float:
-    """§7.3 with good evidence only, by hand: L + γ(1 − L)(1 − e^−g)."""
-    return level + gain * (1 - level) * (1 - exp(-good))
+#: §7.3 log-likelihood ratios of `handmade.COEFFICIENTS`.
+ANSWER = log(0.80 / 0.60)  # = 0.28768
+DEFECT = log(0.05 / 0.25)  # = -1.60944
+FRIENDLY = log(0.55 / 0.45)  # = 0.20067 per unit of good signal
+HOSTILE = log(0.35 / 0.20)  # = 0.55962 per unit of bad signal
+#: Forgetting: k = -ln(1 - 0.02) = 0.020203 per month; over a month the gap to the prior
+#: shrinks by 0.98, and a month of evidence at rate e adds e (1 - 0.98) / k = 0.98995 e.
+K = -log(1 - 0.02)
+SPREAD = (1 - 0.98) / K
 
 
-def fall(level: float, bad: float, loss: float = 0.30) -> float:
-    """§7.3 with bad evidence only, by hand: L − λL(1 − e^−b)."""
-    return level - loss * level * (1 - exp(-bad))
+def logit(p: float) -> float:
+    return log(p / (1 - p))
+
+
+def believe(level: float, conduct: float = 0.0, news: float = 0.0, prior: float | None = None) -> float:
+    """§7.3 by hand, one month: x = logit(T) + news; x' = x + (x0 - x)(1 - 0.98) + conduct·SPREAD."""
+    x0 = logit(level if prior is None else prior)
+    x = logit(level) + news
+    x = x + (x0 - x) * (1 - 0.98) + conduct * SPREAD
+    return 1 / (1 + exp(-x))
+
+
+def rise(level: float, good: float) -> float:
+    """A month's good signal of strength ``good`` from a belief at its prior."""
+    return believe(level, FRIENDLY * good)
+
+
+def fall(level: float, bad: float) -> float:
+    """A month's bad signal of strength ``bad`` from a belief at its prior."""
+    return believe(level, -HOSTILE * bad)
 
 
 # -- §7.3 the bounded update -----------------------------------------------------------------
@@ -154,24 +179,62 @@ def test_flags_breaking_ranks_and_wedge_split():
 # -- §7.2 signals ------------------------------------------------------------------------------
 
 
-def test_signal_solidarity_in_a_military_crisis():
-    """§7.2 solidarity: +0.8 between two allies who both respond, c ≥ 0.30."""
+def test_belief_answer_in_a_military_crisis():
+    """§7.3: when i answers a military crisis (c ≥ 0.30), j's answer adds ln(0.8/0.6) to i's log-odds."""
     new, _ = resolve(quiet(crisis=0.5), USA="coordinate", ROK="joint statement")
-    assert new.trust[0, USA, ROK] == pytest.approx(0.5 + 0.12 * (1 - 0.5) * (1 - exp(-0.8)))  # 0.5330
-    assert new.trust[0, ROK, USA] == pytest.approx(0.6 + 0.12 * (1 - 0.6) * (1 - exp(-0.8)))  # 0.6264
-    assert new.trust[0, USA, JPN] == 0.5 and new.trust[0, JPN, USA] == 0.6  # Tokyo held
+    # logit 0 + 0.28768 x 0.98995 = 0.28479 -> 0.57072
+    assert new.trust[0, USA, ROK] == pytest.approx(believe(0.5, ANSWER))
+    assert new.trust[0, USA, ROK] == pytest.approx(0.57072, abs=1e-5)
+    assert new.trust[0, ROK, USA] == pytest.approx(believe(0.6, ANSWER))  # 0.66602
+    # Washington was not tested by Tokyo (Tokyo held); Tokyo, holding, saw no test of anyone;
+    # Tokyo's "other" move when tested carries ln(0.15/0.15) = 0
+    assert new.trust[0, JPN, USA] == 0.6 and new.trust[0, JPN, ROK] == 0.5
+    assert new.trust[0, USA, JPN] == pytest.approx(0.5, abs=1e-12)  # 1 - 0.8 - 0.05 rounds off 0.15
 
 
-def test_signal_abandonment_in_a_military_crisis():
-    """§7.2 abandonment: −1.2 on i→j when i responds and j defects (hedge or concede)."""
+def test_belief_defection_in_a_military_crisis():
+    """§7.3: i answers and j defects (hedge or concede): ln(0.05/0.25) on i's log-odds of j."""
     new, _ = resolve(quiet(crisis=0.5), USA="coordinate", ROK="hedge")
-    assert new.trust[0, USA, ROK] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-1.2)))  # 0.3952
-    assert new.trust[0, ROK, USA] == 0.6  # the one who defects sends nothing back
+    # logit 0 - 1.60944 x 0.98995 = -1.59326 -> 0.16892
+    assert new.trust[0, USA, ROK] == pytest.approx(believe(0.5, DEFECT))
+    assert new.trust[0, USA, ROK] == pytest.approx(0.16892, abs=1e-5)
+    assert new.trust[0, ROK, USA] == 0.6  # the one who defects was not tested
     assert new.trust[0, JPN, ROK] == 0.5  # Tokyo held: it was not abandoned
 
 
+def test_belief_bad_news_moves_more_than_good_news():
+    """§7.3: from 0.5 one defection takes 0.331 off the belief, more than four answers' rise
+    (0.0707 each); five answers in a row add 5 x 0.28768 x 0.98995 = 1.42398 log-odds, less
+    than forgetting-free arithmetic (the gap to the prior shrinks 2% a month): 0.5 -> 0.8060 at most."""
+    down = 0.5 - believe(0.5, DEFECT)
+    up = believe(0.5, ANSWER) - 0.5
+    assert down > 4 * up
+    state = quiet(crisis=0.5)
+    for _ in range(5):
+        state, _ = resolve(state, USA="coordinate", ROK="coordinate")
+    assert state.trust[0, USA, ROK] - 0.5 < 5 * up
+    hit, _ = resolve(quiet(crisis=0.5), USA="coordinate", ROK="hedge")
+    assert 0.5 - hit.trust[0, USA, ROK] == pytest.approx(down)
+
+
+def test_belief_other_move_when_tested_is_evidence_when_the_types_differ():
+    """§7.3: with answer 0.80/0.50 and defect 0.05/0.20, any other move has 0.15/0.30: ln(1/2)."""
+    c = hand(trust__answer_if_untrustworthy=0.50, trust__defect_if_untrustworthy=0.20)
+    new, _ = resolve(quiet(c, crisis=0.5), c=c, USA="coordinate")  # Seoul holds while tested
+    assert new.trust[0, USA, ROK] == pytest.approx(believe(0.5, log(0.15 / 0.30)))  # 0.33488
+
+
+def test_belief_forgets_toward_the_prior():
+    """§7.3: with no evidence, the log-odds gap to the prior shrinks by 0.98 a month."""
+    trust = quiet_trust(USA_ROK=0.9)  # prior 0.5
+    new, _ = resolve(quiet(trust=trust))
+    assert new.trust[0, USA, ROK] == pytest.approx(1 / (1 + exp(-0.98 * logit(0.9))))  # 0.89597
+    stay, _ = resolve(quiet(hand(trust__type_change=0.0), trust=trust), c=hand(trust__type_change=0.0))
+    assert stay.trust[0, USA, ROK] == pytest.approx(0.9, abs=1e-15)
+
+
 def test_signal_no_solidarity_or_abandonment_on_a_coercion_only_crisis_turn():
-    """§7.2: solidarity and abandonment need c ≥ thresholds.crisis, not just a coerced ally."""
+    """§7.3: moves are tested only in a military crisis, c ≥ thresholds.crisis, not by a coerced ally."""
     state = quiet(crisis=0.29, pressure=np.array([0.0, 0.0, 0.3, 0.0]))
     new, out = resolve(state, USA="coordinate", ROK="coordinate", JPN="hedge")
     assert out.crisis_turn[0]
@@ -180,9 +243,9 @@ def test_signal_no_solidarity_or_abandonment_on_a_coercion_only_crisis_turn():
 
 
 def test_signal_concession_on_any_turn():
-    """§7.2 concession: −0.7 (set in handmade) on every other ally → j when j concedes."""
+    """§7.3 concession: a defection, ln(0.05/0.25), on every other ally → j when j concedes."""
     new, _ = resolve(quiet(), ROK="concede")
-    expected = 0.5 - 0.30 * 0.5 * (1 - exp(-0.7))  # = 0.42449
+    expected = believe(0.5, DEFECT)  # = 0.16892
     assert new.trust[0, USA, ROK] == pytest.approx(expected)
     assert new.trust[0, JPN, ROK] == pytest.approx(expected)
     assert new.trust[0, PRC, ROK] == 0.5  # Beijing is not an ally
@@ -191,21 +254,21 @@ def test_signal_concession_on_any_turn():
 def test_signal_retaliation_hurts_trust_and_opinion_of_the_retaliator():
     """§7.2 retaliation: −1.5 trust and −0.75 opinion on u→j when j retaliates against u."""
     new, _ = resolve(quiet(), ROK="retaliate JPN")
-    assert new.trust[0, JPN, ROK] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-1.5)))  # 0.3835
+    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.5))  # logit -0.83098 -> 0.30343
     assert new.opinion[0, JPN, ROK] == pytest.approx(0.5 - 0.15 * 0.5 * (1 - exp(-0.75)))  # 0.4604
     assert new.trust[0, ROK, JPN] == 0.5
 
 
 def test_signal_retaliation_against_beijing():
-    """§7.2 retaliation: Beijing's view of the retaliator sours (trust 0.5 → 0.3835)."""
+    """§7.2 retaliation: Beijing's view of the retaliator sours (trust 0.5 → 0.30343)."""
     new, _ = resolve(quiet(), USA="retaliate PRC")
-    assert new.trust[0, PRC, USA] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-1.5)))
+    assert new.trust[0, PRC, USA] == pytest.approx(fall(0.5, 1.5))
 
 
 def test_signal_repair_builds_trust_and_opinion_of_the_repairer():
     """§7.2 repair: +0.9 trust and +0.4 opinion on u→j when j repairs toward u."""
     new, _ = resolve(quiet(), JPN="repair ROK")
-    assert new.trust[0, ROK, JPN] == pytest.approx(0.5 + 0.12 * 0.5 * (1 - exp(-0.9)))  # 0.5356
+    assert new.trust[0, ROK, JPN] == pytest.approx(rise(0.5, 0.9))  # logit 0.17879 -> 0.54458
     assert new.opinion[0, ROK, JPN] == pytest.approx(0.5 + 0.06 * 0.5 * (1 - exp(-0.4)))  # 0.5099
     assert new.trust[0, JPN, ROK] == 0.5
 
@@ -213,7 +276,7 @@ def test_signal_repair_builds_trust_and_opinion_of_the_repairer():
 def test_signal_broker_builds_seoul_tokyo_trust_both_ways():
     """§7.2 broker: +0.6 on ROK→JPN and JPN→ROK when Washington brokers."""
     new, _ = resolve(quiet(), USA="broker")
-    expected = 0.5 + 0.12 * 0.5 * (1 - exp(-0.6))  # = 0.52707
+    expected = rise(0.5, 0.6)  # = 0.52976
     assert new.trust[0, ROK, JPN] == pytest.approx(expected)
     assert new.trust[0, JPN, ROK] == pytest.approx(expected)
     assert new.trust[0, ROK, USA] == 0.6 and new.trust[0, USA, ROK] == 0.5
@@ -221,7 +284,7 @@ def test_signal_broker_builds_seoul_tokyo_trust_both_ways():
 
 def test_signal_suspension_reaches_fellow_members_only():
     """§7.2 suspension: −1.0 on each fellow member of m → the one who suspends it."""
-    hit = 0.5 - 0.30 * 0.5 * (1 - exp(-1.0))  # = 0.40518
+    hit = fall(0.5, 1.0)  # = 0.36494
     bilateral, _ = resolve(quiet(), ROK="suspend gsomia")  # members ROK, JPN
     assert bilateral.trust[0, JPN, ROK] == pytest.approx(hit)
     assert bilateral.trust[0, USA, ROK] == 0.5  # Washington is not in GSOMIA
@@ -234,22 +297,22 @@ def test_signal_suspension_reaches_fellow_members_only():
 def test_signal_investment_reaches_fellow_members_only():
     """§7.2 investment: +0.3 on each fellow member of m → the investor."""
     new, _ = resolve(quiet(), JPN="invest trilateral_exercises")
-    expected = 0.5 + 0.12 * 0.5 * (1 - exp(-0.3))  # = 0.51555
+    expected = rise(0.5, 0.3)  # = 0.51489
     assert new.trust[0, USA, JPN] == pytest.approx(expected)
     assert new.trust[0, ROK, JPN] == pytest.approx(expected)
     assert new.trust[0, PRC, JPN] == 0.5
     gsomia, _ = resolve(quiet(), USA="invest joint_statements", JPN="invest gsomia")
     assert gsomia.trust[0, ROK, JPN] == pytest.approx(expected)
     assert gsomia.trust[0, USA, JPN] == 0.5
-    assert gsomia.trust[0, ROK, USA] == pytest.approx(0.6 + 0.12 * 0.4 * (1 - exp(-0.3)))
+    assert gsomia.trust[0, ROK, USA] == pytest.approx(rise(0.6, 0.3))
 
 
 def test_signal_coercion_resentment_toward_beijing():
     """§7.2: −1.1·p_a on a→PRC trust and −1.05·p_a on opinion, for each ally under pressure."""
     new, _ = resolve(quiet(pressure=np.array([0.2, 0.4, 0.0, 0.0])))
-    assert new.trust[0, ROK, PRC] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-1.1 * 0.4)))  # 0.4467
+    assert new.trust[0, ROK, PRC] == pytest.approx(fall(0.5, 1.1 * 0.4))  # 0.43936
     assert new.opinion[0, ROK, PRC] == pytest.approx(0.5 - 0.15 * 0.5 * (1 - exp(-1.05 * 0.4)))
-    assert new.trust[0, USA, PRC] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-1.1 * 0.2)))
+    assert new.trust[0, USA, PRC] == pytest.approx(fall(0.5, 1.1 * 0.2))
     assert new.trust[0, JPN, PRC] == 0.5
 
 
@@ -257,14 +320,14 @@ def test_signal_inducement_warmth_only_when_the_ally_hedges():
     """§7.2 inducement warmth: +0.65·ι_a on a→PRC if a hedges."""
     offers = np.array([0.0, 0.5, 0.4, 0.0])
     new, _ = resolve(quiet(inducement=offers), ROK="hedge")
-    assert new.trust[0, ROK, PRC] == pytest.approx(0.5 + 0.12 * 0.5 * (1 - exp(-0.65 * 0.5)))  # 0.5170
+    assert new.trust[0, ROK, PRC] == pytest.approx(rise(0.5, 0.65 * 0.5))  # 0.51614
     assert new.trust[0, JPN, PRC] == 0.5  # holding an offer without taking it
 
 
 def test_signal_bullying_solidarity_is_the_smaller_pressure():
     """§7.2 (Crawford): +0.85·min(p_ROK, p_JPN) on ROK↔JPN."""
     new, _ = resolve(quiet(pressure=np.array([0.0, 0.3, 0.2, 0.0])))
-    expected = 0.5 + 0.12 * 0.5 * (1 - exp(-0.85 * 0.2))  # = 0.50936
+    expected = rise(0.5, 0.85 * 0.2)  # = 0.50844
     assert new.trust[0, ROK, JPN] == pytest.approx(expected)
     assert new.trust[0, JPN, ROK] == pytest.approx(expected)
     one, _ = resolve(quiet(pressure=np.array([0.0, 0.3, 0.0, 0.0])))
@@ -276,8 +339,8 @@ def test_signal_dispute_erodes_trust_shielded_and_opinion_unshielded():
     hooks = hooks_with(spillover_shield={USA: 0.9, ROK: 0.2, JPN: 0.4})
     new, _ = resolve(quiet(dispute=0.5), hooks=hooks)
     bad = 1.25 * 0.5 * (1 - (0.2 + 0.4) / 2)  # = 0.4375; Washington's shield is not in the mean
-    assert new.trust[0, ROK, JPN] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-bad)))  # 0.4468
-    assert new.trust[0, JPN, ROK] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-bad)))
+    assert new.trust[0, ROK, JPN] == pytest.approx(fall(0.5, bad))  # 0.43970
+    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, bad))
     assert new.opinion[0, ROK, JPN] == pytest.approx(0.5 - 0.15 * 0.5 * (1 - exp(-0.7 * 0.5)))
     assert new.trust[0, USA, ROK] == 0.5
 
@@ -286,7 +349,7 @@ def test_signal_quasi_alliance_fear_below_the_anchor():
     """§7.2 (Cha): +0.95·max(0.6 − T̄_US, 0), T̄_US = mean(T_ROK,USA, T_JPN,USA), on ROK↔JPN."""
     trust = quiet_trust(ROK_USA=0.4, JPN_USA=0.5)  # T̄_US = 0.45, fear = 0.15
     new, _ = resolve(quiet(trust=trust))
-    expected = 0.5 + 0.12 * 0.5 * (1 - exp(-0.95 * 0.15))  # = 0.50797
+    expected = rise(0.5, 0.95 * 0.15)  # = 0.50708
     assert new.trust[0, ROK, JPN] == pytest.approx(expected)
     assert new.trust[0, JPN, ROK] == pytest.approx(expected)
 
@@ -295,7 +358,7 @@ def test_signal_quasi_alliance_friction_above_the_anchor():
     """§7.2 (Cha): −0.4·max(T̄_US − 0.6, 0) on ROK↔JPN."""
     trust = quiet_trust(ROK_USA=0.9, JPN_USA=0.7)  # T̄_US = 0.8, friction = 0.2
     new, _ = resolve(quiet(trust=trust))
-    expected = 0.5 - 0.30 * 0.5 * (1 - exp(-0.4 * 0.2))  # = 0.48847
+    expected = fall(0.5, 0.4 * 0.2)  # = 0.48892
     assert new.trust[0, ROK, JPN] == pytest.approx(expected)
     assert new.trust[0, JPN, ROK] == pytest.approx(expected)
 
@@ -306,18 +369,19 @@ def test_signal_mechanism_repair_hooks_add_good_evidence():
     hooks.trust_repair[0, ROK, JPN] = 0.25
     hooks.opinion_repair[0, JPN, ROK] = 0.5
     new, _ = resolve(quiet(), hooks=hooks)
-    assert new.trust[0, ROK, JPN] == pytest.approx(0.5 + 0.12 * 0.5 * (1 - exp(-0.25)))  # 0.51327
+    assert new.trust[0, ROK, JPN] == pytest.approx(rise(0.5, 0.25))  # 0.51241
     assert new.opinion[0, JPN, ROK] == pytest.approx(0.5 + 0.06 * 0.5 * (1 - exp(-0.5)))  # 0.51180
     assert new.trust[0, JPN, ROK] == 0.5 and new.opinion[0, ROK, JPN] == 0.5
 
 
 def test_event_and_move_signals_share_one_update():
-    """§7.2: the events' signals come first and join the moves' in the same bounded update."""
+    """§7.3: the events' signals are news at once; the moves' are the month's conduct."""
     signals = Signals.zeros(1, 4)
     signals.add("trust", ROK, JPN, -0.3)
     signals.add("opinion", ROK, JPN, 0.2)
     new, _ = resolve(quiet(), signals=signals, USA="broker")
-    expected = 0.5 + 0.12 * 0.5 * (1 - exp(-0.6)) - 0.30 * 0.5 * (1 - exp(-0.3))  # = 0.48819
+    # x = -0.3 x 0.55962 = -0.16789; x' = 0.98 x + 0.6 x 0.20067 x 0.98995 = -0.04534 -> 0.48867
+    expected = believe(0.5, FRIENDLY * 0.6, news=-HOSTILE * 0.3)
     assert new.trust[0, ROK, JPN] == pytest.approx(expected)
     assert new.opinion[0, ROK, JPN] == pytest.approx(0.5 + 0.06 * 0.5 * (1 - exp(-0.2)))
 
@@ -530,7 +594,7 @@ def test_order_mechanisms_read_the_new_dispute():
 
 def test_order_a_members_moves_reach_the_mechanism_step_and_its_fellows_trust():
     """§5.3 + §7.4 via adjudication: Seoul's notice on GSOMIA sets its notice clock (3)
-    and reads to Tokyo as a suspension: T_JPN,ROK' = 0.5 − 0.30·0.5·(1 − e^−1.0);
+    and reads to Tokyo as a suspension, a hostile act: logit T_JPN,ROK' = 0 − 0.55962·0.98995;
     Tokyo's suspension of the exercises holds them for Tokyo alone."""
     c = hand(mechanisms__gsomia__notice_period=3)
     new, _ = resolve(quiet(c), c=c, ROK="notice gsomia", JPN="suspend trilateral_exercises")
@@ -538,14 +602,14 @@ def test_order_a_members_moves_reach_the_mechanism_step_and_its_fellows_trust():
     assert new.noticed_by[0, GSOMIA] == 1 << ROK and new.notice_left[0, GSOMIA] == 3
     assert new.status[0, EXERCISES] == SUSPENDED and new.held_by[0, EXERCISES] == 1 << JPN
     # Tokyo's trust in Seoul: the notice only (the suspension is Tokyo's own move)
-    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.0))  # = 0.40518
+    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.0))  # = 0.36494
     # Seoul's trust in Tokyo: the suspension of the exercises, a co-membership
     assert new.trust[0, ROK, JPN] == pytest.approx(fall(0.5, 1.0))
 
 
 def test_order_a_restore_counts_as_an_investment_and_a_good_signal():
     """§5.2 + §5.3 via adjudication: restoring GSOMIA held by Seoul alone returns it and
-    adds gain 0.1·1·(1 − 0.5); Tokyo's trust in Seoul rises by the investment signal 0.3."""
+    adds gain 0.1·1·(1 − 0.5); Tokyo's trust in Seoul rises by the investment signal 0.3 (friendly)."""
     c = hand(**{"mechanisms__gsomia__decay": 0.0, "mechanisms__gsomia__invest_gain": 0.1})
     strength, status, held = c.mech["strength"].copy(), c.mech["status"].copy(), np.zeros(N_M, dtype=np.int8)
     strength[GSOMIA], status[GSOMIA], held[GSOMIA] = 0.5, SUSPENDED, 1 << ROK
@@ -554,7 +618,7 @@ def test_order_a_restore_counts_as_an_investment_and_a_good_signal():
     assert new.strength[0, GSOMIA] == pytest.approx(
         0.5 - 0.10 * 0.5 + 0.1 * 0.5
     )  # suspended decay 0.10: = 0.5
-    assert new.trust[0, JPN, ROK] == pytest.approx(rise(0.5, 0.3))  # = 0.51555
+    assert new.trust[0, JPN, ROK] == pytest.approx(rise(0.5, 0.3))  # = 0.51490
 
 
 def test_order_washingtons_press_reaches_the_pressed_partner_only():
@@ -591,10 +655,10 @@ def test_order_concessions_and_investments_reach_the_mechanism_step():
 
 
 def test_flags_military_crisis_at_exactly_the_threshold_without_coercion():
-    """§7.1: military = c ≥ 0.30; at c = 0.30 exactly, with no ally coerced, solidarity still flows."""
+    """§7.1: military = c ≥ 0.30; at c = 0.30 exactly, with no ally coerced, answers are tested."""
     new, out = resolve(quiet(crisis=0.30), USA="coordinate", ROK="coordinate")
     assert out.crisis_turn[0]
-    assert new.trust[0, USA, ROK] == pytest.approx(0.5 + 0.12 * 0.5 * (1 - exp(-0.8)))
+    assert new.trust[0, USA, ROK] == pytest.approx(believe(0.5, ANSWER))
 
 
 def test_outcome_carries_the_choices():
@@ -632,7 +696,7 @@ OFFER_TO_SEOUL = np.array([0.0, 0.5, 0.0, 0.0])
 @pytest.mark.parametrize(
     ("moves", "changes", "view", "pair", "good", "bad"),
     [
-        ({"USA": "coordinate", "ROK": "coordinate"}, {"crisis": 0.5}, "trust", (USA, ROK), 0.8, 0.0),
+        ({"USA": "coordinate", "ROK": "coordinate"}, {"crisis": 0.5}, "trust", (USA, ROK), "answer", 0.0),
         ({"JPN": "retaliate ROK"}, {}, "opinion", (ROK, JPN), 0.0, 0.75),
         ({"USA": "broker"}, {}, "trust", (JPN, ROK), 0.6, 0.0),
         ({"JPN": "invest gsomia"}, {}, "trust", (ROK, JPN), 0.3, 0.0),
@@ -643,22 +707,27 @@ OFFER_TO_SEOUL = np.array([0.0, 0.5, 0.0, 0.0])
     ],
 )
 def test_move_signals_add_to_the_event_signals_already_there(moves, changes, view, pair, good, bad):
-    """§7.2: each move's signal is added to the events' (0.2 good and 0.1 bad on every pair)."""
+    """§7.2: each move's signal joins the events' (0.2 good and 0.1 bad on every pair); for trust
+    the events' are news at once and the move's the month's conduct (§7.3); "answer" is the
+    tested answer's log-likelihood ratio rather than a signal."""
     signals = Signals.zeros(1, 4)
     for array in (signals.trust_good, signals.opinion_good):
         array += 0.2
     for array in (signals.trust_bad, signals.opinion_bad):
         array += 0.1
     new, _ = resolve(quiet(**changes), signals=signals, **moves)
-    gain, loss = (0.12, 0.30) if view == "trust" else (0.06, 0.15)
-    expected = 0.5 + gain * 0.5 * (1 - exp(-(0.2 + good))) - loss * 0.5 * (1 - exp(-(0.1 + bad)))
+    if view == "trust":
+        conduct = ANSWER if good == "answer" else FRIENDLY * good - HOSTILE * bad
+        expected = believe(0.5, conduct, news=FRIENDLY * 0.2 - HOSTILE * 0.1)
+    else:
+        expected = 0.5 + 0.06 * 0.5 * (1 - exp(-(0.2 + good))) - 0.15 * 0.5 * (1 - exp(-(0.1 + bad)))
     assert getattr(new, view)[0, pair[0], pair[1]] == pytest.approx(expected)
 
 
 def test_investment_signal_only_in_the_runs_that_invest():
     """§7.2 investment, two runs: Tokyo invests in run 0 only; run 1's views do not move."""
     new, _ = resolve(quiet(n=2), JPN=["invest gsomia", "hold"])
-    assert new.trust[0, ROK, JPN] == pytest.approx(0.5 + 0.12 * 0.5 * (1 - exp(-0.3)))
+    assert new.trust[0, ROK, JPN] == pytest.approx(rise(0.5, 0.3))
     assert new.trust[1, ROK, JPN] == 0.5
 
 
@@ -684,7 +753,7 @@ def test_hook_means_are_taken_per_run():
     new, _ = resolve(state, c=c, hooks=hooks, PRC="military pressure")
     bad = [1.25 * 0.5 * (1 - 0.3), 1.25 * 0.5]
     for k in (0, 1):
-        assert new.trust[k, ROK, JPN] == pytest.approx(0.5 - 0.30 * 0.5 * (1 - exp(-bad[k]))), k
+        assert new.trust[k, ROK, JPN] == pytest.approx(fall(0.5, bad[k])), k
     assert new.crisis.tolist() == pytest.approx([0.46 + 0.25 * (1 - 0.2), 0.46 + 0.25])
     assert new.dispute.tolist() == pytest.approx([0.5 * (1 - 0.03 * 1.2), 0.5 * (1 - 0.03)])
     # run 0: ROK pulled halfway to the allies' mean after escalation (0.2 deterred) and relaxation
@@ -725,19 +794,21 @@ def test_coercion_blends_leverage_toward_one_by_the_added_share():
 
 
 def test_half_month_turn_takes_event_evidence_once_and_moves_as_a_rate():
-    """MODEL.md Turn length through adjudicate: the events' 0.3 bad evidence by the monthly
-    update, then Washington's brokering (per turn, scaled) as a monthly rate over half a month."""
+    """MODEL.md Turn length through adjudicate (§7.3): the events' 0.3 bad evidence at once, then
+    Washington's brokering (0.6 a month, 0.3 this turn) as a steady rate over half a month."""
     from sim.compiled import compile_parameters
 
     c = compile_parameters(hand().params, 0.5)
     signals = Signals.zeros(1, 4)
     signals.add("trust", ROK, JPN, -0.3)
     new, _ = adjudicate(quiet(c), choices(c, USA="broker"), signals, zero_hooks(), c)
-    gain, loss, broker = c.params.trust.gain, c.params.trust.loss, c.params.trust.broker
-    after_events = 0.5 - loss * 0.5 * (1 - exp(-0.3))
-    u = gain * (1 - exp(-broker / 0.5))  # the turn's evidence as a monthly rate
-    assert new.trust[0, ROK, JPN] == pytest.approx(1 + (after_events - 1) * (1 - u) ** 0.5)
-    assert new.trust[0, JPN, ROK] == pytest.approx(1 + (0.5 - 1) * (1 - u) ** 0.5)
+    assert c.params.trust.broker == pytest.approx(0.3)  # an amount, scaled to the turn
+    moved = 1 - exp(-K * 0.5)  # share of the gap to the prior closed in half a month = 0.01005
+    rate = 0.6 * FRIENDLY  # log-odds per month
+    x = -0.3 * HOSTILE  # after the events' news
+    x = x + (0.0 - x) * moved + rate * moved / K
+    assert new.trust[0, ROK, JPN] == pytest.approx(1 / (1 + exp(-x)))
+    assert new.trust[0, JPN, ROK] == pytest.approx(1 / (1 + exp(-rate * moved / K)))
 
 
 def test_half_month_turn_updates_opinion_the_same_way():
