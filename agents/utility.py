@@ -142,6 +142,52 @@ def _hook(name: str) -> FeatureFn:
     return lambda x, g, c: x.hooks.actor[:, H[name], g[0]]
 
 
+# --- Beijing's aims (issue 8, "one Beijing"; MODEL.md §6.4) --------------------------
+# Features that Beijing's coerce option reads, each named for the aim it serves. The
+# option's target t is Seoul or Tokyo (`sim.actions.build_options`).
+
+
+def _concession_prize(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """Win concessions (Izumikawa 2013): what coercing t can win, times the odds t gives way.
+
+    An issue at stake between Beijing and t, min(1, d_t + c): Washington's standing ask
+    of t (THAAD) or a military crisis t might stay out of; in quiet times neither, so
+    coercion has nothing to win. The odds are `target_concession_odds`: exposure gives
+    leverage, resolve and the coercion shield take it away.
+    """
+    t = g[1]
+    s = x.state
+    issue = np.minimum(1.0, s.demand[:, t] + s.crisis[:, None])
+    return (
+        issue
+        * s.exposure[:, t, PRC]
+        * (1.0 - s.resolve[:, t])
+        * (1.0 - x.hooks.actor[:, H["coercion_shield"], t])
+    )
+
+
+def _bullying(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """Split the allies (Crawford 2011): pressure already on t's Asian partner.
+
+    Coercing one ally while the other is under pressure too is uniform pressure, which
+    pushes the two together rather than splitting them; 0 for a target with no Asian
+    partner.
+    """
+    t = g[1]
+    partner = np.where(t == ROK, JPN, np.where(t == JPN, ROK, 0))
+    return x.state.pressure[:, partner] * np.isin(t, (ROK, JPN))[None]
+
+
+BEIJING_AIMS: dict[str, FeatureFn] = {
+    "concession_prize": _concession_prize,
+    "bullying": _bullying,
+    # The reputational cost of coercion: the goodwill toward China that it spends in
+    # the target's public (THAAD: Korean opinion of China fell, facts.md §1-2).
+    "target_goodwill": lambda x, g, c: x.state.opinion[:, g[1], PRC],
+}
+# --- end of Beijing's aims ---------------------------------------------------------
+
+
 FEATURES: dict[str, FeatureFn] = {
     "one": lambda x, g, c: np.ones((x.state.n, len(g[0]))),
     "crisis": lambda x, g, c: np.repeat(x.state.crisis[:, None], len(g[0]), axis=1),
@@ -215,6 +261,7 @@ FEATURES: dict[str, FeatureFn] = {
     "crisis_cohesion": lambda x, g, c: np.repeat(
         (x.state.crisis * x.state.cohesion / 100.0)[:, None], len(g[0]), axis=1
     ),
+    **BEIJING_AIMS,
 }
 
 

@@ -74,6 +74,8 @@ def backtest(
         for sc in loaded
     ]
     checks = [c for entry in report for c in entry["results"]]
+    # Beijing's quiet-time base rates (sim/base_rates.py): with the bundled set only.
+    rates = [] if files else _base_rates(runs)
     failed = sum(not c.ai.passed for c in checks)
     evidence = sum(c.discriminates for c in checks)
     command = ["trilateral", "backtest", *(files or []), *(["--runs", str(runs)] if runs else [])]
@@ -81,7 +83,8 @@ def backtest(
     if as_json:
         doc = [{**e, "results": [c.as_dict() for c in e["results"]]} for e in report]
         summary = {"checks": len(checks), "failed": failed, "discriminating": evidence}
-        typer.echo(json.dumps({"scenarios": doc, **summary, "provenance": record}, indent=2))
+        extra = {"base_rates": [r.as_dict() for r in rates]} if rates else {}
+        typer.echo(json.dumps({"scenarios": doc, **summary, **extra, "provenance": record}, indent=2))
     else:
         for entry in report:
             _table(entry)
@@ -93,11 +96,49 @@ def backtest(
             f"{total - evidence} are context only."
         )
         console.print(CONTEXT_NOTE, style="dim")
+        if rates:
+            _rates_table(rates)
         from sim.provenance import report_header
 
         console.print(report_header(record), style="dim", highlight=False)
-    if failed:
+    if failed or not all(r.passed for r in rates):
         raise typer.Exit(EXIT_FAILED)
+
+
+def _base_rates(runs: int | None) -> list[Any]:
+    """Beijing's campaign rates in quiet times against the record (sim/data/base_rates.yaml)."""
+    from sim.base_rates import check_base_rates
+
+    return check_base_rates(runs or 500)
+
+
+def _rates_table(rates: list[Any]) -> None:
+    """One row per kind of campaign: the record's rate and interval, the AI, random play."""
+    from rich import box
+
+    table = Table(
+        title=f"Beijing's quiet-time base rates, per month (theory/quiet_times, {rates[0].runs} runs)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("campaigns opened", overflow="fold", ratio=1)
+    for col in ("record, 95%", "AI", "random"):
+        table.add_column(col, justify="right", overflow="fold")
+    table.add_column("verdict", min_width=8)
+    for r in rates:
+        verdict = Text("PASS", style="green") if r.passed else Text("FAIL", style="bold red")
+        verdict.append("\n")
+        verdict.append(
+            "evidence" if r.discriminates else "context", style="green" if r.discriminates else "yellow"
+        )
+        record = f"{r.record[0]:.4f}\n{r.record[1]:.4f}-{r.record[2]:.4f}"
+        table.add_row(r.title, record, f"{r.ai[0]:.4f}", f"{r.random[0]:.4f}", verdict)
+    console.print(table)
+    met = sum(r.passed for r in rates)
+    console.print(
+        f"Beijing's AI opens campaigns at the record's rate for {met} of {len(rates)} kinds; "
+        f"random play for {sum(r.random_passed for r in rates)} (sim/data/base_rates.yaml)."
+    )
 
 
 def _record(loaded: list[Any], runs: int | None, command: list[str]) -> dict[str, Any]:

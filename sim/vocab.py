@@ -149,5 +149,9 @@ Feature = Literal[
     "press_stake",
     "press_rift",
     "mechanism_repair",
+    # Beijing's aims (agents/utility.py, BEIJING_AIMS)
+    "concession_prize",
+    "bullying",
+    "target_goodwill",
 ]
 FEATURES: tuple[str, ...] = get_args(Feature)

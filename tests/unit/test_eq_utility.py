@@ -2,7 +2,7 @@
 
 Coverage map (MODEL.md section -> tests):
 
-- §6.3, one row of the features table per case of test_feature_by_hand (all 37
+- §6.3, one row of the features table per case of test_feature_by_hand (all 40
   features; target and mechanism features for several actors and targets), plus the
   helper views π_a (test_partner_trust_*) and Ō^A_a (in the table: opinion_allies).
 - §6.4 U(o) = Σ_q w_a,q term_q(o) − τ_a ln N_a,k: test_utility_*; the crowding
@@ -151,6 +151,20 @@ CASES = [
     ("target_wedge_odds", PRC, ROK, NONE, 0.5 * (1 - 0.25)),
     ("allied_cohesion", PRC, NONE, NONE, 60.0 / 100),
     ("crisis_cohesion", PRC, NONE, NONE, 0.4 * 60.0 / 100),  # = 0.24
+    # Beijing's aims (BEIJING_AIMS)
+    (
+        "concession_prize",
+        PRC,
+        ROK,
+        NONE,
+        min(1, 0.5 + 0.4) * 0.25 * (1 - 0.45) * (1 - 0.2),
+    ),  # (d + c)·x·(1 − r)·(1 − h^cs) = 0.099
+    ("concession_prize", PRC, JPN, NONE, min(1, 0.2 + 0.4) * 0.2 * (1 - 0.55) * (1 - 0.1)),  # = 0.0486
+    ("bullying", PRC, ROK, NONE, 0.0),  # p_JPN
+    ("bullying", PRC, JPN, NONE, 0.4),  # p_ROK
+    ("bullying", PRC, USA, NONE, 0.0),  # no Asian partner: 0
+    ("target_goodwill", PRC, ROK, NONE, 0.3),  # O_ROK,PRC
+    ("target_goodwill", PRC, JPN, NONE, 0.5),
 ]
 
 
@@ -309,22 +323,50 @@ def test_utility_of_a_targeted_option_with_crowding():
         "actors__PRC__preferences__approval": 0.2,
         "actors__PRC__preferences__alliance": 0.25,
         "actors__PRC__temperature": 0.05,
+        "utility__coerce__security__concession_prize": 3.0,
         "utility__coerce__security__target_trust_usa": 0.3,
         "utility__coerce__security__target_demand": 0.5,
-        "utility__coerce__security__one": -0.5,
-        "utility__coerce__economy__target_exposure_prc": 1.0,
+        "utility__coerce__security__one": -0.9,
         "utility__coerce__economy__own_exposure_target": -0.8,
         "utility__coerce__approval__one": 0.1,
-        "utility__coerce__alliance__target_concession_odds": 1.0,
+        "utility__coerce__approval__target_goodwill": -0.3,
+        "utility__coerce__alliance__bullying": -0.5,
     }
     c = hand(**EFFECTS, **settings)
     u = utilities(situation(state, hooks, c), utility_plan(c), c)
-    security = 0.3 * 0.8 + 0.5 * 0.5 - 0.5  # = −0.01
-    economy = 1.0 * 0.25 - 0.8 * 0.15  # = 0.13
-    approval = 0.1
-    alliance = 1.0 * 0.11  # target_concession_odds of Seoul
+    security = 3.0 * 0.099 + 0.3 * 0.8 + 0.5 * 0.5 - 0.9  # concession_prize of Seoul 0.099: = −0.113
+    economy = -0.8 * 0.15  # = −0.12
+    approval = 0.1 - 0.3 * 0.3  # goodwill O_ROK,PRC 0.3: = 0.01
+    alliance = -0.5 * 0.0  # no pressure on Tokyo
     expected = 0.3 * security + 0.15 * economy + 0.2 * approval + 0.25 * alliance - 0.05 * log(2)
-    assert u[0, c.options.find(PRC, "coerce ROK")] == pytest.approx(expected, abs=1e-12)  # = 0.029343
+    assert u[0, c.options.find(PRC, "coerce ROK")] == pytest.approx(expected, abs=1e-12)  # = −0.083557
+    # coerce JPN: prize 0.0486, T_JPN,USA 0.75, d_JPN 0.2, goodwill 0.5, and Seoul under pressure 0.4
+    security = 3.0 * 0.0486 + 0.3 * 0.75 + 0.5 * 0.2 - 0.9  # = −0.4292
+    economy = -0.8 * 0.06  # x_PRC,JPN, the default world's
+    approval = 0.1 - 0.3 * 0.5
+    alliance = -0.5 * 0.4
+    expected = 0.3 * security + 0.15 * economy + 0.2 * approval + 0.25 * alliance - 0.05 * log(2)
+    assert u[0, c.options.find(PRC, "coerce JPN")] == pytest.approx(expected, abs=1e-12)
+
+
+def test_concession_prize_caps_the_issue_at_one():
+    """§6.3: the issue at stake min(1, d_t + c) saturates: Washington's ask 0.9 in a crisis of 0.4."""
+    state, hooks, c = world()
+    state = state.evolve(demand=np.array([[0.0, 0.9, 0.2, 0.0]]))
+    x = situation(state, hooks, c)
+    group = (np.array([PRC]), np.array([ROK]), np.array([NONE]))
+    assert FEATURES["concession_prize"](x, group, c)[0, 0] == pytest.approx(
+        1.0 * 0.25 * 0.55 * 0.8, abs=1e-12
+    )
+
+
+def test_in_quiet_times_coercion_has_nothing_to_win():
+    """§6.3: no ask and no crisis, no prize, however exposed the target."""
+    state, hooks, c = world()
+    state = state.evolve(demand=np.zeros((1, 4)), crisis=np.zeros(1))
+    x = situation(state, hooks, c)
+    group = (np.array([PRC, PRC]), np.array([ROK, JPN]), np.array([NONE, NONE]))
+    assert np.array_equal(FEATURES["concession_prize"](x, group, c), np.zeros((1, 2)))
 
 
 def test_crowding_is_minus_temperature_times_log_of_the_kinds_menu_size():
