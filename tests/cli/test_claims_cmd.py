@@ -51,7 +51,10 @@ def test_bad_flags_exit_2():
 def _straddling_claim():
     from sim.claims import Claim
 
-    # 40 seeds, exposure 0.20 against 0.21: the interval of the effect straddles zero.
+    # 40 seeds, exposure 0.20 against 0.21: the interval of the effect on Seoul's trust in
+    # Tokyo straddles zero. (Seoul's concessions, the measure before Beijing's quiet-time
+    # calibration, no longer differ in any of the 40 runs: an effect of exactly zero,
+    # which is a failure, not inconclusive.)
     return Claim.model_validate(
         {
             "id": "tiny_exposure_step",
@@ -59,7 +62,7 @@ def _straddling_claim():
             "source": "test",
             "scenario": "economic_coercion",
             "runs": 40,
-            "measure": {"metric": "concedes", "actor": "ROK"},
+            "measure": {"metric": "trust", "of": "ROK", "toward": "JPN", "change": True},
             "baseline": {"set": {"world.exposure.ROK.PRC": 0.20}},
             "treatment": {"set": {"world.exposure.ROK.PRC": 0.21}},
             "expect": "increase",
