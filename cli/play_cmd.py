@@ -102,8 +102,8 @@ def play(
     difficulty: Annotated[
         str,
         typer.Option(
-            help="How shrewdly your rivals play: easy, normal or hard (easy and hard first try "
-            "each rival playbook in trial runs, a few seconds)."
+            help="How shrewdly the other governments play: easy, normal or hard (easy and hard "
+            "first try each playbook in trial runs, a few seconds)."
         ),
     ] = "normal",
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Seed of the game.")] = 0,

@@ -90,9 +90,17 @@ def difficulty_table() -> dict[str, Any]:
     return data
 
 
-def rivals(seat: str) -> list[str]:
-    """The student's rivals: Beijing for an allied seat, the three allies for Beijing."""
-    return [a for a in ACTORS if (a == "PRC") != (seat == "PRC")]
+def others(seat: str) -> list[str]:
+    """The actors a difficulty level sets: every one but the student's seat.
+
+    For Beijing's seat these are its rivals, the three allies; for an allied seat,
+    Beijing and the student's two partners. Beijing alone is not enough for an ally:
+    since Beijing's AI keeps to its quiet-time campaign rates (MODEL.md §6.4), no
+    playbook of Beijing's alone moved Seoul's result measurably in Taiwan Strait or
+    economic coercion (easy - normal +0.46 [-0.13, +1.05] and normal - hard +0.16
+    [-0.10, +0.43], 300 paired runs).
+    """
+    return [a for a in ACTORS if a != seat]
 
 
 def _temperature_bounds() -> tuple[float, float]:
@@ -104,9 +112,9 @@ def _temperature_bounds() -> tuple[float, float]:
 
 
 def playbook_settings(name: str, seat: str, parameters: Parameters) -> list[str]:
-    """The settings (``PATH=VALUE``) that make every rival of ``seat`` play by playbook ``name``.
+    """The settings (``PATH=VALUE``) that make every other actor than ``seat`` play by playbook ``name``.
 
-    Each factor multiplies the rival's value in ``parameters`` (the scenario's own);
+    Each factor multiplies the actor's value in ``parameters`` (the scenario's own);
     a temperature is kept inside its allowed range.
 
     Raises:
@@ -115,7 +123,7 @@ def playbook_settings(name: str, seat: str, parameters: Parameters) -> list[str]
     book = difficulty_table()["playbooks"][name]
     low, high = _temperature_bounds()
     out = []
-    for r in rivals(seat):
+    for r in others(seat):
         actor = parameters.actors[r]
         for key, factor in book.items():
             if key == "temperature":
@@ -144,9 +152,9 @@ def describe_playbook(name: str | None) -> str:
 
 
 def difficulty_label(header: dict[str, Any]) -> str:
-    """A student game's difficulty as its log's header records it, with the rivals' playbook.
+    """A student game's difficulty as its log's header records it, with the others' playbook.
 
-    E.g. ``hard (rivals: security_first, security weighed double)``; ``normal`` for a
+    E.g. ``hard (others: security_first, security weighed double)``; ``normal`` for a
     calibrated game or a header without a difficulty. A playbook no longer declared
     in the data file is named without its description.
     """
@@ -158,25 +166,24 @@ def difficulty_label(header: dict[str, Any]) -> str:
     try:
         what = describe_playbook(str(book))
     except KeyError:
-        return f"{level} (rivals: {book})"
-    return f"{level} (rivals: {book}, {what})"
+        return f"{level} (others: {book})"
+    return f"{level} (others: {book}, {what})"
 
 
 _TRIALS: dict[tuple[str, str, str], dict[str, float]] = {}
 
 
 def playbook_trials(scenario: LoadedScenario, seat: str) -> dict[str, float]:
-    """Each playbook's trial: the mean final score of ``seat``, the AI in every seat, rivals on the playbook.
+    """Each playbook's trial: the mean final score of ``seat``, the AI in every seat, the others on it.
 
     All playbooks play the same seeds (``trial`` in difficulty.yaml), from the
-    scenario's start, so they are compared run by run. The allied seats share their
-    trials (same rivals, same score), and a scenario's trials are kept for the process.
+    scenario's start, so they are compared run by run. A scenario's trials are kept
+    for the process, per seat (each seat's others differ).
 
     Returns:
         Mean score by playbook, in declared order.
     """
-    side = "PRC" if seat == "PRC" else "allies"
-    key = (scenario.sha256, repr(scenario.overrides), side)
+    key = (scenario.sha256, repr(scenario.overrides), seat)
     if key not in _TRIALS:
         trial = difficulty_table()["trial"]
         seeds = trial["first_seed"] + np.arange(trial["runs"], dtype=np.int64)
@@ -209,7 +216,7 @@ def pick_playbook(level: str, trials: dict[str, float]) -> str | None:
 
 
 def difficulty_playbook(level: str, seat: str, scenario: str | Path | LoadedScenario) -> str | None:
-    """The playbook the student's rivals play at ``level`` in ``scenario`` (None: as calibrated).
+    """The playbook the other actors play at ``level`` in ``scenario`` (None: as calibrated).
 
     Raises:
         ValueError: an unknown level.
@@ -225,7 +232,7 @@ def difficulty_settings(level: str, seat: str, scenario: str | Path | LoadedScen
     """The parameter settings (``PATH=VALUE``) a difficulty level makes for a seat in a scenario.
 
     Normal makes none; easy and hard play the scenario's trials
-    (`playbook_trials`) and set the rivals on the playbook picked.
+    (`playbook_trials`) and set the other actors on the playbook picked.
 
     Raises:
         ValueError: an unknown level.
@@ -242,7 +249,7 @@ def difficulty_settings(level: str, seat: str, scenario: str | Path | LoadedScen
 def level_scores(
     scenario: str | Path | LoadedScenario, seat: str, level: str, seeds: np.ndarray
 ) -> np.ndarray:
-    """Final scores of AI-played runs with the AI in ``seat``, rivals at ``level``.
+    """Final scores of AI-played runs with the AI in ``seat``, the others at ``level``.
 
     What a finished game's percentile is measured against (`ai_scores`): the same
     scenario and difficulty settings, the AI in every seat, one run per seed.

@@ -105,7 +105,7 @@ def test_hard_difficulty_is_in_the_log_as_settings(tmp_path):
     # the playbook is named in the log and on screen, so a student knows what they face
     book = header["play"]["playbook"]
     assert book == difficulty_playbook("hard", "PRC", str(SMALL)) is not None
-    assert f"Difficulty hard (rivals: {book}," in flat(r)
+    assert f"Difficulty hard (others: {book}," in flat(r)
 
 
 def test_bad_input_is_a_clear_error(tmp_path):

@@ -18,32 +18,44 @@ from sim.session.tutor import (
     difficulty_table,
     final_scores,
     level_scores,
+    others,
     pick_playbook,
     playbook_settings,
     playbook_trials,
-    rivals,
     score_of,
 )
 
 
-def test_rivals_and_the_score_each_seat_plays_for():
-    assert rivals("ROK") == ["PRC"] and rivals("PRC") == ["USA", "ROK", "JPN"]
+def test_the_others_and_the_score_each_seat_plays_for():
+    assert others("ROK") == ["USA", "JPN", "PRC"] and others("PRC") == ["USA", "ROK", "JPN"]
     assert score_of(70.0, "ROK") == 70.0 and score_of(70.0, "PRC") == 30.0
 
 
-def test_a_playbook_scales_each_rivals_own_value():
-    p = default_parameters()  # PRC security 0.30; allies' economy 0.15, 0.25, 0.20; temperatures 0.05
-    assert playbook_settings("security_first", "JPN", p) == ["actors.PRC.preferences.security=0.6"]
+def test_a_playbook_scales_each_other_actors_own_value():
+    p = default_parameters()  # security 0.35, 0.25, 0.30, 0.30; economy 0.15, 0.25, 0.20; temperatures 0.05
+    assert playbook_settings("security_first", "JPN", p) == [
+        "actors.USA.preferences.security=0.7",
+        "actors.ROK.preferences.security=0.5",
+        "actors.PRC.preferences.security=0.6",
+    ]
     assert playbook_settings("economy_light", "PRC", p) == [
         "actors.USA.preferences.economy=0.075",
         "actors.ROK.preferences.economy=0.125",
         "actors.JPN.preferences.economy=0.1",
     ]
-    assert playbook_settings("sharper", "USA", p) == ["actors.PRC.temperature=0.01"]
+    assert playbook_settings("sharper", "USA", p) == [
+        "actors.ROK.temperature=0.01",
+        "actors.JPN.temperature=0.01",
+        "actors.PRC.temperature=0.01",
+    ]
     # a scenario's own value is the base, and the temperature stays in its allowed range
     hot = build_parameters([parse_set_flag("actors.PRC.temperature=4")])
-    assert playbook_settings("looser", "ROK", hot) == ["actors.PRC.temperature=10"]
-    assert playbook_settings("sharper", "ROK", hot) == ["actors.PRC.temperature=0.8"]
+    assert playbook_settings("looser", "ROK", hot)[-1] == "actors.PRC.temperature=10"
+    assert playbook_settings("sharper", "ROK", hot) == [
+        "actors.USA.temperature=0.01",
+        "actors.JPN.temperature=0.01",
+        "actors.PRC.temperature=0.8",
+    ]
 
 
 def test_the_levels_pick_from_the_trials():
@@ -84,8 +96,8 @@ def test_trials_are_direct_runs_on_the_trial_seeds_and_hard_plays_the_worst():
     assert difficulty_settings("hard", "PRC", str(SMALL)) == playbook_settings(
         worst, "PRC", loaded.parameters
     )
-    # the allied seats share their trials: same rivals, same score
-    assert playbook_trials(loaded, "ROK") == playbook_trials(loaded, "USA")
+    # each allied seat has its own trials: its others differ (Seoul's partners are not Tokyo's)
+    assert playbook_trials(loaded, "ROK") != playbook_trials(loaded, "USA")
 
 
 def test_a_bad_difficulty_file_is_refused(tmp_path, monkeypatch):
@@ -140,8 +152,8 @@ def test_level_scores_are_the_runs_a_game_is_compared_with():
     assert np.array_equal(level_scores(str(SMALL), "ROK", "hard", seeds), direct)
 
 
-def test_a_reopened_game_plays_the_same_rivals(tmp_path):
-    """The playbook is in the log as settings: reopening the game rebuilds the same rivals."""
+def test_a_reopened_game_plays_the_same_others(tmp_path):
+    """The playbook is in the log as settings: reopening the game rebuilds the same others."""
     from sim.session.session import Session
 
     settings = difficulty_settings("hard", "PRC", str(SMALL))
@@ -172,12 +184,12 @@ def test_a_playbook_is_described_from_its_declared_factors():
         describe_playbook("no_such_book")
 
 
-def test_the_difficulty_label_names_the_rivals_playbook_from_the_log_header():
+def test_the_difficulty_label_names_the_others_playbook_from_the_log_header():
     from sim.session.tutor import difficulty_label
 
     assert difficulty_label({}) == "normal"
     assert difficulty_label({"play": {"difficulty": "normal", "playbook": None}}) == "normal"
     header = {"play": {"difficulty": "hard", "playbook": "security_first"}}
-    assert difficulty_label(header) == "hard (rivals: security_first, security weighed double)"
+    assert difficulty_label(header) == "hard (others: security_first, security weighed double)"
     # a game logged with a playbook since removed from the data file still opens
-    assert difficulty_label({"play": {"difficulty": "easy", "playbook": "gone"}}) == "easy (rivals: gone)"
+    assert difficulty_label({"play": {"difficulty": "easy", "playbook": "gone"}}) == "easy (others: gone)"
