@@ -130,12 +130,24 @@ def _pair(matrix: np.ndarray, a: np.ndarray, t: np.ndarray) -> np.ndarray:
     return matrix[:, a, t]
 
 
+# -- Retaliation: what the target did to the actor, against what the alliance is worth now --
 def _grievance(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """What the target did to the actor: its recent measures (the tit-for-tat memory).
+
+    ``grievance[a, t]`` (bad evidence from t's retaliation, its suspension of a shared
+    mechanism and the events attributed to it, fading each turn; unbounded), plus
+    Beijing's coercive pressure in force when the target is Beijing. The standing
+    dispute level is not a grievance against anyone in particular.
+    """
     a, t, _ = g
     s = x.state
-    seoul_tokyo = ((a == ROK) & (t == JPN)) | ((a == JPN) & (t == ROK))
-    toward_beijing = t == PRC
-    return s.dispute[:, None] * seoul_tokyo + s.pressure[:, a] * toward_beijing
+    return _pair(s.grievance, a, t) * (t >= 0) + s.pressure[:, a] * (t == PRC)
+
+
+def _ally_trust(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """How far the actor counts on the target as an ally (trust), 0 for Beijing."""
+    a, t, _ = g
+    return _pair(x.state.trust, a, t) * np.isin(t, ALLIES)[None]
 
 
 def _hook(name: str) -> FeatureFn:
@@ -231,6 +243,7 @@ FEATURES: dict[str, FeatureFn] = {
     "target_exposure": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
     "opinion_target": lambda x, g, c: _pair(x.state.opinion, g[0], g[1]),
     "grievance_target": _grievance,
+    "ally_trust_target": _ally_trust,
     "target_is_ally": lambda x, g, c: np.repeat(np.isin(g[1], ALLIES)[None].astype(float), x.state.n, axis=0),
     "distrust_target": lambda x, g, c: 1.0 - _pair(x.state.trust, g[0], g[1]),
     "allies_rift": lambda x, g, c: np.repeat(

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actions import DEFECTION_KINDS, EXIT_KINDS, RESPONSE_KINDS, K
-from sim.actors import ALLIES, JPN, PRC, ROK, USA
+from sim.actors import ALLIES, JPN, PARTNER_PAIRS, PARTNERS, PRC, ROK, USA
 from sim.belief import belief_update, move_evidence, signal_evidence
 from sim.compiled import Compiled
 from sim.events import Signals, blend_leverage
+from sim.heat import heat_up
 from sim.mechanisms import Hooks, MechanismMoves, step_mechanisms, step_urging
 from sim.params import Parameters
 from sim.state import State
+from sim.vocab import ACTIVE
 
 
 @dataclass(frozen=True)
@@ -150,13 +152,14 @@ def adjudicate(
     # is per-turn evidence whose rates were scaled to the turn (sim/timescale.py).
     events = signals.copy()
     one_off = None if compiled.months == 1.0 else events
+    measures = _measures(signals, p, kind, target, mech, compiled)  # before the moves' signals join
     # Standing together or apart under fire is what allies remember: a military crisis.
     _alliance_signals(signals, p, kind, target, mech, responding, defecting, conceded, military, compiled)
     _mechanism_signals(signals, p, kind, mech, compiled)
     _beijing_signals(signals, state, p, kind)
-    _seoul_tokyo_signals(signals, state, p, hooks)
     signals.trust_good += hooks.trust_repair
     signals.opinion_good += hooks.opinion_repair
+    _seoul_tokyo_signals(signals, one_off, state, p, kind, target, hooks, compiled)
 
     eye = np.eye(n_a, dtype=bool)[None]
     # Trust is a belief (sim/belief.py): the events' news at once, then the turn's
@@ -180,7 +183,7 @@ def adjudicate(
         ),
     )
 
-    levels = _tensions(state, p, kind, target, conceded, responding, hooks, compiled)
+    levels = _tensions(state, p, kind, target, conceded, responding, hooks, compiled, measures)
     moves = mechanism_moves(kind, mech, state.strength.shape)
     conceding = conceded[:, allies].astype(float) @ compiled.members[:, allies].T  # exact: 0/1 sums
     after_trust = state.evolve(trust=trust, dispute=levels["dispute"])
@@ -287,10 +290,25 @@ def _alliance_signals(
     military: np.ndarray,
     compiled: Compiled,
 ) -> None:
-    """Signals the actors' moves send to each other."""
+    """Signals the actors' moves send to each other.
+
+    Among the allies: solidarity when both answer a military crisis; abandonment when
+    i answers it and j hedges or concedes; concession to Beijing on any turn; and a
+    hedge toward Beijing outside that case (peacetime too, or when i did not answer)
+    a smaller bad signal, ``trust.hedging`` < ``trust.abandonment``.
+    """
     t = p.trust
     o = p.opinion
     # Standing with or apart from an ally is Bayesian evidence about it (sim/belief.py).
+    # A hedge toward Beijing that no crisis tested (outside a military crisis, or when
+    # i did not answer) is still a bad signal to the hedger's allies, smaller than the
+    # defection evidence of a tested one (issue 8).
+    hedged = kind == K["hedge"]
+    for i in ALLIES:
+        for j in ALLIES:
+            if i != j:
+                untested = ~(military & responding[:, i])
+                s.trust_bad[:, i, j] += t.hedging * (hedged[:, j] & untested)
     n_a = kind.shape[1]
     for j in range(n_a):
         for u in range(n_a):
@@ -332,18 +350,116 @@ def _beijing_signals(s: Signals, state: State, p: Parameters, kind: np.ndarray) 
     s.trust_good[:, JPN, ROK] += t.bullying_solidarity * both
 
 
-def _seoul_tokyo_signals(s: Signals, state: State, p: Parameters, hooks: Hooks) -> None:
-    """Dispute heat erodes Seoul-Tokyo trust; fear of abandonment pulls them together."""
+def _seoul_tokyo_signals(
+    s: Signals,
+    one_off: Signals | None,
+    state: State,
+    p: Parameters,
+    kind: np.ndarray,
+    target: np.ndarray,
+    hooks: Hooks,
+    compiled: Compiled,
+) -> None:
+    """Dispute news erodes Seoul-Tokyo trust and opinion; fear of abandonment pulls them together.
+
+    What erodes is this turn's news (the events' heat in ``state.dispute_news`` and the
+    heat of the partners' retaliation against each other), not the standing level. The
+    trust signal is ``trust.dispute_erosion`` x news x `sturdiness` (institutions absorb
+    part of it); the opinion signal ``opinion.dispute`` x news. The standing level
+    instead chills the governments' good evidence about each other (all of it: events,
+    moves, mechanisms' repair, fear of abandonment), by 1 - ``trust.dispute_chill`` x D,
+    D the level without this turn's news:
+    a quiet but cold relationship stays cold, neither eroding nor thawing by itself.
+    Called after every other good signal is in. With turns other than a month, the
+    events' part is one-off evidence like the events' own signals.
+    """
     t, o = p.trust, p.opinion
-    shield = hooks.of("spillover_shield")[:, [ROK, JPN]].mean(axis=1)
-    heat = state.dispute * (1.0 - shield)
-    in_usa = 0.5 * (state.trust[:, ROK, USA] + state.trust[:, JPN, USA])
+    retaliation = _retaliation_heat(state, p, kind, target, hooks)
+    kept = sturdiness(state, hooks, compiled, t.dispute_ties)
+    in_usa = np.mean([state.trust[:, a, USA] for a in PARTNERS], axis=0)
     fear = np.maximum(t.quasi_alliance_anchor - in_usa, 0.0)
     friction = np.maximum(in_usa - t.quasi_alliance_anchor, 0.0)
-    for i, j in ((ROK, JPN), (JPN, ROK)):
-        s.trust_bad[:, i, j] += t.dispute_erosion * heat + t.quasi_alliance_friction * friction
+    news = state.dispute_news + retaliation
+    # The level the pair carried into the turn, without this turn's news (`heat_up`
+    # inverted): the news costs trust through erosion, not a second time through the chill.
+    standing = np.clip(1.0 - (1.0 - state.dispute) * np.exp(state.dispute_news), 0.0, 1.0)
+    chill = np.clip(1.0 - t.dispute_chill * standing, 0.0, 1.0)
+    for i, j in PARTNER_PAIRS:
+        s.trust_bad[:, i, j] += t.dispute_erosion * news * kept + t.quasi_alliance_friction * friction
         s.trust_good[:, i, j] += t.quasi_alliance_fear * fear
-        s.opinion_bad[:, i, j] += o.dispute * state.dispute
+        s.trust_good[:, i, j] *= chill
+        s.opinion_bad[:, i, j] += o.dispute * news
+        if one_off is not None:
+            one_off.trust_good[:, i, j] *= chill
+            one_off.trust_bad[:, i, j] += t.dispute_erosion * state.dispute_news * kept
+            one_off.opinion_bad[:, i, j] += o.dispute * state.dispute_news
+
+
+def sturdiness(state: State, hooks: Hooks, compiled: Compiled, ties: float) -> np.ndarray:
+    """Share of dispute news' bad trust signal that gets through, in (0, 1], shape (n,).
+
+    (1 - shield) x exp(-ties x sum of the strengths of the mechanisms in force with
+    both Seoul and Tokyo as members), with shield the partners' mean
+    ``spillover_shield`` hook. A relationship held by more and stronger institutions
+    takes less damage from the same news; the news itself was already damped by the
+    ``dispute_damping`` hook where it arose (events, retaliation).
+
+    Args:
+        state: The state (mechanism strengths and statuses).
+        hooks: This turn's mechanism effects.
+        compiled: Tables (which mechanisms join Seoul and Tokyo).
+        ties: ``trust.dispute_ties``: absorption per unit strength in force.
+    """
+    shield = hooks.of("spillover_shield")[:, list(PARTNERS)].mean(axis=1)
+    live = state.strength * (state.status == ACTIVE)
+    in_force = np.zeros(state.n)
+    for m in np.flatnonzero(compiled.seoul_tokyo):  # a fixed order, not BLAS: run k alone = in an ensemble
+        in_force += live[:, m]
+    return (1.0 - shield) * np.exp(-ties * in_force)
+
+
+def _retaliation_heat(
+    state: State, p: Parameters, kind: np.ndarray, target: np.ndarray, hooks: Hooks
+) -> np.ndarray:
+    """Dispute heat of Seoul's and Tokyo's retaliation against each other this turn, shape (n,)."""
+    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
+    spat = sum(((kind[:, i] == K["retaliate"]) & (target[:, i] == j)).astype(float) for i, j in PARTNER_PAIRS)
+    return p.tension.retaliation_heat * spat * (1.0 - damping)
+
+
+def _measures(
+    signals: Signals,
+    p: Parameters,
+    kind: np.ndarray,
+    target: np.ndarray,
+    mech: np.ndarray,
+    compiled: Compiled,
+) -> np.ndarray:
+    """What each actor did to each other this turn, as the bad trust evidence it sent.
+
+    ``out[:, i, j]``: the events' bad trust signals from i toward j (a measure
+    attributed to j, such as export controls, or a clash between them), plus
+    ``trust.retaliation`` if j retaliated against i and ``trust.suspension`` if j
+    suspended a mechanism i belongs to or gave notice on it. It feeds the tit-for-tat memory
+    (``state.grievance``). Read before the moves' other signals are added.
+
+    Returns:
+        Shape (n, actors, actors).
+    """
+    t = p.trust
+    out = signals.trust_bad.copy()
+    n_a = kind.shape[1]
+    for j in range(n_a):
+        for i in range(n_a):
+            if i != j:
+                out[:, i, j] += t.retaliation * ((kind[:, j] == K["retaliate"]) & (target[:, j] == i))
+        walked = np.isin(kind[:, j], EXIT_KINDS)  # a suspension or a notice of termination
+        if walked.any():
+            fellows = compiled.co_members[np.where(walked, mech[:, j], 0), :, j]
+            out[:, :, j] += t.suspension * fellows * walked[:, None]
+    idx = np.arange(n_a)
+    out[:, idx, idx] = 0.0
+    return out
 
 
 def _tensions(
@@ -355,8 +471,12 @@ def _tensions(
     responding: np.ndarray,
     hooks: Hooks,
     compiled: Compiled,
+    measures: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Crisis, pressure, inducement, demand, dispute, threat, exposure and cost after the moves."""
+    """Crisis, pressure, inducement, demand, dispute, grievance, threat, exposure and cost after the moves.
+
+    ``measures`` (from `_measures`) is this turn's news for the tit-for-tat memory.
+    """
     x = p.tension
     allies = list(ALLIES)
     deterrence = hooks.of("deterrence")[:, allies].mean(axis=1)
@@ -415,22 +535,20 @@ def _tensions(
     inducement *= 1.0 - x.inducement_decay
     demand = state.demand * (1.0 - x.demand_decay) * ~responding
 
-    damping = hooks.of("dispute_damping")[:, [ROK, JPN]].mean(axis=1)
-    spat = ((kind[:, ROK] == K["retaliate"]) & (target[:, ROK] == JPN)).astype(float) + (
-        (kind[:, JPN] == K["retaliate"]) & (target[:, JPN] == ROK)
-    )
+    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
     mend = (
         ((kind[:, ROK] == K["repair"]) & (target[:, ROK] == JPN)).astype(float)
         + ((kind[:, JPN] == K["repair"]) & (target[:, JPN] == ROK))
         + (kind[:, USA] == K["broker"])
     )
-    dispute = np.clip(
-        state.dispute * (1.0 - x.dispute_decay * (1.0 + damping))
-        + x.retaliation_heat * spat * (1.0 - damping)
-        - x.repair_cooling * mend,
-        0.0,
-        1.0,
+    # The level fades, takes the retaliation's heat (with diminishing, never-zero
+    # effect: no ceiling at which a provocation adds nothing), then cools by repair.
+    faded = state.dispute * (1.0 - x.dispute_decay * (1.0 + damping))
+    dispute = heat_up(
+        heat_up(faded, _retaliation_heat(state, p, kind, target, hooks)), -x.repair_cooling * mend
     )
+    # Tit-for-tat memory: this turn's measures join what is left of the earlier ones.
+    grievance = state.grievance * (1.0 - x.grievance_decay) + measures
     return {
         "crisis": crisis,
         "pressure": np.clip(pressure, 0.0, 1.0),
@@ -438,6 +556,8 @@ def _tensions(
         "inducement": np.clip(inducement, 0.0, 1.0),
         "demand": demand,
         "dispute": dispute,
+        "dispute_news": np.zeros_like(dispute),  # read this turn; the next turn's events start afresh
+        "grievance": grievance,
         "threat": np.clip(threat, 0.0, 1.0),
         "exposure": exposure,
         "cost": cost,

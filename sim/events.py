@@ -12,6 +12,7 @@ import numpy as np
 from sim import rng
 from sim.actors import ALLIES, INDEX, JPN, ROK
 from sim.compiled import Compiled
+from sim.heat import heat_up
 from sim.mechanisms import Hooks
 from sim.params import government_table
 from sim.scenario import Condition, Event, Scenario
@@ -130,6 +131,7 @@ def apply_events(
     if not scenario.events:
         return state, signals
     crisis, dispute = state.crisis.copy(), state.dispute.copy()
+    news = state.dispute_news.copy()
     pressure, inducement, demand = (
         state.pressure.copy(),
         state.inducement.copy(),
@@ -156,7 +158,9 @@ def apply_events(
         # of both Seoul and Tokyo cools it (a U.S.-Japan summit does not).
         both = {ROK, JPN} <= {src, *targets}
         heat = coef[C["dispute"]] * m
-        dispute += np.where(both | (heat > 0), _damped(heat, damping), 0.0)
+        heat = np.where(both | (heat > 0), _damped(heat, damping), 0.0)
+        dispute = heat_up(dispute, heat)
+        news += np.maximum(heat, 0.0)  # what erodes trust is the news (adjudication)
         for t in targets:
             added = coef[C["pressure"]] * m * (1.0 - coercion_shield[:, t])
             if event.dependence is not None:
@@ -188,6 +192,7 @@ def apply_events(
     state = state.evolve(
         crisis=np.clip(crisis, 0.0, 1.0),
         dispute=np.clip(dispute, 0.0, 1.0),
+        dispute_news=news,
         pressure=np.clip(pressure, 0.0, 1.0),
         leverage=leverage,
         inducement=np.clip(inducement, 0.0, 1.0),

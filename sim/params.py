@@ -186,6 +186,9 @@ class TrustParams(Strict):
     inducement_warmth: NonNeg
     bullying_solidarity: NonNeg
     dispute_erosion: NonNeg
+    dispute_ties: NonNeg
+    dispute_chill: Unit
+    hedging: NonNeg
     quasi_alliance_fear: NonNeg
     quasi_alliance_friction: NonNeg
     quasi_alliance_anchor: Unit
@@ -221,6 +224,7 @@ class TensionParams(Strict):
     pressure_decay: Unit
     inducement_decay: Unit
     dispute_decay: Unit
+    grievance_decay: Unit
     demand_decay: Unit
     military_pressure: Unit
     de_escalation: Unit

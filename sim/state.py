@@ -27,7 +27,15 @@ class State:
         exposure: Share of trade with the other, shape (n, 4, 4).
         resolve: Willingness to bear costs, shape (n, 4).
         crisis: Military tension, shape (n,).
-        dispute: Seoul-Tokyo history and territorial heat, shape (n,).
+        dispute: Seoul-Tokyo history and territorial heat in [0, 1), shape (n,): news
+            accumulates into it with diminishing but never-zero effect (`sim.heat`).
+        dispute_news: Dispute heat brought by this turn's news so far, shape (n,):
+            the events add theirs, adjudication adds the allies' retaliation, reads
+            the total (it is what erodes trust, not the standing level) and clears it.
+        grievance: Tit-for-tat memory, shape (n, 4, 4): ``grievance[:, i, j]`` is the
+            bad evidence j's recent measures against i sent (its retaliation, its
+            suspension of a shared mechanism, events attributed to it), fading each
+            turn; what moves i to retaliate against j.
         pressure: Beijing's coercive pressure on each actor, shape (n, 4).
         leverage: How much harder the measures in force bite than a cut of ordinary
             trade, per actor, shape (n, 4): the pressure-weighted mean, over the
@@ -64,6 +72,8 @@ class State:
     resolve: np.ndarray
     crisis: np.ndarray
     dispute: np.ndarray
+    dispute_news: np.ndarray
+    grievance: np.ndarray
     pressure: np.ndarray
     leverage: np.ndarray
     inducement: np.ndarray
@@ -119,6 +129,8 @@ def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
         resolve=tile(np.array([w.resolve[a] for a in ACTORS])),
         crisis=np.full(n, w.crisis),
         dispute=np.full(n, w.dispute),
+        dispute_news=np.zeros(n),
+        grievance=np.zeros((n, N_A, N_A)),
         pressure=np.zeros((n, N_A)),
         leverage=np.ones((n, N_A)),
         inducement=np.zeros((n, N_A)),

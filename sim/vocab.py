@@ -124,6 +124,7 @@ Feature = Literal[
     "target_exposure",
     "opinion_target",
     "grievance_target",
+    "ally_trust_target",
     "target_is_ally",
     "distrust_target",
     "allies_rift",

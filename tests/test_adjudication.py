@@ -109,12 +109,19 @@ def test_an_ally_hedging_while_others_coordinate_in_a_crisis_loses_their_trust()
         assert new.trust[0, holder, ROK] < loyal.trust[0, holder, ROK]
 
 
-def test_hedging_outside_a_crisis_sends_no_abandonment_signal():
+def test_hedging_outside_a_crisis_costs_trust_but_less_than_abandonment():
+    """Issue 8: a hedge toward Beijing is a bad signal in peacetime too, smaller than abandonment."""
     state = make_state(crisis=0.0, dispute=0.0)
     new, out = resolve(state, choices(USA="coordinate", ROK="hedge", JPN="coordinate"))
     assert not out.crisis_turn[0]
     held, _ = resolve(state, choices(USA="coordinate", JPN="coordinate"))
-    np.testing.assert_allclose(new.trust[0, USA, ROK], held.trust[0, USA, ROK])
+    assert new.trust[0, USA, ROK] < held.trust[0, USA, ROK]
+    assert new.trust[0, JPN, ROK] < held.trust[0, JPN, ROK]
+    war = crisis_state()
+    abandoned, _ = resolve(war, choices(USA="coordinate", ROK="hedge", JPN="coordinate"))
+    stood, _ = resolve(war, choices(USA="coordinate", JPN="coordinate"))
+    peace_cost = held.trust[0, USA, ROK] - new.trust[0, USA, ROK]
+    assert peace_cost < stood.trust[0, USA, ROK] - abandoned.trust[0, USA, ROK]
 
 
 def test_conceding_under_pressure_lowers_pressure_and_allies_trust():

@@ -208,7 +208,9 @@ def test_ablate_reports_three_effects_on_the_same_seeds():
     assert result.ai == test_claim(claim, runs=40)
     # Under random play Beijing's choice does not read Seoul's trust in Washington.
     assert result.random.effect == 0.0 and result.random.verdict == "fails"
-    assert result.ablated.effect != result.ai.effect
+    # Ablation changes the runs (both arms' shares), not necessarily their difference: at
+    # 40 runs after issue 8 both effects are 0.15 (0.825 -> 0.975 with the AI, 0.475 -> 0.625 ablated).
+    assert (result.ablated.baseline, result.ablated.treatment) != (result.ai.baseline, result.ai.treatment)
     doc = result.as_dict()
     assert doc["kind"] == "behaviour" and doc["direct"] == ["utility.coerce.security.target_trust_usa"]
     assert {"ai", "ablated", "random", "verdict", "counts"} <= set(doc)

@@ -52,6 +52,11 @@ COEFFICIENTS: dict[str, float] = {
     "trust.inducement_warmth": 0.65,
     "trust.bullying_solidarity": 0.85,
     "trust.dispute_erosion": 1.25,
+    # 0 here (default 0.25): the default world's mechanisms in force would otherwise
+    # enter every test of dispute erosion; the sturdiness tests set it themselves.
+    "trust.dispute_ties": 0.0,
+    "trust.dispute_chill": 0.8,
+    "trust.hedging": 0.45,
     "trust.quasi_alliance_fear": 0.95,
     "trust.quasi_alliance_friction": 0.4,
     "trust.quasi_alliance_anchor": 0.6,
@@ -64,6 +69,7 @@ COEFFICIENTS: dict[str, float] = {
     "tension.pressure_decay": 0.20,
     "tension.inducement_decay": 0.35,
     "tension.dispute_decay": 0.03,
+    "tension.grievance_decay": 0.30,
     "tension.demand_decay": 0.30,
     "tension.military_pressure": 0.25,
     "tension.de_escalation": 0.12,

@@ -199,7 +199,8 @@ def test_belief_defection_in_a_military_crisis():
     assert new.trust[0, USA, ROK] == pytest.approx(believe(0.5, DEFECT))
     assert new.trust[0, USA, ROK] == pytest.approx(0.16892, abs=1e-5)
     assert new.trust[0, ROK, USA] == 0.6  # the one who defects was not tested
-    assert new.trust[0, JPN, ROK] == 0.5  # Tokyo held: it was not abandoned
+    # Tokyo held: it was not abandoned, but it saw an untested hedge (§7.2 hedging, 0.45)
+    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 0.45))
 
 
 def test_belief_bad_news_moves_more_than_good_news():
@@ -239,7 +240,8 @@ def test_signal_no_solidarity_or_abandonment_on_a_coercion_only_crisis_turn():
     new, out = resolve(state, USA="coordinate", ROK="coordinate", JPN="hedge")
     assert out.crisis_turn[0]
     assert new.trust[0, USA, ROK] == 0.5 and new.trust[0, ROK, USA] == 0.6
-    assert new.trust[0, USA, JPN] == 0.5
+    # no abandonment below the crisis threshold, only the peacetime hedging signal (−0.45)
+    assert new.trust[0, USA, JPN] == pytest.approx(fall(0.5, 0.45))
 
 
 def test_signal_concession_on_any_turn():
@@ -252,11 +254,15 @@ def test_signal_concession_on_any_turn():
 
 
 def test_signal_retaliation_hurts_trust_and_opinion_of_the_retaliator():
-    """§7.2 retaliation: −1.5 trust and −0.75 opinion on u→j when j retaliates against u."""
+    """§7.2 retaliation: −1.5 trust and −0.75 opinion on u→j when j retaliates against u.
+
+    Between Seoul and Tokyo the retaliation is also dispute news (heat 0.25), which
+    erodes both ways: −1.25·0.25 trust, −0.7·0.25 opinion (no institutions here).
+    """
     new, _ = resolve(quiet(), ROK="retaliate JPN")
-    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.5))  # logit -0.83098 -> 0.30343
-    assert new.opinion[0, JPN, ROK] == pytest.approx(0.5 - 0.15 * 0.5 * (1 - exp(-0.75)))  # 0.4604
-    assert new.trust[0, ROK, JPN] == 0.5
+    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.5 + 1.25 * 0.25))  # and its heat as news
+    assert new.opinion[0, JPN, ROK] == pytest.approx(0.5 - 0.15 * 0.5 * (1 - exp(-(0.75 + 0.175))))  # 0.4555
+    assert new.trust[0, ROK, JPN] == pytest.approx(fall(0.5, 1.25 * 0.25))
 
 
 def test_signal_retaliation_against_beijing():
@@ -334,15 +340,38 @@ def test_signal_bullying_solidarity_is_the_smaller_pressure():
     assert one.trust[0, ROK, JPN] == 0.5  # pressure on one only: no solidarity
 
 
-def test_signal_dispute_erodes_trust_shielded_and_opinion_unshielded():
-    """§7.2: −1.25·D·(1 − mean(h^ss_ROK, h^ss_JPN)) trust, −0.7·D opinion, ROK↔JPN."""
+def test_signal_dispute_news_erodes_trust_shielded_and_opinion_unshielded():
+    """§7.2: −1.25·N·(1 − mean(h^ss_ROK, h^ss_JPN)) trust, −0.7·N opinion, ROK↔JPN, N the news."""
     hooks = hooks_with(spillover_shield={USA: 0.9, ROK: 0.2, JPN: 0.4})
-    new, _ = resolve(quiet(dispute=0.5), hooks=hooks)
-    bad = 1.25 * 0.5 * (1 - (0.2 + 0.4) / 2)  # = 0.4375; Washington's shield is not in the mean
-    assert new.trust[0, ROK, JPN] == pytest.approx(fall(0.5, bad))  # 0.43970
+    new, _ = resolve(quiet(dispute=0.5, dispute_news=0.4), hooks=hooks)
+    bad = 1.25 * 0.4 * (1 - (0.2 + 0.4) / 2)  # = 0.35; Washington's shield is not in the mean
+    assert new.trust[0, ROK, JPN] == pytest.approx(fall(0.5, bad))
     assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, bad))
-    assert new.opinion[0, ROK, JPN] == pytest.approx(0.5 - 0.15 * 0.5 * (1 - exp(-0.7 * 0.5)))
+    assert new.opinion[0, ROK, JPN] == pytest.approx(0.5 - 0.15 * 0.5 * (1 - exp(-0.7 * 0.4)))  # 0.4806
     assert new.trust[0, USA, ROK] == 0.5
+
+
+def test_signal_a_quiet_but_cold_relationship_does_not_erode():
+    """§7.2: the standing level alone (D = 0.9, no news) sends no signal; the news is then cleared."""
+    new, _ = resolve(quiet(dispute=0.9))
+    assert new.trust[0, ROK, JPN] == 0.5 and new.trust[0, JPN, ROK] == 0.5
+    assert new.opinion[0, ROK, JPN] == 0.5 and new.opinion[0, JPN, ROK] == 0.5
+    news, _ = resolve(quiet(dispute=0.9, dispute_news=0.3))
+    assert news.trust[0, ROK, JPN] < 0.5
+    assert news.dispute_news[0] == 0.0  # read this turn, not carried into the next
+
+
+def test_signal_sturdiness_mechanisms_in_force_absorb_news():
+    """§7.2 sturdiness: × exp(−0.25·Σ strength of active ROK-JPN mechanisms), suspended ones not counted."""
+    c = hand(trust__dispute_ties=0.25)
+    strength = np.zeros(len(MECHANISMS))
+    status = np.full(len(MECHANISMS), ACTIVE)
+    strength[GSOMIA], strength[EXERCISES] = 0.6, 0.4  # both join Seoul and Tokyo: Σ = 1.0
+    status[MECHANISMS.index("acsa")] = SUSPENDED
+    strength[MECHANISMS.index("acsa")] = 0.8  # suspended: not in force
+    new, _ = resolve(quiet(c, dispute_news=0.4, strength=strength, status=status), c=c)
+    bad = 1.25 * 0.4 * exp(-0.25 * 1.0)  # = 0.38940
+    assert new.trust[0, ROK, JPN] == pytest.approx(fall(0.5, bad))
 
 
 def test_signal_quasi_alliance_fear_below_the_anchor():
@@ -549,13 +578,20 @@ def test_dispute_decays_faster_with_damping():
 
 
 def test_dispute_heats_with_seoul_tokyo_retaliation_only():
-    """§7.4: + 0.25·spat·(1 − h̄^dd), spat = ROK vs JPN + JPN vs ROK (retaliation against PRC not counted)."""
+    """§7.4: D' = 1 − (1 − D_faded)·e^(−h), h = 0.25·spat·(1 − h̄^dd), spat = ROK vs JPN + JPN vs ROK."""
     hooks = hooks_with(dispute_damping={ROK: 0.1, JPN: 0.3})
     state = quiet(n=2, dispute=0.4)
     new, _ = resolve(state, hooks=hooks, ROK=["retaliate JPN", "retaliate PRC"], JPN="retaliate ROK")
     decayed = 0.4 * (1 - 0.03 * 1.2)  # = 0.3856
-    assert new.dispute[0] == pytest.approx(decayed + 0.25 * 2 * (1 - 0.2))  # = 0.7856
-    assert new.dispute[1] == pytest.approx(decayed + 0.25 * 1 * (1 - 0.2))  # = 0.5856
+    assert new.dispute[0] == pytest.approx(1 - (1 - decayed) * exp(-0.25 * 2 * 0.8))  # = 0.58815
+    assert new.dispute[1] == pytest.approx(1 - (1 - decayed) * exp(-0.25 * 1 * 0.8))  # = 0.49697
+
+
+def test_dispute_retaliation_is_news_for_this_turn_only():
+    """§7.2 and §7.4: the retaliation's heat erodes trust this turn; dispute_news is cleared after."""
+    new, _ = resolve(quiet(dispute=0.4), JPN="retaliate ROK")
+    assert new.dispute_news[0] == 0.0
+    assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.25 * 0.25))
 
 
 def test_dispute_cools_with_repair_and_brokering_and_clips_at_zero():
@@ -567,14 +603,17 @@ def test_dispute_cools_with_repair_and_brokering_and_clips_at_zero():
         ROK=["repair JPN", "repair USA", "repair JPN"],
         JPN=["repair ROK", "repair ROK", "repair ROK"],
     )
-    assert new.dispute[0] == pytest.approx(0.4 * 0.97 - 0.08 * 3)  # = 0.148
+    assert new.dispute[0] == pytest.approx(0.4 * 0.97 - 0.08 * 3)  # = 0.148: cooling is linear
     assert new.dispute[1] == pytest.approx(0.4 * 0.97 - 0.08 * 1)  # = 0.308: repair of USA not counted
     assert new.dispute[2] == 0.0  # 0.097 − 0.24 < 0
 
 
-def test_dispute_clips_at_one():
+def test_dispute_has_no_ceiling_that_bites():
+    """§7.4: near the top a retaliation still adds (1 − D)(1 − e^−h) > 0; the level stays below 1."""
     new, _ = resolve(quiet(dispute=0.9), ROK="retaliate JPN", JPN="retaliate ROK")
-    assert new.dispute[0] == 1.0  # 0.873 + 0.5
+    faded = 0.9 * 0.97  # = 0.873
+    assert new.dispute[0] == pytest.approx(1 - (1 - faded) * exp(-0.5))  # = 0.92297
+    assert faded < new.dispute[0] < 1.0
 
 
 # -- §7.5 order inside adjudication ------------------------------------------------------------
@@ -587,9 +626,9 @@ def test_order_mechanisms_read_the_new_dispute():
     strength[GSOMIA] = 0.5
     state = quiet(c, dispute=0.4, strength=strength)
     new, _ = resolve(state, c=c, ROK="retaliate JPN")
-    d_new = 0.4 * 0.97 + 0.25  # = 0.638
+    d_new = 1 - (1 - 0.4 * 0.97) * exp(-0.25)  # = 0.52337
     assert new.dispute[0] == pytest.approx(d_new)
-    assert new.strength[0, GSOMIA] == pytest.approx(0.5 - 0.1 * 1.0 * d_new * 0.5)  # = 0.4681
+    assert new.strength[0, GSOMIA] == pytest.approx(0.5 - 0.1 * 1.0 * d_new * 0.5)  # = 0.47383
 
 
 def test_order_a_members_moves_reach_the_mechanism_step_and_its_fellows_trust():
@@ -697,7 +736,7 @@ OFFER_TO_SEOUL = np.array([0.0, 0.5, 0.0, 0.0])
     ("moves", "changes", "view", "pair", "good", "bad"),
     [
         ({"USA": "coordinate", "ROK": "coordinate"}, {"crisis": 0.5}, "trust", (USA, ROK), "answer", 0.0),
-        ({"JPN": "retaliate ROK"}, {}, "opinion", (ROK, JPN), 0.0, 0.75),
+        ({"JPN": "retaliate ROK"}, {}, "opinion", (ROK, JPN), 0.0, 0.75 + 0.7 * 0.25),  # and its heat as news
         ({"USA": "broker"}, {}, "trust", (JPN, ROK), 0.6, 0.0),
         ({"JPN": "invest gsomia"}, {}, "trust", (ROK, JPN), 0.3, 0.0),
         ({"ROK": "suspend gsomia"}, {}, "trust", (JPN, ROK), 0.0, 1.0),
@@ -749,7 +788,7 @@ def test_hook_means_are_taken_per_run():
     c = hand()
     threat = np.tile(c.world["threat"], (2, 1, 1))
     threat[1, USA, PRC] = 0.9  # run 1's allies see Beijing differently; θ⁰ is still 0.6
-    state = quiet(c, n=2, dispute=0.5, crisis=0.5, threat=threat)
+    state = quiet(c, n=2, dispute=0.5, dispute_news=0.5, crisis=0.5, threat=threat)
     new, _ = resolve(state, c=c, hooks=hooks, PRC="military pressure")
     bad = [1.25 * 0.5 * (1 - 0.3), 1.25 * 0.5]
     for k in (0, 1):
@@ -824,3 +863,41 @@ def test_half_month_turn_updates_opinion_the_same_way():
     after_events = 0.5 - loss * 0.5 * (1 - exp(-0.3))
     u = gain * (1 - exp(-repair / 0.5))
     assert new.opinion[0, ROK, JPN] == pytest.approx(1 + (after_events - 1) * (1 - u) ** 0.5)
+
+
+# -- issue 8: news not level, sturdiness, hedging, the tit-for-tat memory ----------------------
+
+
+def test_signal_standing_dispute_chills_seoul_tokyo_good_evidence_only():
+    """§7.2 chill: Seoul-Tokyo good trust evidence × (1 − 0.8·D); opinion and other pairs untouched."""
+    new, _ = resolve(quiet(dispute=0.5), USA="broker", JPN="invest trilateral_exercises")
+    assert new.trust[0, JPN, ROK] == pytest.approx(rise(0.5, 0.6 * (1 - 0.8 * 0.5)))
+    # Seoul sees the broker and Tokyo's investment: (0.6 + 0.3) chilled
+    assert new.trust[0, ROK, JPN] == pytest.approx(rise(0.5, 0.9 * 0.6))
+    assert new.trust[0, USA, JPN] == pytest.approx(rise(0.5, 0.3))  # not chilled
+
+
+def test_signal_hedging_in_peacetime_costs_every_ally_less_than_abandonment():
+    """§7.2 hedging: −0.45 on i→j for each ally i when j hedges outside a crisis i answered."""
+    new, _ = resolve(quiet(), ROK="hedge")
+    hedged = fall(0.5, 0.45)
+    assert new.trust[0, USA, ROK] == pytest.approx(hedged)
+    assert new.trust[0, JPN, ROK] == pytest.approx(hedged)
+    assert new.trust[0, PRC, ROK] == 0.5
+    crisis, _ = resolve(quiet(crisis=0.5), USA="coordinate", ROK="hedge")
+    assert crisis.trust[0, USA, ROK] < new.trust[0, USA, ROK]  # abandonment (1.2) replaces it, not adds
+
+
+def test_grievance_remembers_measures_and_fades():
+    """§7.4 memory: G' = 0.7·G + this turn's measures (events' bad trust signals, retaliation, suspension)."""
+    grievance = np.zeros((4, 4))
+    grievance[ROK, JPN] = 0.5
+    signals = Signals.zeros(1, 4)
+    signals.add("trust", ROK, JPN, -0.72)  # Tokyo's export controls, as an event's signal
+    new, _ = resolve(quiet(grievance=grievance), signals=signals, JPN="retaliate ROK", ROK="suspend gsomia")
+    # the old grievance faded, the export controls, Tokyo's retaliation (1.5): unbounded
+    assert new.grievance[0, ROK, JPN] == pytest.approx(0.7 * 0.5 + 0.72 + 1.5)  # = 2.57
+    assert new.grievance[0, JPN, ROK] == pytest.approx(1.0)  # Seoul suspended a pact Tokyo is in
+    assert new.grievance[0, USA, ROK] == 0.0  # Washington is not in GSOMIA
+    later, _ = resolve(new)
+    assert later.grievance[0, ROK, JPN] == pytest.approx(0.7 * 2.57)  # a quiet turn: it fades

@@ -17,6 +17,8 @@ arithmetic does not depend on parameters.yaml.
 
 from __future__ import annotations
 
+from math import exp
+
 import numpy as np
 import pytest
 from handmade import hand, hooks_with, quiet
@@ -62,18 +64,19 @@ def test_crisis_decrease_passes_undamped():
 
 
 def test_dispute_heat_is_damped_by_seoul_and_tokyos_damping_only():
-    """§4.2: D += damp(β·μ, h̄^dd), h̄^dd = mean(h^dd_ROK, h^dd_JPN) = 0.2."""
+    """§4.2: D ← 1 − (1 − D)·e^(−h), h = damp(β·μ, h̄^dd), h̄^dd = mean(h^dd_ROK, h^dd_JPN) = 0.2."""
     c = hand(events__court_ruling__dispute=0.4)
     hooks = hooks_with(dispute_damping={USA: 0.9, ROK: 0.1, JPN: 0.3})
     _, new, _ = applied(event("court_ruling", targets=["ROK", "JPN"]), c, hooks, dispute=0.3)
-    assert new.dispute[0] == pytest.approx(0.3 + 0.4 * 0.5 * (1 - 0.2))  # = 0.46
+    assert new.dispute[0] == pytest.approx(1 - 0.7 * exp(-0.4 * 0.5 * (1 - 0.2)))  # = 0.40349
+    assert new.dispute_news[0] == pytest.approx(0.16)  # the damped heat is this turn's news
 
 
 def test_dispute_heat_rises_whoever_takes_part():
     """§4.2: β·μ > 0 heats the dispute even with only Tokyo among the parties."""
     c = hand(events__joint_air_patrol__dispute=0.3)
     _, new, _ = applied(event("joint_air_patrol", source="PRC", targets=["JPN"]), c, dispute=0.3)
-    assert new.dispute[0] == pytest.approx(0.3 + 0.3 * 0.5)  # = 0.45
+    assert new.dispute[0] == pytest.approx(1 - 0.7 * exp(-0.3 * 0.5))  # = 0.39749
 
 
 def test_dispute_cools_only_when_seoul_and_tokyo_both_take_part():
@@ -83,7 +86,8 @@ def test_dispute_cools_only_when_seoul_and_tokyo_both_take_part():
     _, us_japan, _ = applied(event("summit", source="USA", targets=["USA", "JPN"]), c, hooks, dispute=0.4)
     assert us_japan.dispute[0] == 0.4
     _, seoul_tokyo, _ = applied(event("summit", source="ROK", targets=["JPN"]), c, hooks, dispute=0.4)
-    assert seoul_tokyo.dispute[0] == pytest.approx(0.4 - 0.3 * 0.5)  # = 0.25
+    assert seoul_tokyo.dispute[0] == pytest.approx(0.4 - 0.3 * 0.5)  # = 0.25: cooling is linear
+    assert seoul_tokyo.dispute_news[0] == 0.0  # and is not news that erodes trust
 
 
 def test_dispute_sign_rule_is_on_coefficient_times_magnitude():
@@ -92,7 +96,8 @@ def test_dispute_sign_rule_is_on_coefficient_times_magnitude():
     hooks = hooks_with(dispute_damping={ROK: 0.1, JPN: 0.3})
     ev = event("leadership_change", source="ROK", targets=["ROK"], magnitude=-0.5)
     _, new, _ = applied(ev, c, hooks, dispute=0.3)
-    assert new.dispute[0] == pytest.approx(0.3 + (-0.4) * (-0.5) * (1 - 0.2))  # = 0.46
+    heat = (-0.4) * (-0.5) * (1 - 0.2)  # = 0.16
+    assert new.dispute[0] == pytest.approx(1 - 0.7 * exp(-heat))  # = 0.40349
     toward = event("leadership_change", source="ROK", targets=["ROK"], magnitude=0.5)
     _, new, _ = applied(toward, c, hooks, dispute=0.3)
     assert new.dispute[0] == 0.3  # −0.2 would cool, but Tokyo is absent
@@ -189,19 +194,23 @@ def test_among_positive_signal_is_good_evidence():
     assert sig.trust_bad.sum() == 0
 
 
-def test_events_sum_then_clip_once():
-    """§4.2: all fired events are summed first, then clipped once.
+def test_events_accumulate_in_order_without_a_ceiling():
+    """§4.2: each fired event in turn: heat by 1 − (1 − D)·e^(−h), cooling by D + h (h < 0).
 
-    D = 0.8 + 0.5 (court ruling) − 0.3 (Seoul-Tokyo summit) = 1.0; clipping after each event
-    would give min(1.3, 1) − 0.3 = 0.7.
+    D = 0.8, a court ruling of heat 0.5 then a Seoul-Tokyo summit cooling by 0.3; two
+    rulings of 0.5 stay below 1 (no ceiling at which the second adds nothing), and both
+    count as news.
     """
     c = hand(events__court_ruling__dispute=1.0, events__summit__dispute=-0.6)
     heat = event("court_ruling", targets=["ROK", "JPN"], magnitude=0.5)
     cool = event("summit", source="ROK", targets=["JPN"], magnitude=0.5)
     _, new, _ = applied([heat, cool], c, dispute=0.8)
-    assert new.dispute[0] == pytest.approx(1.0)
+    assert new.dispute[0] == pytest.approx(1 - 0.2 * exp(-0.5) - 0.3)  # = 0.57869
+    _, one, _ = applied(heat, c, dispute=0.8)
     _, new, _ = applied([heat, heat], c, dispute=0.8)
-    assert new.dispute[0] == 1.0  # 1.8, clipped
+    assert new.dispute[0] == pytest.approx(1 - 0.2 * exp(-1.0))  # = 0.92642
+    assert one.dispute[0] < new.dispute[0] < 1.0
+    assert new.dispute_news[0] == pytest.approx(1.0)
 
 
 # -- §4.3 mechanism effects --------------------------------------------------------------------

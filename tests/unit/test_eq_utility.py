@@ -62,6 +62,8 @@ def world():
     exposure[ROK, PRC], exposure[ROK, JPN], exposure[JPN, PRC], exposure[PRC, ROK] = 0.25, 0.08, 0.2, 0.15
     strength = c.mech["strength"].copy()
     strength[GS] = 0.5
+    grievance = np.zeros((4, 4))
+    grievance[ROK, JPN], grievance[JPN, ROK], grievance[ROK, PRC] = 0.72, 0.25, 0.1
     state = quiet(
         c,
         trust=trust,
@@ -78,6 +80,7 @@ def world():
         cohesion=60.0,
         strength=strength,
         leverage=np.array([1.0, 1.5, 1.0, 1.0]),
+        grievance=grievance,
     )
     hooks = hooks_with(
         coordination={ROK: 0.3},
@@ -116,14 +119,19 @@ CASES = [
     ("threat_target", ROK, JPN, NONE, 0.35),
     ("target_exposure", ROK, JPN, NONE, 0.08),
     ("opinion_target", ROK, JPN, NONE, 0.4),
-    ("grievance_target", ROK, JPN, NONE, 0.3),  # D between Seoul and Tokyo
-    ("grievance_target", JPN, ROK, NONE, 0.3),
-    ("grievance_target", ROK, PRC, NONE, 0.4),  # p_ROK toward Beijing
+    ("grievance_target", ROK, JPN, NONE, 0.72),  # G_ROK,JPN: Tokyo's recent measures (not D = 0.3)
+    ("grievance_target", JPN, ROK, NONE, 0.25),
+    ("grievance_target", ROK, PRC, NONE, 0.1 + 0.4),  # G_ROK,PRC + p_ROK toward Beijing
     ("grievance_target", USA, PRC, NONE, 0.05),
     ("grievance_target", ROK, USA, NONE, 0.0),
     ("grievance_target", ROK, NONE, NONE, 0.0),  # no target: 0
     ("grievance_target", JPN, USA, NONE, 0.0),
     ("grievance_target", JPN, PRC, NONE, 0.0),  # p_JPN = 0
+    ("ally_trust_target", ROK, JPN, NONE, 0.3),  # T_ROK,JPN, the target an ally
+    ("ally_trust_target", JPN, ROK, NONE, 0.2),
+    ("ally_trust_target", ROK, USA, NONE, 0.8),
+    ("ally_trust_target", ROK, PRC, NONE, 0.0),  # T_ROK,PRC = 0.5, but Beijing is no ally
+    ("ally_trust_target", ROK, NONE, NONE, 0.0),
     ("target_is_ally", ROK, JPN, NONE, 1.0),
     ("target_is_ally", ROK, PRC, NONE, 0.0),
     ("target_is_ally", ROK, NONE, NONE, 0.0),
@@ -275,7 +283,7 @@ def test_features_are_per_option_in_a_group():
     state, hooks, c = world()
     x = situation(state, hooks, c)
     group = (np.array([ROK, ROK, JPN]), np.array([JPN, PRC, ROK]), np.array([NONE] * 3))
-    np.testing.assert_allclose(FEATURES["grievance_target"](x, group, c), [[0.3, 0.4, 0.3]])
+    np.testing.assert_allclose(FEATURES["grievance_target"](x, group, c), [[0.72, 0.5, 0.25]])
     np.testing.assert_allclose(FEATURES["distrust_target"](x, group, c), [[1 - 0.3, 1 - 0.5, 1 - 0.2]])
 
 
@@ -396,6 +404,7 @@ def test_kind_without_a_nonzero_coefficient_keeps_utility_zero():
         "utility__retaliate__approval__grievance_target": 0.0,
         "utility__retaliate__alliance__target_is_ally": 0.0,
         "utility__retaliate__alliance__urged_partner": 0.0,
+        "utility__retaliate__alliance__ally_trust_target": 0.0,
     }
     c = hand(**zeros)
     assert not c.utility[c.options.kind[c.options.find(ROK, "retaliate JPN")]]

@@ -1,0 +1,143 @@
+"""Hypothesis properties of the Seoul-Tokyo dispute (issue 8, MODEL.md §7.2 and §7.4).
+
+- Non-saturation: news always adds to the dispute level, less the hotter it is, and the
+  level never reaches a ceiling at which a provocation adds nothing (`sim.heat`, and
+  through adjudication for a retaliation).
+- News, not level: with no news, a standing dispute of any heat costs no trust; the
+  same news costs the same trust whatever the standing level.
+- Sturdiness: the same shock (a court ruling, through the events and adjudication with
+  the mechanisms' real hooks) costs a pair with stronger institutions no more trust
+  than a pair with weaker ones, across the whole institutional range, at equal trust.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import choices, compiled, event, make_scenario, make_state
+
+from sim.actors import JPN, ROK, USA
+from sim.adjudication import adjudicate
+from sim.events import Signals, apply_events
+from sim.heat import heat_up
+from sim.mechanisms import mechanism_hooks
+from sim.vocab import ACTIVE, MECHANISMS
+
+levels = st.floats(0.0, 0.999)
+heats = st.floats(1e-3, 3.0)
+trusts = st.floats(0.05, 0.95)
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(d=levels, h=heats)
+def test_news_always_adds_and_never_reaches_a_ceiling(d, h):
+    after = heat_up(np.array([d]), h)[0]
+    assert d < after < 1.0
+
+
+@FAST
+@given(d=levels, h1=heats, h2=heats)
+def test_more_news_adds_more(d, h1, h2):
+    lo, hi = sorted((h1, h2))
+    assert heat_up(np.array([d]), lo)[0] <= heat_up(np.array([d]), hi)[0]
+
+
+@FAST
+@given(d1=levels, d2=levels, h=heats)
+def test_the_marginal_effect_diminishes_with_the_heat(d1, d2, h):
+    cold, hot = sorted((d1, d2))
+    step = heat_up(np.array([cold, hot]), h) - np.array([cold, hot])
+    assert step[1] <= step[0] + 1e-12
+
+
+def _quiet(c, n: int = 1, **changes):
+    """Every view 0.5, Seoul's and Tokyo's trust in Washington at the quasi-alliance anchor."""
+    trust = np.full((4, 4), 0.5)
+    np.fill_diagonal(trust, 1.0)
+    trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
+    opinion = np.full((4, 4), 0.5)
+    np.fill_diagonal(opinion, 1.0)
+    changes.setdefault("trust", trust)
+    changes.setdefault("opinion", opinion)
+    changes.setdefault("crisis", 0.0)
+    return make_state(c, n=n, **changes)
+
+
+@FAST
+@given(d=levels)
+def test_a_retaliation_heats_the_dispute_at_any_level(d):
+    c = compiled()
+    state = _quiet(c, n=2, dispute=d)
+    hooks = mechanism_hooks(state, c)
+    new, _ = adjudicate(state, choices(c, n=2, ROK=["hold", "retaliate JPN"]), Signals.zeros(2, 4), hooks, c)
+    assert new.dispute[1] > new.dispute[0]
+    assert new.dispute[1] < 1.0
+
+
+@FAST
+@given(d1=levels, d2=levels, news=st.floats(0.0, 1.0), t=trusts)
+def test_trust_damage_follows_news_not_the_standing_level(d1, d2, news, t):
+    """No mechanisms, no moves: Seoul-Tokyo trust moves only by the news, the same at any level."""
+    c = compiled()
+    trust = np.full((4, 4), 0.5)
+    np.fill_diagonal(trust, 1.0)
+    trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
+    trust[ROK, JPN] = trust[JPN, ROK] = t
+    state = _quiet(
+        c,
+        n=2,
+        trust=trust,
+        dispute=np.array([d1, d2]),
+        dispute_news=news,
+        strength=np.zeros(len(MECHANISMS)),
+    )
+    new, _ = adjudicate(state, choices(c, n=2), Signals.zeros(2, 4), mechanism_hooks(state, c), c)
+    lost = t - new.trust[:, ROK, JPN]
+    assert lost[0] == lost[1]
+    assert lost[0] >= 0.0
+    if news == 0.0:
+        assert lost[0] == 0.0  # a quiet but cold relationship does not erode
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(u1=st.floats(0.0, 1.0), u2=st.floats(0.0, 1.0), t=trusts, magnitude=st.floats(0.1, 1.0))
+def test_institutions_make_the_relationship_sturdier(u1, u2, t, magnitude):
+    """A court ruling costs the better-institutionalised pair no more Seoul-Tokyo trust.
+
+    Institution level u scales every mechanism's strength (all active): the hooks
+    (spillover shield, dispute damping, repair) and the mechanisms in force follow.
+    The loss is trust after a quiet turn minus trust after the ruling's turn, at the
+    same institutions and the same starting trust, so the repair the institutions
+    send every turn is not counted as sturdiness.
+    """
+    c = compiled()
+    ruling = make_scenario(
+        [event("court_ruling", source="ROK", targets=["ROK", "JPN"], magnitude=magnitude)], turns=2
+    )
+
+    def loss(u: float) -> float:
+        trust = np.full((4, 4), 0.5)
+        np.fill_diagonal(trust, 1.0)
+        trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
+        trust[ROK, JPN] = trust[JPN, ROK] = t
+        state = _quiet(
+            c,
+            n=2,
+            n_events=1,
+            trust=trust,
+            dispute=0.3,
+            strength=np.full(len(MECHANISMS), u),
+            status=np.full(len(MECHANISMS), ACTIVE),
+        )
+        hooks = mechanism_hooks(state, c)
+        fired = np.array([[False], [True]])
+        after, signals = apply_events(ruling, state, fired, c, hooks)
+        new, _ = adjudicate(after, choices(c, n=2), signals, hooks, c)
+        return float(new.trust[0, ROK, JPN] - new.trust[1, ROK, JPN])
+
+    weak, strong = sorted((u1, u2))
+    assert loss(strong) <= loss(weak) + 1e-12
+    if strong - weak > 0.2:
+        assert loss(strong) < loss(weak)
