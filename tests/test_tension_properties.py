@@ -141,3 +141,35 @@ def test_institutions_make_the_relationship_sturdier(u1, u2, t, magnitude):
     assert loss(strong) <= loss(weak) + 1e-12
     if strong - weak > 0.2:
         assert loss(strong) < loss(weak)
+
+
+def test_the_reviews_case_a_trusting_well_institutionalised_pair_loses_less():
+    """The review's complaint: the well-institutionalised pair (every mechanism at 1, trust 0.6)
+    lost more to the same court ruling than a poor one (none, trust 0.3). Now it loses less,
+    although it holds twice the trust (about 0.015 against 0.085 with the defaults)."""
+    c = compiled()
+    ruling = make_scenario(
+        [event("court_ruling", source="ROK", targets=["ROK", "JPN"], magnitude=0.7)], turns=2
+    )
+
+    def loss(u: float, t: float) -> float:
+        trust = np.full((4, 4), 0.5)
+        np.fill_diagonal(trust, 1.0)
+        trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
+        trust[ROK, JPN] = trust[JPN, ROK] = t
+        state = _quiet(
+            c,
+            n=2,
+            n_events=1,
+            trust=trust,
+            dispute=0.3,
+            strength=np.full(len(MECHANISMS), u),
+            status=np.full(len(MECHANISMS), ACTIVE),
+        )
+        hooks = mechanism_hooks(state, c)
+        after, signals = apply_events(ruling, state, np.array([[False], [True]]), c, hooks)
+        new, _ = adjudicate(after, choices(c, n=2), signals, hooks, c)
+        return float(new.trust[0, JPN, ROK] - new.trust[1, JPN, ROK])
+
+    well, poor = loss(1.0, 0.6), loss(0.0, 0.3)
+    assert 0.0 < well < poor / 2
