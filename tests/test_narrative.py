@@ -73,7 +73,16 @@ def test_turn_story_starts_with_beijing_and_reports_coordination(model):
                     assert f"{capital} conceded" in text
 
 
-def test_status_changes_are_told_with_a_cause(model):
+def test_status_changes_are_told_with_a_cause():
+    # The AI alone changes a status in about one run in sixty of the small scenario (so
+    # whether these twelve seeds hold one depends on the model's details): a copy in
+    # which Seoul suspends GSOMIA in turn 1 makes sure that a change is told.
+    from sim.model import TrilateralModel
+
+    model = TrilateralModel(SMALL, seeds=list(range(6)), collect=False)
+    model.play_turn(given={"ROK": "suspend gsomia"})
+    while model.running:
+        model.step()
     told = 0
     for i in range(len(model.history)):
         for run in range(model.n_runs):
@@ -87,7 +96,7 @@ def test_status_changes_are_told_with_a_cause(model):
                 assert line.startswith(MECHANISMS[k].replace("_", " "))
                 assert line.endswith(status_cause(model, i, run, k) + ".")
                 told += 1
-    assert told > 0  # the small scenario suspends GSOMIA in some of these runs
+    assert told > 0  # at least Seoul's suspension of GSOMIA
 
 
 def test_trust_moves_are_told_with_a_cause_in_their_direction(model):
