@@ -19,7 +19,10 @@ far as they trust them. The turn's utilities are then U(P(sigma_K)); each govern
 samples its choice from their logit as before, so its choice follows the equilibrium.
 
 Only the options whose utility reads P change between rounds, so each round computes
-their logit weights against the fixed options' weights, summed once per turn.
+their logit weights against the fixed options' weights, summed once per turn. Options
+closed in every run are left out, and the rounds stop once sigma repeats exactly in
+every run: both skip only work whose result is known to the bit (exp(-inf) = 0; a
+repeated round), so the choices are the same as the full computation's.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ class _Logit:
     The fixed options' weights exp((u - m0) / T) are summed once; each round adds the
     moving options' weights at the same reference, raised to their maximum when one
     of them exceeds m0, so no weight exceeds 1 (no overflow at any temperature).
+
+    Only the options open in some run of the block are kept, fixed or moving: a
+    closed option's weight is exp(-inf) = 0 exactly, so leaving out one closed in
+    every run changes no sum, maximum or choice by a single bit, and most of a
+    155-option menu is closed in a given turn (speed; bench/README.md, Issue 8).
     """
 
     def __init__(
@@ -52,15 +60,19 @@ class _Logit:
     ) -> None:
         menu = compiled.options.slices[actor]
         self.temperature = float(compiled.temperature[actor])
-        mine = (cols >= menu.start) & (cols < menu.stop)
+        somewhere = open_.any(axis=0)  # options open in at least one run
+        in_menu = np.zeros(len(compiled.options), dtype=bool)
+        in_menu[menu] = True
+        mine = in_menu[cols] & somewhere[cols]
         self.moving = np.flatnonzero(mine)  # positions in `cols`
         options = cols[mine]
         self.answering = np.isin(compiled.options.kind[options], RESPONSE_KINDS)
         self.open_moving = open_[:, options]
         self.base_moving = base[:, options]
-        fixed = np.ones(menu.stop - menu.start, dtype=bool)
-        fixed[options - menu.start] = False
-        u = np.where(open_[:, menu][:, fixed], base[:, menu][:, fixed], -np.inf)
+        fixed = in_menu & somewhere
+        fixed[cols] = False
+        fixed_options = np.flatnonzero(fixed)
+        u = np.where(open_[:, fixed_options], base[:, fixed_options], -np.inf)
         self.m0 = u.max(axis=1, initial=-np.inf)
         finite = np.isfinite(self.m0)
         weights = np.exp((u - np.where(finite, self.m0, 0.0)[:, None]) / self.temperature)
@@ -106,17 +118,22 @@ def solve(
     base = utilities(x, plan, compiled, assured=False)
     trust = x.state.trust
     sigma = np.ones(x.partners_join.shape)
-    if rules.rounds:
-        cols, _ = assured_columns(x, plan, compiled)
-        logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES}
+    # Invariant of the rounds: x and `assured` hold the expectations at the current sigma.
+    x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
+    cols, assured = assured_columns(x, plan, compiled)
+    logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES} if rules.rounds else {}
     for k in range(rules.rounds):
-        x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
-        _, assured = assured_columns(x, plan, compiled)
         response = sigma.copy()
         for a, logit in logits.items():
             response[:, a] = logit.answering_probability(assured)
-        sigma = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
-    x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
-    cols, assured = assured_columns(x, plan, compiled)
+        new = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
+        if np.array_equal(new, sigma):
+            # A fixed point in every run of the block, to the last bit: each remaining
+            # round would repeat this one exactly, so stopping changes nothing (most
+            # turns get there within the sixteen rounds; bench/README.md, Issue 8).
+            break
+        sigma = new
+        x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
+        cols, assured = assured_columns(x, plan, compiled)
     base[:, cols] += assured
     return x, base, sigma

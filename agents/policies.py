@@ -70,10 +70,17 @@ class LogitPolicy:
         temperature: float,
     ) -> np.ndarray:
         """Sample by inverting the cumulative distribution with the given draws."""
-        cdf = np.cumsum(np.exp(_scaled(utility, open_, temperature)), axis=1)
+        # Only the options open in some run: one closed in every run adds exactly 0 to
+        # the cdf, so it can never be the first option whose cdf exceeds the draw, and
+        # leaving it out changes no choice by a bit (most of a menu is closed in a
+        # turn; bench/README.md, Issue 8). Menus always keep `hold` open.
+        somewhere = np.flatnonzero(open_.any(axis=0))
+        if somewhere.size == 0:
+            return np.zeros(open_.shape[0], dtype=np.int64)
+        cdf = np.cumsum(np.exp(_scaled(utility[:, somewhere], open_[:, somewhere], temperature)), axis=1)
         # Scaling the draw by the total, not the cdf by it, saves a pass; the last
         # open option's cdf equals the total, which is above any draw in [0, 1).
-        return (cdf <= draws[:, None] * cdf[:, -1:]).sum(axis=1)
+        return somewhere[(cdf <= draws[:, None] * cdf[:, -1:]).sum(axis=1)]
 
 
 class ScriptedPolicy:
