@@ -366,7 +366,7 @@ class TrilateralModel(mesa.Model):
             raise ValueError(f"the run is over: all {self.script.turns} turns are played")
         turn, c = self.turn + 1, self.compiled
         before, before_hooks = self.state, mechanism_hooks(self.state, c)
-        state, signals, hooks, fired, view, utility, open_ = self._before_moves(turn)
+        state, signals, hooks, fired, view, utility, open_ = self._before_moves(turn, before_hooks)
         moves = self._given_moves(given, open_, if_closed)
         columns = []
         for code in ACTORS:
@@ -401,10 +401,15 @@ class TrilateralModel(mesa.Model):
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
-    def _before_moves(self, turn: int) -> tuple:
-        """This turn up to the moves: events fired and applied, the situation, the menus."""
+    def _before_moves(self, turn: int, hooks: Hooks | None = None) -> tuple:
+        """This turn up to the moves: events fired and applied, the situation, the menus.
+
+        ``hooks`` are the current state's mechanism hooks when the caller has them
+        (`step` does), so they are not summed twice (speed; bench/README.md, Issue 8).
+        """
         c, state = self.compiled, self.state
-        hooks = mechanism_hooks(state, c)
+        if hooks is None:
+            hooks = mechanism_hooks(state, c)
         fired = ev.fire(self.script, state, turn, self.seeds)
         state, signals = ev.apply_events(self.script, state, fired, c, hooks)
         if ev.touches_mechanisms(self.script, fired):
