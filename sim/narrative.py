@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.actions import DEFECTION_KINDS, K
 from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, JPN, PARTNER_OF, PRC, ROK, USA
+from sim.kinds import SPEC
 from sim.vocab import (
     ACTION_KINDS,
     ACTIVE,
@@ -300,27 +301,13 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     return out
 
 
-_VERBS = {
-    "induce": "offer {target} an inducement",
-    "military_pressure": "apply military pressure",
-    "coerce": "coerce {target}",
-    "retaliate": "retaliate against {target}",
-    "repair": "repair relations with {target}",
-    "invest": "invest in {mechanism}",
-    "suspend": "suspend {mechanism}",
-    "notice": "give notice to end {mechanism}",
-    "restore": "restore {mechanism}",
-    "press": "press {target} about {mechanism}",
-    "broker": "broker between Seoul and Tokyo",
-    "joint_statement": "issue a joint statement",
-}
-
-
 def _verb(opts: Options, o: int) -> str:
     """An option as a verb phrase for prose: 'offer Seoul an inducement'."""
     kind = ACTION_KINDS[opts.kind[o]]
     target = CAPITAL[ACTORS[opts.target[o]]] if opts.target[o] >= 0 else ""
     mechanism = MECHANISMS[opts.mechanism[o]].replace("_", " ") if opts.mechanism[o] >= 0 else ""
-    if kind == "press" and not mechanism:
-        return f"press {target} to mend relations with {CAPITAL[ACTORS[PARTNER_OF[int(opts.target[o])]]]}"
-    return _VERBS.get(kind, opts.label(o)).format(target=target, mechanism=mechanism)
+    spec = SPEC[kind]
+    if spec.verb_relationship and not mechanism:
+        partner = CAPITAL[ACTORS[PARTNER_OF[int(opts.target[o])]]]
+        return spec.verb_relationship.format(target=target, partner=partner)
+    return (spec.verb or opts.label(o)).format(target=target, mechanism=mechanism)
