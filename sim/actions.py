@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.actors import ACTORS, CHALLENGER, PARTNERS, PATRON
-from sim.kinds import ACTION_KIND_SPECS, SPEC, ActionKindSpec, kinds_in, targets_of
+from sim.kinds import ACTION_KIND_SPECS, ActionKindSpec, kinds_in, targets_of
 from sim.params import Parameters
 from sim.vocab import ACTION_KINDS, ACTIVE, CHANNELS, ENDED, MECHANISMS, SUSPENDED
 
@@ -62,6 +62,7 @@ class Options:
         target: Target actor, or -1.
         mechanism: Target mechanism index, or -1.
         slices: Each actor's contiguous range of options.
+        specs: The kind registry the table was built from; ``kind`` indexes it.
     """
 
     actor: np.ndarray
@@ -69,6 +70,7 @@ class Options:
     target: np.ndarray
     mechanism: np.ndarray
     slices: tuple[slice, ...]
+    specs: tuple[ActionKindSpec, ...] = ACTION_KIND_SPECS
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -116,9 +118,8 @@ def pressable(params: Parameters) -> list[int]:
     return out
 
 
-def _rows(spec: ActionKindSpec, a: int, params: Parameters) -> list[tuple[int, int, int, int]]:
-    """Actor ``a``'s options of kind ``spec``: (actor, kind, target, mechanism) rows."""
-    k = K[spec.name]
+def _rows(spec: ActionKindSpec, k: int, a: int, params: Parameters) -> list[tuple[int, int, int, int]]:
+    """Actor ``a``'s options of kind ``spec`` (index ``k``): (actor, kind, target, mechanism) rows."""
     if spec.targets == "own_mechanism":
         mine = [m for m, name in enumerate(MECHANISMS) if ACTORS[a] in params.mechanisms[name].members]
         return [(a, k, -1, m) for m in mine]
@@ -149,7 +150,7 @@ def build_options(params: Parameters, specs: tuple[ActionKindSpec, ...] = ACTION
         start = len(rows)
         for spec in order:
             if a in spec.takers():
-                rows += [(r[0], index[spec.name], r[2], r[3]) for r in _rows(spec, a, params)]
+                rows += _rows(spec, index[spec.name], a, params)
         slices.append(slice(start, len(rows)))
     table = np.array(rows, dtype=np.int64)
     return Options(
@@ -158,6 +159,7 @@ def build_options(params: Parameters, specs: tuple[ActionKindSpec, ...] = ACTION
         target=table[:, 2],
         mechanism=table[:, 3],
         slices=tuple(slices),
+        specs=specs,
     )
 
 
@@ -201,8 +203,8 @@ def open_options(
         held=held,
         noticed=noticed,
     )
-    for name, i in K.items():
-        rule = SPEC[name].opens
+    for i, spec in enumerate(options.specs):
+        rule = spec.opens
         if rule == "always":
             continue
         idx = np.flatnonzero(options.kind == i)
@@ -282,9 +284,9 @@ OPEN_RULES: dict[str, Callable[[Options, np.ndarray, _World], np.ndarray]] = {
     "retaliation": _retaliation,
     "military_crisis": _military_crisis,
     "in_force": _in_force,
-    "notice": _notice,
-    "restore": _restore,
-    "press": _press,
+    "in_force_unnoticed": _notice,
+    "liftable": _restore,
+    "subject_alive": _press,
 }
 
 

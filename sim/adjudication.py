@@ -229,17 +229,20 @@ def mechanism_moves(kind: np.ndarray, mech: np.ndarray, shape: tuple[int, int]) 
         suspending, giving notice and restoring.
     """
     investing = np.zeros(shape)
-    masks = {k: np.zeros(shape, dtype=np.int8) for k in ("suspend", "notice", "restore")}
+    masks = {k: np.zeros(shape, dtype=np.int8) for k in (K["suspend"], K["notice"], K["restore"])}
     rows = np.arange(shape[0])
     for a in ALLIES:
-        for verb in ("invest", "restore"):
-            did = kind[:, a] == K[verb]
+        for verb in (K["invest"], K["restore"]):
+            did = kind[:, a] == verb
             investing[rows[did], mech[did, a]] += 1.0
         for verb, mask in masks.items():
-            did = kind[:, a] == K[verb]
+            did = kind[:, a] == verb
             mask[rows[did], mech[did, a]] |= np.int8(1 << a)
     return MechanismMoves(
-        investing=investing, suspending=masks["suspend"], noticing=masks["notice"], restoring=masks["restore"]
+        investing=investing,
+        suspending=masks[K["suspend"]],
+        noticing=masks[K["notice"]],
+        restoring=masks[K["restore"]],
     )
 
 
@@ -268,10 +271,10 @@ def _mechanism_signals(
     t = p.trust
     for j in ALLIES:
         for verb, coef, bucket in (
-            ("notice", t.suspension, s.trust_bad),
-            ("restore", t.investment, s.trust_good),
+            (K["notice"], t.suspension, s.trust_bad),
+            (K["restore"], t.investment, s.trust_good),
         ):
-            acted = kind[:, j] == K[verb]
+            acted = kind[:, j] == verb
             if not acted.any():
                 continue
             fellows = compiled.co_members[np.where(acted, mech[:, j], 0), :, j]
@@ -321,10 +324,10 @@ def _alliance_signals(
             s.trust_good[:, u, j] += t.repair * mend
             s.opinion_good[:, u, j] += o.repair * mend
         for verb, coef, bucket in (
-            ("suspend", t.suspension, s.trust_bad),
-            ("invest", t.investment, s.trust_good),
+            (K["suspend"], t.suspension, s.trust_bad),
+            (K["invest"], t.investment, s.trust_good),
         ):
-            acted = kind[:, j] == K[verb]
+            acted = kind[:, j] == verb
             if not acted.any():
                 continue
             fellows = compiled.co_members[

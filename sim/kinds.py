@@ -35,7 +35,14 @@ TARGETS: tuple[str, ...] = get_args(Targets)
 
 #: The named openness rules; `sim.actions.OPEN_RULES` implements each one.
 OpenRule = Literal[
-    "always", "coerced", "retaliation", "military_crisis", "in_force", "notice", "restore", "press"
+    "always",
+    "coerced",
+    "retaliation",
+    "military_crisis",
+    "in_force",
+    "in_force_unnoticed",
+    "liftable",
+    "subject_alive",
 ]
 OPEN_RULES: tuple[str, ...] = get_args(OpenRule)
 
@@ -285,7 +292,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         name="notice",
         who="allies",
         targets="own_mechanism",
-        opens="notice",
+        opens="in_force_unnoticed",
         menu=15,
         classes=_S({"exit", "breaks_ranks"}),
         verb="give notice to end {mechanism}",
@@ -295,7 +302,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         name="restore",
         who="allies",
         targets="own_mechanism",
-        opens="restore",
+        opens="liftable",
         menu=16,
         verb="restore {mechanism}",
         about="lift one's own hold or withdraw one's notice: regains its value, reads as a concession",
@@ -304,7 +311,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         name="press",
         who="patron",
         targets="pressable_or_relationship",
-        opens="press",
+        opens="subject_alive",
         menu=10,
         verb="press {target} about {mechanism}",
         verb_relationship="press {target} to mend relations with {partner}",

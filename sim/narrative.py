@@ -235,23 +235,23 @@ def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
         if e.mechanism == MECHANISMS[k] and e.mechanism_effect in ("suspend", "end", "activate"):
             return f"the inject '{e.headline}'"
 
-    def movers(verb: str) -> str:
+    def movers(verb: int) -> str:
         who = [
             CAPITAL[ACTORS[a]]
             for a in ALLIES
-            if c.options.mechanism[o.choices[run, a]] == k and c.options.kind[o.choices[run, a]] == K[verb]
+            if c.options.mechanism[o.choices[run, a]] == k and c.options.kind[o.choices[run, a]] == verb
         ]
         return " and ".join(who)
 
     strength = float(rec.state.strength[run, k])
     if new == ACTIVE:
-        return f"{movers('restore') or 'its members'} restored it"
+        return f"{movers(K['restore']) or 'its members'} restored it"
     if new == ENDED:
         noticed = int(before.noticed_by[run, k])
         who = " and ".join(CAPITAL[ACTORS[a]] for a in ALLIES if noticed >> a & 1) or "a member"
         return f"{who}'s notice of termination ran out ({int(c.mech['notice_period'][k])} turns)"
-    if movers("suspend"):
-        return f"{movers('suspend')} suspended it"
+    if movers(K["suspend"]):
+        return f"{movers(K['suspend'])} suspended it"
     if strength < c.mech["lapse_below"][k]:
         return f"it grew too weak to function (strength {strength:.3f} < {c.mech['lapse_below'][k]:.3f})"
     return "its members' moves and its strength"
