@@ -2,6 +2,8 @@
 
 from typing import Literal
 
+import numpy as np
+
 ActorName = Literal["USA", "ROK", "JPN", "PRC"]
 
 #: Fixed order of the actor axis in every state array.
@@ -53,3 +55,20 @@ ALLIANCE_PAIRS: tuple[tuple[int, int], ...] = tuple((PATRON, a) for a in PARTNER
 
 #: Directed pairs within the partner pair: (ROK, JPN) and (JPN, ROK).
 PARTNER_PAIRS: tuple[tuple[int, int], ...] = tuple((a, PARTNER_OF[a]) for a in PARTNERS)
+
+#: Each actor's counterpart in the partner pair by actor index, -1 outside the pair.
+_PARTNER_INDEX = np.array([PARTNER_OF.get(a, -1) for a in range(N_ACTORS)], dtype=np.int64)
+
+
+def partner_pair(actor: np.ndarray | int, target: np.ndarray | int) -> np.ndarray:
+    """Whether actor -> target is within the partner pair (Seoul->Tokyo or Tokyo->Seoul), elementwise.
+
+    Args:
+        actor: Actor indices, any shape.
+        target: Target actor indices (-1: none), broadcastable with ``actor``.
+
+    Returns:
+        Boolean array of the broadcast shape.
+    """
+    t = np.asarray(target)
+    return (_PARTNER_INDEX[np.asarray(actor)] == t) & (t >= 0)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actions import DEFECTION_KINDS, EXIT_KINDS, RESPONSE_KINDS, K
-from sim.actors import ALLIES, JPN, PARTNER_PAIRS, PARTNERS, PRC, ROK, USA
+from sim.actions import DEFECTION_KINDS, EXIT_KINDS, HOSTILE_KINDS, RESPONSE_KINDS, K
+from sim.actors import ALLIES, CHALLENGER, JPN, PARTNER_PAIRS, PARTNERS, PATRON, PRC, ROK, USA
 from sim.belief import belief_update, move_evidence, signal_evidence
 from sim.compiled import Compiled
 from sim.events import Signals, blend_leverage
@@ -145,7 +145,9 @@ def adjudicate(
     coordinated = responding[:, allies].all(axis=1)
     wedge_target = state.inducement >= p.thresholds.inducement
     wedge_target[:, PRC] = False
-    breaks_ranks = defecting | np.isin(kind, EXIT_KINDS) | ((kind == K["retaliate"]) & (target != PRC))
+    breaks_ranks = (
+        defecting | np.isin(kind, EXIT_KINDS) | (np.isin(kind, HOSTILE_KINDS) & (target != CHALLENGER))
+    )
     wedge_split = wedge_target & breaks_ranks
 
     # Events' signals are one-off; what follows (moves, standing conditions, mechanisms)
@@ -253,9 +255,9 @@ def pressing(kind: np.ndarray, target: np.ndarray, mech: np.ndarray, shape: tupl
     the relationship.
     """
     out = np.zeros(shape)
-    did = np.flatnonzero(kind[:, USA] == K["press"])
-    subject = np.where(mech[did, USA] >= 0, mech[did, USA], shape[2] - 1)
-    out[did, target[did, USA], subject] = 1.0
+    did = np.flatnonzero(kind[:, PATRON] == K["press"])
+    subject = np.where(mech[did, PATRON] >= 0, mech[did, PATRON], shape[2] - 1)
+    out[did, target[did, PATRON], subject] = 1.0
     return out
 
 
