@@ -59,6 +59,10 @@ Contradiction = Literal["crisis"]
 CONTRADICTIONS: tuple[str, ...] = get_args(Contradiction)
 
 
+#: Longest `about` line: shown indented in a terminal of 80 columns.
+ABOUT_WIDTH = 76
+
+
 class RegistryError(ValueError):
     """A registry entry is malformed; the message names the entry, the field and what is allowed."""
 
@@ -118,9 +122,10 @@ class ActionKindSpec:
             raise RegistryError(
                 f"action kind {self.name!r}: field 'menu' is {self.menu!r}; allowed: an integer >= 0"
             )
-        if not self.about.strip():
+        if not self.about.strip() or len(self.about) > ABOUT_WIDTH:
             raise RegistryError(
-                f"action kind {self.name!r}: field 'about' is empty; give one line on its trade-off"
+                f"action kind {self.name!r}: field 'about' is {self.about!r}; give one line on its "
+                f"trade-off, at most {ABOUT_WIDTH} characters (it is shown indented at 80 columns)"
             )
 
     def takers(self) -> tuple[int, ...]:
@@ -166,7 +171,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         targets="none",
         opens="always",
         menu=0,
-        about="do nothing new: no cost, no credit, and partners read it as standing aside in a crisis",
+        about="wait: no cost, but a crisis left unanswered weighs on security",
     ),
     ActionKindSpec(
         name="coordinate",
@@ -175,7 +180,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=1,
         classes=_S({"response"}),
-        about="coordinate militarily: the strongest answer to a crisis, at a cost in pressure and autonomy",
+        about="answer militarily: most security if partners join; costs trade with Beijing",
     ),
     ActionKindSpec(
         name="joint_statement",
@@ -185,7 +190,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         menu=2,
         classes=_S({"response"}),
         verb="issue a joint statement",
-        about="answer together in words: cheaper than military coordination, and weaker",
+        about="answer in words: cheaper than coordinating, and less security",
     ),
     ActionKindSpec(
         name="hedge",
@@ -194,7 +199,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=3,
         classes=_S({"defection", "breaks_ranks"}),
-        about="lean toward Beijing: eases its pressure and pleases exporters, costs allies' trust",
+        about="lean toward Beijing: eases trade and its pull, costs Washington's trust",
     ),
     ActionKindSpec(
         name="concede",
@@ -203,7 +208,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="coerced",
         menu=4,
         classes=_S({"defection", "breaks_ranks"}),
-        about="give Beijing what its coercion asks: ends the pain, breaks ranks (open only under pressure)",
+        about="give Beijing what its coercion asks: ends the pain, breaks ranks",
     ),
     ActionKindSpec(
         name="retaliate",
@@ -213,7 +218,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         menu=11,
         classes=_S({"hostile"}),
         verb="retaliate against {target}",
-        about="hit back: answers a grievance, costs the target's trust and opinion, and inflames a dispute",
+        about="hit back: answers a grievance, costs trade and the target's opinion",
     ),
     ActionKindSpec(
         name="repair",
@@ -222,7 +227,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=12,
         verb="repair relations with {target}",
-        about="mend a relationship: rebuilds trust slowly, and can cost approval at home",
+        about="mend a relationship: warms the target, unpopular at home",
     ),
     ActionKindSpec(
         name="broker",
@@ -231,7 +236,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=9,
         verb="broker between Seoul and Tokyo",
-        about="mediate between the partners: cools their dispute at the cost of Washington's attention",
+        about="mediate between Seoul and Tokyo: cools their rift, costs attention",
     ),
     ActionKindSpec(
         name="invest",
@@ -240,7 +245,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="in_force",
         menu=13,
         verb="invest in {mechanism}",
-        about="strengthen a mechanism in force: sturdier cooperation, at a cost in resources",
+        about="strengthen a mechanism in force: security and members' trust, some cost",
     ),
     ActionKindSpec(
         name="suspend",
@@ -250,7 +255,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         menu=14,
         classes=_S({"exit", "breaks_ranks"}),
         verb="suspend {mechanism}",
-        about="hold a mechanism in abeyance: a signal in a dispute, paid for in its security value",
+        about="hold a mechanism in abeyance: plays to a dispute, loses its security",
     ),
     ActionKindSpec(
         name="coerce",
@@ -259,7 +264,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=7,
         verb="coerce {target}",
-        about="press an ally economically: may win a concession, hardens its public",
+        about="squeeze an ally's trade: may win a concession, costs Beijing's trade",
     ),
     ActionKindSpec(
         name="induce",
@@ -277,7 +282,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=5,
         verb="apply military pressure",
-        about="raise the military crisis: tests the allies' resolve, risks their closing ranks",
+        about="raise the military crisis: pleases home, may unite the allies",
     ),
     ActionKindSpec(
         name="de_escalate",
@@ -286,7 +291,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="military_crisis",
         menu=6,
         contradicted_by=("crisis",),
-        about="step back from a military crisis: lowers the risk of war, gives up leverage",
+        about="step back from a military crisis: wise against united allies",
     ),
     ActionKindSpec(
         name="notice",
@@ -296,7 +301,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         menu=15,
         classes=_S({"exit", "breaks_ranks"}),
         verb="give notice to end {mechanism}",
-        about="give notice to terminate an agreement: it ends after the notice period unless withdrawn",
+        about="give notice to end an agreement: ends after the notice period",
     ),
     ActionKindSpec(
         name="restore",
@@ -305,7 +310,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="liftable",
         menu=16,
         verb="restore {mechanism}",
-        about="lift one's own hold or withdraw one's notice: regains its value, reads as a concession",
+        about="lift one's hold or withdraw one's notice: regains the mechanism's value",
     ),
     ActionKindSpec(
         name="press",
@@ -315,7 +320,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         menu=10,
         verb="press {target} about {mechanism}",
         verb_relationship="press {target} to mend relations with {partner}",
-        about="press a partner about a mechanism or its relationship: enters its choice",
+        about="press a partner about a mechanism or its rift: enters its choice",
     ),
 )
 

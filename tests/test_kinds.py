@@ -129,6 +129,7 @@ def test_a_new_kind_is_one_entry():
         ({"contradicted_by": ("dispute",)}, ["'contradicted_by'", "crisis"]),
         ({"menu": -1}, ["'menu'", "integer"]),
         ({"about": "  "}, ["'about'", "trade-off"]),
+        ({"about": "x" * 77}, ["'about'", "at most 76 characters"]),
         ({"name": "Summit-Call"}, ["snake_case"]),
     ],
 )
