@@ -58,7 +58,7 @@ class Options:
 
     Attributes:
         actor: Acting actor of each option.
-        kind: Action kind index (into `sim.vocab.ACTION_KINDS`).
+        kind: Action kind index (into ``specs``; by default `sim.vocab.ACTION_KINDS`).
         target: Target actor, or -1.
         mechanism: Target mechanism index, or -1.
         slices: Each actor's contiguous range of options.
@@ -77,7 +77,7 @@ class Options:
 
     def label(self, o: int) -> str:
         """Readable name of option ``o``, e.g. ``repair JPN`` or ``invest gsomia``."""
-        name = ACTION_KINDS[self.kind[o]].replace("de_", "de-").replace("_", " ")
+        name = self.specs[self.kind[o]].name.replace("de_", "de-").replace("_", " ")
         if self.target[o] >= 0 and self.mechanism[o] >= 0:
             return f"{name} {ACTORS[self.target[o]]} {MECHANISMS[self.mechanism[o]]}"
         if self.target[o] >= 0:

@@ -15,9 +15,7 @@ import numpy as np
 
 from sim.actions import DEFECTION_KINDS, K
 from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, JPN, PARTNER_OF, PRC, ROK, USA
-from sim.kinds import SPEC
 from sim.vocab import (
-    ACTION_KINDS,
     ACTIVE,
     CHANNELS,
     ENDED,
@@ -303,10 +301,9 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
 
 def _verb(opts: Options, o: int) -> str:
     """An option as a verb phrase for prose: 'offer Seoul an inducement'."""
-    kind = ACTION_KINDS[opts.kind[o]]
+    spec = opts.specs[opts.kind[o]]
     target = CAPITAL[ACTORS[opts.target[o]]] if opts.target[o] >= 0 else ""
     mechanism = MECHANISMS[opts.mechanism[o]].replace("_", " ") if opts.mechanism[o] >= 0 else ""
-    spec = SPEC[kind]
     if spec.verb_relationship and not mechanism:
         partner = CAPITAL[ACTORS[PARTNER_OF[int(opts.target[o])]]]
         return spec.verb_relationship.format(target=target, partner=partner)

@@ -117,6 +117,9 @@ def test_a_new_kind_is_one_entry():
     mask = open_options(opts, params, crisis, np.zeros(n), np.zeros((n, len(ACTORS))), status)
     cols = np.flatnonzero(opts.kind == new)
     assert not mask[0, cols].any() and mask[1, cols].all()
+    # its label and verb phrase come from its entry
+    assert opts.label(int(cols[0])) == "summit call USA"
+    assert _verb(opts, int(cols[0])) == "call Washington"
 
 
 @pytest.mark.parametrize(
