@@ -1,8 +1,11 @@
 """The four actors, their fixed order, and the directed pairs the scores look at."""
 
-from typing import Literal
+from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ActorName = Literal["USA", "ROK", "JPN", "PRC"]
 
@@ -57,7 +60,7 @@ ALLIANCE_PAIRS: tuple[tuple[int, int], ...] = tuple((PATRON, a) for a in PARTNER
 PARTNER_PAIRS: tuple[tuple[int, int], ...] = tuple((a, PARTNER_OF[a]) for a in PARTNERS)
 
 #: Each actor's counterpart in the partner pair by actor index, -1 outside the pair.
-_PARTNER_INDEX = np.array([PARTNER_OF.get(a, -1) for a in range(N_ACTORS)], dtype=np.int64)
+_PARTNER_INDEX: tuple[int, ...] = tuple(PARTNER_OF.get(a, -1) for a in range(N_ACTORS))
 
 
 def partner_pair(actor: np.ndarray | int, target: np.ndarray | int) -> np.ndarray:
@@ -70,5 +73,7 @@ def partner_pair(actor: np.ndarray | int, target: np.ndarray | int) -> np.ndarra
     Returns:
         Boolean array of the broadcast shape.
     """
+    import numpy as np  # here, not at the top: `run.py --help` imports this module
+
     t = np.asarray(target)
-    return (_PARTNER_INDEX[np.asarray(actor)] == t) & (t >= 0)
+    return (np.asarray(_PARTNER_INDEX)[np.asarray(actor)] == t) & (t >= 0)
