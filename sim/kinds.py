@@ -63,6 +63,12 @@ CONTRADICTIONS: tuple[str, ...] = get_args(Contradiction)
 ABOUT_WIDTH = 76
 
 
+#: State channels (and the threshold of the same name) that say a target is already
+#: under a campaign of this kind (`sim.base_rates`: Beijing's quiet-time campaigns).
+Campaign = Literal["", "pressure", "inducement"]
+CAMPAIGNS: tuple[str, ...] = get_args(Campaign)
+
+
 class RegistryError(ValueError):
     """A registry entry is malformed; the message names the entry, the field and what is allowed."""
 
@@ -95,6 +101,9 @@ class ActionKindSpec:
             phrase when the option is about the relationship; ``{partner}`` is the
             target's partner.
         about: One line on what the move trades off, for players.
+        campaign: For a campaign kind whose quiet-time rate is grounded in the record
+            (`sim.base_rates`), the state channel and threshold that say a target is
+            already under it; empty otherwise.
     """
 
     name: str
@@ -107,6 +116,7 @@ class ActionKindSpec:
     contradicted_by: tuple[str, ...] = ()
     verb: str = ""
     verb_relationship: str = ""
+    campaign: Campaign = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier() or self.name != self.name.lower():
@@ -116,6 +126,7 @@ class ActionKindSpec:
         _check(self.name, "opens", self.opens, OPEN_RULES)
         for c in self.classes:
             _check(self.name, "classes", c, KIND_CLASSES)
+        _check(self.name, "campaign", self.campaign, CAMPAIGNS)
         for c in self.contradicted_by:
             _check(self.name, "contradicted_by", c, CONTRADICTIONS)
         if not isinstance(self.menu, int) or isinstance(self.menu, bool) or self.menu < 0:
@@ -264,6 +275,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=7,
         verb="coerce {target}",
+        campaign="pressure",
         about="squeeze an ally's trade: may win a concession, costs Beijing's trade",
     ),
     ActionKindSpec(
@@ -273,6 +285,7 @@ ACTION_KIND_SPECS: tuple[ActionKindSpec, ...] = (
         opens="always",
         menu=8,
         verb="offer {target} an inducement",
+        campaign="inducement",
         about="offer an ally a reward for breaking ranks: the wedge by carrot",
     ),
     ActionKindSpec(

@@ -50,6 +50,9 @@ def test_kind_classes_read_the_registry():
     assert _names(HOSTILE_KINDS) == {"retaliate"}
     assert MECHANISM_KINDS == ("invest", "suspend", "notice", "restore")
     assert CONTRADICTED_BY == {"crisis": ("de_escalate",)}
+    from sim.base_rates import CAMPAIGN_KINDS
+
+    assert CAMPAIGN_KINDS == {"coerce": ("pressure", "pressure"), "induce": ("inducement", "inducement")}
 
 
 def test_every_named_open_rule_is_implemented():
@@ -134,6 +137,7 @@ def test_a_new_kind_is_one_entry():
         ({"about": "  "}, ["'about'", "trade-off"]),
         ({"about": "x" * 77}, ["'about'", "at most 76 characters"]),
         ({"name": "Summit-Call"}, ["snake_case"]),
+        ({"campaign": "crisis"}, ["'campaign'", "inducement"]),
     ],
 )
 def test_bad_registry_data_gives_a_clear_error(change, words):
