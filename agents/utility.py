@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actions import SECURITY_HOOKS
-from sim.actors import ACTORS, ALLIES, JPN, PRC, ROK, USA
+from sim.actors import ACTORS, ALLIES, JPN, PARTNER_OF, PARTNERS, PRC, ROK, USA, partner_pair
 from sim.compiled import Compiled
 from sim.mechanisms import H, Hooks, member_sets
 from sim.state import State
 from sim.vocab import SUSPENDED
 
 #: Each actor's Asian partner whose trust decides a wedge (Washington: both).
-_PARTNER = {ROK: (JPN,), JPN: (ROK,), USA: (ROK, JPN), PRC: (ROK, JPN)}
+_PARTNER = {a: (PARTNER_OF[a],) if a in PARTNER_OF else PARTNERS for a in range(len(ACTORS))}
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ FEATURES: dict[str, FeatureFn] = {
     "trust_usa": lambda x, g, c: x.state.trust[:, g[0], USA],
     "resolve": lambda x, g, c: x.state.resolve[:, g[0]],
     "demand": lambda x, g, c: x.state.demand[:, g[0]],
-    "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], (ROK, JPN))[None],
+    "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], PARTNERS)[None],
     "coordination": _hook("coordination"),
     "readiness": lambda x, g, c: x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]],
     "crisis_threat": lambda x, g, c: x.state.crisis[:, None] * x.state.threat[:, g[0], PRC],
@@ -290,7 +290,7 @@ def _urged_mechanism(x: Situation, g: Group, c: Compiled) -> np.ndarray:
 def _urged_partner(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     """Washington's pressure on the actor about its relationship, toward its Asian partner only."""
     a, t, _ = g
-    partner = ((a == ROK) & (t == JPN)) | ((a == JPN) & (t == ROK))
+    partner = partner_pair(a, t)
     return x.state.urged[:, a, -1] * partner[None]
 
 

@@ -214,6 +214,8 @@ class StudentLoop(Loop):
             raise ValueError(f"write: hint N, with N from 1 to {len(hints)}")
         h = hints[int(args[0]) - 1]
         lines = [f"{args[0]}. {h.option}"]
+        if h.about:
+            lines.append(f"  {h.about}")
         pulls = [f"  {term_words(t, self.seat)}: {v:+.3f}" for t, v in h.terms]
         lines += pulls or ["  no strong pull either way"]
         lines.append(f"  the AI in your seat would pick it {h.ai_chance:.0%} of the time")

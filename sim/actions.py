@@ -7,12 +7,14 @@ choice is an index into that actor's slice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from sim.actors import ACTORS, JPN, PARTNERS, PATRON, PRC, ROK, USA
+from sim.actors import ACTORS, CHALLENGER, PARTNERS, PATRON
+from sim.kinds import ACTION_KIND_SPECS, ActionKindSpec, kinds_in, targets_of
 from sim.params import Parameters
 from sim.vocab import ACTION_KINDS, ACTIVE, CHANNELS, ENDED, MECHANISMS, SUSPENDED
 
@@ -31,20 +33,23 @@ class MenuState(Protocol):
     noticed_by: np.ndarray
 
 
+#: Kind name -> kind index, derived from the registry (`sim.kinds`).
 K = {name: i for i, name in enumerate(ACTION_KINDS)}
 
 #: Action kinds that count as answering a crisis together.
-RESPONSE_KINDS = (K["coordinate"], K["joint_statement"])
+RESPONSE_KINDS = tuple(K[k] for k in kinds_in("response"))
 #: Action kinds by which an ally breaks ranks.
-DEFECTION_KINDS = (K["hedge"], K["concede"])
+DEFECTION_KINDS = tuple(K[k] for k in kinds_in("defection"))
 #: A member's decisions about a mechanism it belongs to (MODEL.md §5.3), in menu order.
-MECHANISM_KINDS = ("invest", "suspend", "notice", "restore")
+MECHANISM_KINDS = tuple(
+    s.name for s in sorted(ACTION_KIND_SPECS, key=lambda s: s.menu) if s.targets == "own_mechanism"
+)
 #: Moves by which a member walks away from a mechanism.
-EXIT_KINDS = (K["suspend"], K["notice"])
-
-_RETALIATE_TARGETS = {USA: (PRC,), ROK: (PRC, JPN), JPN: (PRC, ROK)}
-_ALLY_PLAIN = ("hold", "coordinate", "joint_statement", "hedge", "concede")
-_PRC_PLAIN = ("hold", "military_pressure", "de_escalate")
+EXIT_KINDS = tuple(K[k] for k in kinds_in("exit"))
+#: Moves that count as breaking ranks whatever their target (the wedge measure).
+BREAKS_RANKS_KINDS = tuple(K[k] for k in kinds_in("breaks_ranks"))
+#: Moves against their target: breaking ranks when the target is an ally.
+HOSTILE_KINDS = tuple(K[k] for k in kinds_in("hostile"))
 
 
 @dataclass(frozen=True)
@@ -53,10 +58,11 @@ class Options:
 
     Attributes:
         actor: Acting actor of each option.
-        kind: Action kind index (into `sim.vocab.ACTION_KINDS`).
+        kind: Action kind index (into ``specs``; by default `sim.vocab.ACTION_KINDS`).
         target: Target actor, or -1.
         mechanism: Target mechanism index, or -1.
         slices: Each actor's contiguous range of options.
+        specs: The kind registry the table was built from; ``kind`` indexes it.
     """
 
     actor: np.ndarray
@@ -64,13 +70,14 @@ class Options:
     target: np.ndarray
     mechanism: np.ndarray
     slices: tuple[slice, ...]
+    specs: tuple[ActionKindSpec, ...] = ACTION_KIND_SPECS
 
     def __len__(self) -> int:
         return len(self.kind)
 
     def label(self, o: int) -> str:
         """Readable name of option ``o``, e.g. ``repair JPN`` or ``invest gsomia``."""
-        name = ACTION_KINDS[self.kind[o]].replace("de_", "de-").replace("_", " ")
+        name = self.specs[self.kind[o]].name.replace("de_", "de-").replace("_", " ")
         if self.target[o] >= 0 and self.mechanism[o] >= 0:
             return f"{name} {ACTORS[self.target[o]]} {MECHANISMS[self.mechanism[o]]}"
         if self.target[o] >= 0:
@@ -111,29 +118,39 @@ def pressable(params: Parameters) -> list[int]:
     return out
 
 
-def build_options(params: Parameters) -> Options:
-    """Enumerate every actor's menu for these parameters (mechanism membership)."""
+def _rows(spec: ActionKindSpec, k: int, a: int, params: Parameters) -> list[tuple[int, int, int, int]]:
+    """Actor ``a``'s options of kind ``spec`` (index ``k``): (actor, kind, target, mechanism) rows."""
+    if spec.targets == "own_mechanism":
+        mine = [m for m, name in enumerate(MECHANISMS) if ACTORS[a] in params.mechanisms[name].members]
+        return [(a, k, -1, m) for m in mine]
+    if spec.targets == "pressable_or_relationship":
+        # press a partner about a Seoul-Tokyo mechanism, or (-1) about its relationship
+        # with the other partner
+        return [(a, k, t, m) for t in targets_of(spec, a) for m in (*pressable(params), -1)]
+    return [(a, k, t, -1) for t in targets_of(spec, a)]
+
+
+def build_options(params: Parameters, specs: tuple[ActionKindSpec, ...] = ACTION_KIND_SPECS) -> Options:
+    """Enumerate every actor's menu for these parameters (mechanism membership).
+
+    Each actor's menu lists the registry's kinds it may take (`sim.kinds`), by their
+    menu position. Beijing's economic coercion and inducement target the partners
+    (paper §II.1: THAAD, Senkaku).
+
+    Args:
+        params: Parameters (mechanism membership).
+        specs: The kind registry; a kind's index is its position here (the default
+            is `sim.kinds.ACTION_KIND_SPECS`, whose order is `ACTION_KINDS`).
+    """
+    index = {s.name: i for i, s in enumerate(specs)}
+    order = sorted(specs, key=lambda s: s.menu)
     rows: list[tuple[int, int, int, int]] = []
     slices = []
     for a in range(len(ACTORS)):
         start = len(rows)
-        if a == PRC:
-            rows += [(a, K[k], -1, -1) for k in _PRC_PLAIN]
-            # Beijing's economic coercion targets the Asian allies (paper §II.1: THAAD, Senkaku).
-            rows += [(a, K["coerce"], t, -1) for t in (ROK, JPN)]
-            rows += [(a, K["induce"], t, -1) for t in (ROK, JPN)]
-        else:
-            rows += [(a, K[k], -1, -1) for k in _ALLY_PLAIN]
-            if a == USA:
-                rows.append((a, K["broker"], -1, -1))
-                # press a partner about a Seoul-Tokyo mechanism, or (-1) about its relationship
-                # with the other partner
-                rows += [(a, K["press"], t, m) for t in PARTNERS for m in (*pressable(params), -1)]
-            rows += [(a, K["retaliate"], t, -1) for t in _RETALIATE_TARGETS[a]]
-            rows += [(a, K["repair"], t, -1) for t in range(len(ACTORS)) if t != a]
-            mine = [m for m, name in enumerate(MECHANISMS) if ACTORS[a] in params.mechanisms[name].members]
-            for k in MECHANISM_KINDS:
-                rows += [(a, K[k], -1, m) for m in mine]
+        for spec in order:
+            if a in spec.takers():
+                rows += _rows(spec, index[spec.name], a, params)
         slices.append(slice(start, len(rows)))
     table = np.array(rows, dtype=np.int64)
     return Options(
@@ -142,6 +159,7 @@ def build_options(params: Parameters) -> Options:
         target=table[:, 2],
         mechanism=table[:, 3],
         slices=tuple(slices),
+        specs=specs,
     )
 
 
@@ -175,47 +193,101 @@ def open_options(
     th = params.thresholds
     n = crisis.shape[0]
     mask = np.ones((n, len(options)), dtype=bool)
-    a, kind, target, mech = options.actor, options.kind, options.target, options.mechanism
-    coerced = pressure >= th.pressure  # (n, actors)
-    gated = np.flatnonzero(np.isin(kind, (K["concede"], K["retaliate"], K["de_escalate"])))
-    for o in gated:
-        k = kind[o]
-        if k == K["concede"]:
-            mask[:, o] = coerced[:, a[o]]
-        elif k == K["retaliate"]:
-            if target[o] == PRC:
-                mask[:, o] = coerced[:, a[o]] | (crisis >= th.crisis)
-            else:
-                mask[:, o] = dispute >= th.dispute
-        elif k == K["de_escalate"]:
-            mask[:, o] = crisis >= th.crisis  # nothing to step back from below a military crisis
     held = np.zeros(status.shape, dtype=np.int8) if held_by is None else held_by
     noticed = np.zeros(status.shape, dtype=np.int8) if noticed_by is None else noticed_by
-    for verb in MECHANISM_KINDS:
-        idx = np.flatnonzero(kind == K[verb])
-        if not idx.size:
+    world = _World(
+        crisis=crisis >= th.crisis,
+        dispute=dispute >= th.dispute,
+        coerced=pressure >= th.pressure,
+        status=status,
+        held=held,
+        noticed=noticed,
+    )
+    for i, spec in enumerate(options.specs):
+        rule = spec.opens
+        if rule == "always":
             continue
-        m = mech[idx]
-        in_force = status[:, m] == ACTIVE  # (n, options of this kind)
-        if verb in ("invest", "suspend"):
-            mask[:, idx] = in_force
-            continue
-        bit = (1 << a[idx]).astype(np.int8)[None]
-        gave_notice = (noticed[:, m] & bit) != 0
-        if verb == "notice":
-            mask[:, idx] = in_force & ~gave_notice  # notice terminates an agreement in force
-        else:
-            # restore: lift one's own hold on a suspended mechanism (or revive one nobody
-            # holds: lapsed, or suspended by an inject), or withdraw one's own notice; a
-            # hold only another member has is theirs to lift
-            holds = held[:, m]
-            may_lift = (holds == 0) | ((holds & bit) != 0)
-            mask[:, idx] = ((status[:, m] == SUSPENDED) & may_lift) | ((status[:, m] != ENDED) & gave_notice)
-    pressing = np.flatnonzero(kind == K["press"])
-    about = mech[pressing]
-    if pressing.size:
-        mask[:, pressing] = (about < 0)[None] | (status[:, np.maximum(about, 0)] != ENDED)
+        idx = np.flatnonzero(options.kind == i)
+        if idx.size:
+            mask[:, idx] = OPEN_RULES[rule](options, idx, world)
     return mask
+
+
+@dataclass(frozen=True)
+class _World:
+    """What the openness rules read: the thresholds crossed and the mechanisms' state."""
+
+    crisis: np.ndarray  # (n,) bool: a military crisis
+    dispute: np.ndarray  # (n,) bool: a live Seoul-Tokyo dispute
+    coerced: np.ndarray  # (n, actors) bool: under Beijing's coercive pressure
+    status: np.ndarray  # (n, mechanisms)
+    held: np.ndarray  # (n, mechanisms) bitmask of members holding it suspended
+    noticed: np.ndarray  # (n, mechanisms) bitmask of members with a notice pending
+
+
+def _coerced(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    return w.coerced[:, options.actor[idx]]
+
+
+def _retaliation(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    # against the challenger: when it coerces the actor or in a military crisis;
+    # against an ally: in a live dispute
+    against_challenger = options.target[idx] == CHALLENGER
+    return np.where(
+        against_challenger[None],
+        w.coerced[:, options.actor[idx]] | w.crisis[:, None],
+        w.dispute[:, None],
+    )
+
+
+def _military_crisis(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    # nothing to step back from below a military crisis
+    return np.repeat(w.crisis[:, None], idx.size, axis=1)
+
+
+def _in_force(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    return w.status[:, options.mechanism[idx]] == ACTIVE
+
+
+def _gave_notice(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    bit = (1 << options.actor[idx]).astype(np.int8)[None]
+    return (w.noticed[:, options.mechanism[idx]] & bit) != 0
+
+
+def _notice(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    # notice terminates an agreement in force
+    return _in_force(options, idx, w) & ~_gave_notice(options, idx, w)
+
+
+def _restore(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    # lift one's own hold on a suspended mechanism (or revive one nobody holds: lapsed,
+    # or suspended by an inject), or withdraw one's own notice; a hold only another
+    # member has is theirs to lift
+    m = options.mechanism[idx]
+    bit = (1 << options.actor[idx]).astype(np.int8)[None]
+    holds = w.held[:, m]
+    may_lift = (holds == 0) | ((holds & bit) != 0)
+    gave_notice = _gave_notice(options, idx, w)
+    return ((w.status[:, m] == SUSPENDED) & may_lift) | ((w.status[:, m] != ENDED) & gave_notice)
+
+
+def _press(options: Options, idx: np.ndarray, w: _World) -> np.ndarray:
+    # about the relationship: always; about a mechanism: until it has ended
+    about = options.mechanism[idx]
+    return (about < 0)[None] | (w.status[:, np.maximum(about, 0)] != ENDED)
+
+
+#: The openness rules the registry names (`sim.kinds.OPEN_RULES`), except "always":
+#: each returns the openness of the options ``idx``, shape (n, len(idx)).
+OPEN_RULES: dict[str, Callable[[Options, np.ndarray, _World], np.ndarray]] = {
+    "coerced": _coerced,
+    "retaliation": _retaliation,
+    "military_crisis": _military_crisis,
+    "in_force": _in_force,
+    "in_force_unnoticed": _notice,
+    "liftable": _restore,
+    "subject_alive": _press,
+}
 
 
 def open_in(options: Options, params: Parameters, state: MenuState) -> np.ndarray:
@@ -237,7 +309,10 @@ def open_in(options: Options, params: Parameters, state: MenuState) -> np.ndarra
 #: raises a channel (its per-unit effect x magnitude > 0) rules out, for its source,
 #: the action kinds listed here: Beijing cannot de-escalate in the turn its own drills
 #: or blockade escalate the crisis.
-CONTRADICTED_BY: dict[str, tuple[str, ...]] = {"crisis": ("de_escalate",)}
+CONTRADICTED_BY: dict[str, tuple[str, ...]] = {
+    channel: tuple(s.name for s in ACTION_KIND_SPECS if channel in s.contradicted_by)
+    for channel in dict.fromkeys(c for s in ACTION_KIND_SPECS for c in s.contradicted_by)
+}
 
 
 def attributed_moves(

@@ -1,6 +1,11 @@
 """The four actors, their fixed order, and the directed pairs the scores look at."""
 
-from typing import Literal
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ActorName = Literal["USA", "ROK", "JPN", "PRC"]
 
@@ -53,3 +58,22 @@ ALLIANCE_PAIRS: tuple[tuple[int, int], ...] = tuple((PATRON, a) for a in PARTNER
 
 #: Directed pairs within the partner pair: (ROK, JPN) and (JPN, ROK).
 PARTNER_PAIRS: tuple[tuple[int, int], ...] = tuple((a, PARTNER_OF[a]) for a in PARTNERS)
+
+#: Each actor's counterpart in the partner pair by actor index, -1 outside the pair.
+_PARTNER_INDEX: tuple[int, ...] = tuple(PARTNER_OF.get(a, -1) for a in range(N_ACTORS))
+
+
+def partner_pair(actor: np.ndarray | int, target: np.ndarray | int) -> np.ndarray:
+    """Whether actor -> target is within the partner pair (Seoul->Tokyo or Tokyo->Seoul), elementwise.
+
+    Args:
+        actor: Actor indices, any shape.
+        target: Target actor indices (-1: none), broadcastable with ``actor``.
+
+    Returns:
+        Boolean array of the broadcast shape.
+    """
+    import numpy as np  # here, not at the top: `run.py --help` imports this module
+
+    t = np.asarray(target)
+    return (np.asarray(_PARTNER_INDEX)[np.asarray(actor)] == t) & (t >= 0)

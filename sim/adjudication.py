@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actions import DEFECTION_KINDS, EXIT_KINDS, RESPONSE_KINDS, K
-from sim.actors import ALLIES, JPN, PARTNER_PAIRS, PARTNERS, PRC, ROK, USA
+from sim.actions import DEFECTION_KINDS, EXIT_KINDS, HOSTILE_KINDS, RESPONSE_KINDS, K
+from sim.actors import ALLIES, CHALLENGER, JPN, PARTNER_PAIRS, PARTNERS, PATRON, PRC, ROK, USA
 from sim.belief import belief_update, move_evidence, signal_evidence
 from sim.compiled import Compiled
 from sim.events import Signals, blend_leverage
@@ -145,7 +145,9 @@ def adjudicate(
     coordinated = responding[:, allies].all(axis=1)
     wedge_target = state.inducement >= p.thresholds.inducement
     wedge_target[:, PRC] = False
-    breaks_ranks = defecting | np.isin(kind, EXIT_KINDS) | ((kind == K["retaliate"]) & (target != PRC))
+    breaks_ranks = (
+        defecting | np.isin(kind, EXIT_KINDS) | (np.isin(kind, HOSTILE_KINDS) & (target != CHALLENGER))
+    )
     wedge_split = wedge_target & breaks_ranks
 
     # Events' signals are one-off; what follows (moves, standing conditions, mechanisms)
@@ -229,17 +231,20 @@ def mechanism_moves(kind: np.ndarray, mech: np.ndarray, shape: tuple[int, int]) 
         suspending, giving notice and restoring.
     """
     investing = np.zeros(shape)
-    masks = {k: np.zeros(shape, dtype=np.int8) for k in ("suspend", "notice", "restore")}
+    masks = {k: np.zeros(shape, dtype=np.int8) for k in (K["suspend"], K["notice"], K["restore"])}
     rows = np.arange(shape[0])
     for a in ALLIES:
-        for verb in ("invest", "restore"):
-            did = kind[:, a] == K[verb]
+        for verb in (K["invest"], K["restore"]):
+            did = kind[:, a] == verb
             investing[rows[did], mech[did, a]] += 1.0
         for verb, mask in masks.items():
-            did = kind[:, a] == K[verb]
+            did = kind[:, a] == verb
             mask[rows[did], mech[did, a]] |= np.int8(1 << a)
     return MechanismMoves(
-        investing=investing, suspending=masks["suspend"], noticing=masks["notice"], restoring=masks["restore"]
+        investing=investing,
+        suspending=masks[K["suspend"]],
+        noticing=masks[K["notice"]],
+        restoring=masks[K["restore"]],
     )
 
 
@@ -250,9 +255,9 @@ def pressing(kind: np.ndarray, target: np.ndarray, mech: np.ndarray, shape: tupl
     the relationship.
     """
     out = np.zeros(shape)
-    did = np.flatnonzero(kind[:, USA] == K["press"])
-    subject = np.where(mech[did, USA] >= 0, mech[did, USA], shape[2] - 1)
-    out[did, target[did, USA], subject] = 1.0
+    did = np.flatnonzero(kind[:, PATRON] == K["press"])
+    subject = np.where(mech[did, PATRON] >= 0, mech[did, PATRON], shape[2] - 1)
+    out[did, target[did, PATRON], subject] = 1.0
     return out
 
 
@@ -268,10 +273,10 @@ def _mechanism_signals(
     t = p.trust
     for j in ALLIES:
         for verb, coef, bucket in (
-            ("notice", t.suspension, s.trust_bad),
-            ("restore", t.investment, s.trust_good),
+            (K["notice"], t.suspension, s.trust_bad),
+            (K["restore"], t.investment, s.trust_good),
         ):
-            acted = kind[:, j] == K[verb]
+            acted = kind[:, j] == verb
             if not acted.any():
                 continue
             fellows = compiled.co_members[np.where(acted, mech[:, j], 0), :, j]
@@ -321,10 +326,10 @@ def _alliance_signals(
             s.trust_good[:, u, j] += t.repair * mend
             s.opinion_good[:, u, j] += o.repair * mend
         for verb, coef, bucket in (
-            ("suspend", t.suspension, s.trust_bad),
-            ("invest", t.investment, s.trust_good),
+            (K["suspend"], t.suspension, s.trust_bad),
+            (K["invest"], t.investment, s.trust_good),
         ):
-            acted = kind[:, j] == K[verb]
+            acted = kind[:, j] == verb
             if not acted.any():
                 continue
             fellows = compiled.co_members[

@@ -29,6 +29,7 @@ from sim.actions import K
 from sim.actors import PRC
 from sim.errors import InputError
 from sim.expectations import mean_interval
+from sim.kinds import ACTION_KIND_SPECS
 from sim.scenario import SCENARIO_DIR, _problems
 from sim.yamlio import load_yaml
 
@@ -42,8 +43,7 @@ QUIET_TIMES = SCENARIO_DIR / "theory" / "quiet_times.yaml"
 #: The action kinds that open a campaign, and the state channel that says a target is
 #: already under one (with the threshold, under ``thresholds.``, that counts it).
 CAMPAIGN_KINDS: dict[str, tuple[str, str]] = {
-    "coerce": ("pressure", "pressure"),
-    "induce": ("inducement", "inducement"),
+    s.name: (s.campaign, s.campaign) for s in ACTION_KIND_SPECS if s.campaign
 }
 #: Month as written in the file: YYYY-MM.
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -106,7 +106,7 @@ class BaseRatesFile(_Strict):
     """``sim/data/base_rates.yaml``."""
 
     window: Window
-    campaigns: dict[Literal["coerce", "induce"], Campaigns]
+    campaigns: dict[Literal[tuple(CAMPAIGN_KINDS)], Campaigns]  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _inside(self) -> BaseRatesFile:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import rng
-from sim.actors import ALLIES, INDEX, JPN, ROK
+from sim.actors import ALLIES, INDEX, PARTNERS
 from sim.compiled import Compiled
 from sim.heat import heat_up
 from sim.mechanisms import Hooks
@@ -141,7 +141,7 @@ def apply_events(
     leverage = state.leverage.copy()
     strength, status = state.strength.copy(), state.status.copy()
     deterrence = hooks.of("deterrence")[:, list(ALLIES)].mean(axis=1)
-    damping = hooks.of("dispute_damping")[:, [ROK, JPN]].mean(axis=1)
+    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
     coercion_shield = hooks.of("coercion_shield")
     wedge_shield = hooks.of("wedge_shield")
 
@@ -156,7 +156,7 @@ def apply_events(
         crisis += _damped(coef[C["crisis"]] * m, deterrence)
         # Heat rises with any inject that touches the dispute, but only a meeting
         # of both Seoul and Tokyo cools it (a U.S.-Japan summit does not).
-        both = {ROK, JPN} <= {src, *targets}
+        both = set(PARTNERS) <= {src, *targets}
         heat = coef[C["dispute"]] * m
         heat = np.where(both | (heat > 0), _damped(heat, damping), 0.0)
         dispute = heat_up(dispute, heat)

@@ -16,7 +16,6 @@ import numpy as np
 from sim.actions import DEFECTION_KINDS, K
 from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, JPN, PARTNER_OF, PRC, ROK, USA
 from sim.vocab import (
-    ACTION_KINDS,
     ACTIVE,
     CHANNELS,
     ENDED,
@@ -234,23 +233,23 @@ def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
         if e.mechanism == MECHANISMS[k] and e.mechanism_effect in ("suspend", "end", "activate"):
             return f"the inject '{e.headline}'"
 
-    def movers(verb: str) -> str:
+    def movers(verb: int) -> str:
         who = [
             CAPITAL[ACTORS[a]]
             for a in ALLIES
-            if c.options.mechanism[o.choices[run, a]] == k and c.options.kind[o.choices[run, a]] == K[verb]
+            if c.options.mechanism[o.choices[run, a]] == k and c.options.kind[o.choices[run, a]] == verb
         ]
         return " and ".join(who)
 
     strength = float(rec.state.strength[run, k])
     if new == ACTIVE:
-        return f"{movers('restore') or 'its members'} restored it"
+        return f"{movers(K['restore']) or 'its members'} restored it"
     if new == ENDED:
         noticed = int(before.noticed_by[run, k])
         who = " and ".join(CAPITAL[ACTORS[a]] for a in ALLIES if noticed >> a & 1) or "a member"
         return f"{who}'s notice of termination ran out ({int(c.mech['notice_period'][k])} turns)"
-    if movers("suspend"):
-        return f"{movers('suspend')} suspended it"
+    if movers(K["suspend"]):
+        return f"{movers(K['suspend'])} suspended it"
     if strength < c.mech["lapse_below"][k]:
         return f"it grew too weak to function (strength {strength:.3f} < {c.mech['lapse_below'][k]:.3f})"
     return "its members' moves and its strength"
@@ -300,27 +299,12 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     return out
 
 
-_VERBS = {
-    "induce": "offer {target} an inducement",
-    "military_pressure": "apply military pressure",
-    "coerce": "coerce {target}",
-    "retaliate": "retaliate against {target}",
-    "repair": "repair relations with {target}",
-    "invest": "invest in {mechanism}",
-    "suspend": "suspend {mechanism}",
-    "notice": "give notice to end {mechanism}",
-    "restore": "restore {mechanism}",
-    "press": "press {target} about {mechanism}",
-    "broker": "broker between Seoul and Tokyo",
-    "joint_statement": "issue a joint statement",
-}
-
-
 def _verb(opts: Options, o: int) -> str:
     """An option as a verb phrase for prose: 'offer Seoul an inducement'."""
-    kind = ACTION_KINDS[opts.kind[o]]
+    spec = opts.specs[opts.kind[o]]
     target = CAPITAL[ACTORS[opts.target[o]]] if opts.target[o] >= 0 else ""
     mechanism = MECHANISMS[opts.mechanism[o]].replace("_", " ") if opts.mechanism[o] >= 0 else ""
-    if kind == "press" and not mechanism:
-        return f"press {target} to mend relations with {CAPITAL[ACTORS[PARTNER_OF[int(opts.target[o])]]]}"
-    return _VERBS.get(kind, opts.label(o)).format(target=target, mechanism=mechanism)
+    if spec.verb_relationship and not mechanism:
+        partner = CAPITAL[ACTORS[PARTNER_OF[int(opts.target[o])]]]
+        return spec.verb_relationship.format(target=target, partner=partner)
+    return (spec.verb or opts.label(o)).format(target=target, mechanism=mechanism)

@@ -6,6 +6,8 @@ use their order.
 
 from typing import Literal, get_args
 
+from sim.kinds import ACTION_KIND_SPECS
+
 MechanismId = Literal[
     "trilateral_exercises",
     "contingency_planning",
@@ -75,26 +77,10 @@ Channel = Literal[
 ]
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
-ActionKind = Literal[
-    "hold",
-    "coordinate",
-    "joint_statement",
-    "hedge",
-    "concede",
-    "retaliate",
-    "repair",
-    "broker",
-    "invest",
-    "suspend",
-    "coerce",
-    "induce",
-    "military_pressure",
-    "de_escalate",
-    "notice",
-    "restore",
-    "press",
-]
-ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
+#: Action kinds, declared with their menus, rules and prose in `sim.kinds` (the registry);
+#: this is their names in kind-index order.
+ACTION_KINDS: tuple[str, ...] = tuple(spec.name for spec in ACTION_KIND_SPECS)
+ActionKind = Literal[ACTION_KINDS]  # type: ignore[valid-type]
 
 Theatre = Literal["taiwan", "peninsula", "territory", "trade"]
 THEATRES: tuple[str, ...] = get_args(Theatre)

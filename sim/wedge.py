@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.policies import LogitPolicy, Policy, RandomPolicy, ScriptedPolicy, choice_probabilities
-from sim.actions import DEFECTION_KINDS, EXIT_KINDS, K, Options
+from sim.actions import BREAKS_RANKS_KINDS, HOSTILE_KINDS, Options
 from sim.actors import ALLIES, CHALLENGER, INDEX, PARTNERS
 from sim.compiled import Compiled
 from sim.events import C
@@ -63,15 +63,12 @@ def split_options(options: Options) -> np.ndarray:
     """Options by which an ally breaks ranks, shape (options,) bool.
 
     Hedging toward or conceding to Beijing, suspending a mechanism or giving notice
-    to end it (`actions.EXIT_KINDS`), and retaliating against an ally (the two allies
-    turning on each other).
+    to end it (the registry's ``breaks_ranks`` class, `sim.kinds`), and retaliating
+    against an ally (a ``hostile`` kind aimed at an ally: the two allies turning on
+    each other).
     """
     kind, target = options.kind, options.target
-    return (
-        np.isin(kind, DEFECTION_KINDS)
-        | np.isin(kind, EXIT_KINDS)
-        | ((kind == K["retaliate"]) & np.isin(target, ALLIES))
-    )
+    return np.isin(kind, BREAKS_RANKS_KINDS) | (np.isin(kind, HOSTILE_KINDS) & np.isin(target, ALLIES))
 
 
 def divisive_events(scenario: Scenario, compiled: Compiled) -> np.ndarray:

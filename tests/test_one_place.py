@@ -66,3 +66,12 @@ def test_roles():
     assert ALLIANCE_PAIRS == ((USA, ROK), (USA, JPN))
     assert PARTNER_PAIRS == ((ROK, JPN), (JPN, ROK))
     assert CHALLENGER not in ALLIES
+
+
+def test_partner_pair_is_seoul_tokyo_either_way_and_nothing_else():
+    from sim.actors import partner_pair
+
+    a = np.array([ROK, JPN, ROK, USA, PRC, JPN, USA])
+    t = np.array([JPN, ROK, ROK, ROK, JPN, -1, -1])
+    assert partner_pair(a, t).tolist() == [True, True, False, False, False, False, False]
+    assert bool(partner_pair(ROK, JPN)) and not bool(partner_pair(USA, -1))

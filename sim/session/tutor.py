@@ -376,6 +376,7 @@ class Hint:
         index_change: The student's score by the end of the next turn, minus its mean
             over all open options (how this option moves the result, relative to the menu).
         reactions: The others' next moves made most likelier by this option.
+        about: The kind's one-line trade-off, from the registry (`sim.kinds`).
     """
 
     option: str
@@ -384,6 +385,7 @@ class Hint:
     trust_in_you: float
     index_change: float
     reactions: list[Reaction]
+    about: str = ""
 
 
 #: A reaction is worth a word when this option moves its chance this much from the usual.
@@ -453,6 +455,7 @@ def option_hints(state: SessionState, seat: str, runs: int = 40) -> list[Hint]:
                 trust_in_you=float(trust_change[k]),
                 index_change=float(score[k] - score.mean()),
                 reactions=sorted(reactions[k], key=lambda r: -(r.chance - r.usual))[:2],
+                about=opts.specs[int(opts.kind[menu.start + local[k]])].about,
             )
         )
     return hints

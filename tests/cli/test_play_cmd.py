@@ -54,6 +54,9 @@ def test_a_whole_game_with_help_why_hint_undo_save_quit_and_resume(tmp_path):
     assert "Commands (none of them costs a turn)" in out
     assert "No turn has been played yet" in out  # why before the first turn
     assert "the AI in your seat would pick it" in out  # hint 2
+    from sim.kinds import SPEC
+
+    assert SPEC["coordinate"].about in out  # hint 2 (coordinate) opens with its trade-off line
     assert "You chose coordinate" in out and "Washington chose" in out  # the move, then why
     assert "write: hint N, with N from 1 to" in out and "'bogus' is not an option" in out
     assert "Saved: all" in out and "turn 1 taken back" in out

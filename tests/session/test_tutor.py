@@ -68,6 +68,11 @@ def test_hints_come_from_the_model(tmp_path):
     shown = dict(hints[k].terms)
     weighted = m.history[-1].terms[0, INDEX["ROK"]] * m.compiled.weights[INDEX["ROK"]]
     assert shown["security"] == pytest.approx(weighted[0])
+    # each hint carries its kind's one-line trade-off from the registry
+    from sim.kinds import SPEC
+
+    assert hints[k].about == SPEC["coordinate"].about
+    assert hints[0].about == SPEC["hold"].about
     s.close()
 
 
