@@ -528,3 +528,24 @@ def test_washingtons_press_enters_only_the_pressed_partners_choices_about_that_m
     assert moved.keys() == expected.keys()
     for label, value in expected.items():
         assert moved[label] == pytest.approx(value, abs=1e-12)
+
+
+def test_a_joint_statement_is_a_cheaper_answer_worth_less():
+    """§6.4 graded answers: in the default table every coefficient of a joint statement is
+    smaller in size than coordinate's for the same (term, feature), and it has no term that
+    coordinate lacks; the values of a joint answer read P_i (`ASSURED`)."""
+    from agents.utility import ASSURED
+    from sim.params import default_parameters
+
+    table = default_parameters().utility
+    coordinate, statement = table["coordinate"], table["joint_statement"]
+    pairs = 0
+    for term, features in statement.items():
+        for feature, coef in features.items():
+            assert feature in coordinate[term], (term, feature)
+            other = coordinate[term][feature]
+            assert np.sign(coef) == np.sign(other) and abs(coef) < abs(other), (term, feature)
+            pairs += 1
+    assert pairs >= 8
+    for kind in (coordinate, statement):
+        assert kind["security"].keys() - {"demand"} <= ASSURED  # no value of an answer read alone
