@@ -212,7 +212,6 @@ FEATURES: dict[str, FeatureFn] = {
     "demand": lambda x, g, c: x.state.demand[:, g[0]],
     "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], PARTNERS)[None],
     "coordination": _hook("coordination"),
-    "readiness": lambda x, g, c: x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]],
     "crisis_threat": lambda x, g, c: x.state.crisis[:, None] * x.state.threat[:, g[0], PRC],
     "dispute": lambda x, g, c: np.repeat(x.state.dispute[:, None], len(g[0]), axis=1),
     "coercion_pain": lambda x, g, c: (
@@ -234,6 +233,15 @@ FEATURES: dict[str, FeatureFn] = {
         * x.state.crisis[:, None]
         * x.state.threat[:, g[0], PRC]
         * x.partners_join[:, g[0]]
+    ),
+    # ... so does the value of a joint answer to a crisis: a common military answer (or
+    # statement) is worth what it is only if the partners are expected to join it; an
+    # answer given alone keeps only what standing alone is worth (its other terms) ...
+    "joint_answer": lambda x, g, c: x.state.crisis[:, None] * x.partners_join[:, g[0]],
+    # ... and the joint readiness the mechanisms build (their coordination hook), which
+    # is realised only in a joint answer ...
+    "readiness": lambda x, g, c: (
+        x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]] * x.partners_join[:, g[0]]
     ),
     # ... and standing out alone exposes a government to Beijing's retaliation.
     "left_exposed": lambda x, g, c: x.state.exposure[:, g[0], PRC] * (1.0 - x.partners_join[:, g[0]]),
@@ -358,13 +366,13 @@ ACTOR_LEVEL = frozenset(
         "resolve", "demand", "dispute_heat", "coordination", "readiness", "crisis_threat", "dispute",
         "coercion_pain", "fatigue",
         "wedge_pull", "allies_rift", "allied_cohesion", "crisis_cohesion", "assured_stake", "left_exposed",
-        "partners_join",
+        "partners_join", "joint_answer",
     }
 )  # fmt: skip
 
 #: Features that read the partners' expected joining: recomputed in each round of the
 #: coordination game (`agents.coordination`), the rest once per turn.
-ASSURED = frozenset({"assured_stake", "left_exposed", "partners_join"})
+ASSURED = frozenset({"assured_stake", "left_exposed", "partners_join", "joint_answer", "readiness"})
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,7 @@ Feature = Literal[
     "assured_stake",
     "left_exposed",
     "partners_join",
+    "joint_answer",
     "urged_mechanism",
     "urged_partner",
     "target_urged",

@@ -72,9 +72,10 @@ def test_paired_difference_by_hand():
 
 def test_compare_pairs_ai_and_random_play_on_the_same_seeds():
     loaded = parse_scenario(SCENARIO, "baseline.yaml")
-    fires, resents, never_hedges = compare(loaded, runs=40)
+    # 60 runs: at 40 the paired interval of a 0.10 vs 0.25 hedging share still reached zero
+    fires, resents, never_hedges = compare(loaded, runs=60)
     # A scripted event fires whatever anyone chooses: no difference at all, so context.
-    assert fires.ai.value == fires.random.value == 1.0 and fires.n == 40
+    assert fires.ai.value == fires.random.value == 1.0 and fires.n == 60
     assert (fires.effect, fires.low, fires.high) == (0.0, 0.0, 0.0) and not fires.discriminates
     # Both ensembles resent Beijing about equally (the ban's news about Beijing is the same
     # whatever Seoul does), so this check is context: passed by both, no measurable difference.
@@ -85,5 +86,5 @@ def test_compare_pairs_ai_and_random_play_on_the_same_seeds():
     assert never_hedges.ai.passed and not never_hedges.random.passed and never_hedges.discriminates
     doc = never_hedges.as_dict()
     assert doc["value"] == never_hedges.ai.value and doc["random"]["value"] == never_hedges.random.value
-    assert doc["difference"]["n"] == 40 and doc["difference"]["differs"] is True
+    assert doc["difference"]["n"] == 60 and doc["difference"]["differs"] is True
     assert doc["discriminates"] is True

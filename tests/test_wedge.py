@@ -169,7 +169,9 @@ def test_a_given_move_is_not_credited_to_the_wedge():
         sc, seeds=np.arange(30), collect=False
     )
     while m.running:
-        m.play_turn(given={"ROK": "hedge"})
+        # Tokyo's move is given too (hold, not a split): Beijing's AI may induce Tokyo, and a
+        # Tokyo that then hedges, less assured of a hedging Seoul, is a wedge success of its own
+        m.play_turn(given={"ROK": "hedge", "JPN": "hold"})
     # Seoul hedged in every run under a standing offer, but by a human's hand
     assert np.nansum(m.scores.wedge_success_rate) == 0.0
     assert np.all(m.scores.wedge_success_rate[~np.isnan(m.scores.wedge_success_rate)] == 0.0)

@@ -109,7 +109,6 @@ CASES = [
     ("dispute_heat", USA, NONE, NONE, 0.0),
     ("dispute_heat", PRC, NONE, NONE, 0.0),
     ("coordination", ROK, NONE, NONE, 0.3),
-    ("readiness", ROK, NONE, NONE, 0.4 * 0.3),  # c·h^co
     ("crisis_threat", ROK, NONE, NONE, 0.4 * 0.6),  # c·θ_ROK,PRC
     ("dispute", PRC, NONE, NONE, 0.3),
     ("coercion_pain", ROK, NONE, NONE, 0.4 * 0.25 * 1.5 * (1 - 0.2)),  # p·x·λ·(1 − h^cs) = 0.12
@@ -187,6 +186,12 @@ ASSURED_CASES = [
     ("left_exposed", JPN, 0.2 * (1 - 0.7)),  # = 0.06
     ("partners_join", ROK, 0.5),
     ("partners_join", JPN, 0.7),
+    # the value of a joint answer, and of the joint readiness the mechanisms build,
+    # counts only as far as the partners are expected to join
+    ("joint_answer", ROK, 0.4 * 0.5),  # c · P_ROK = 0.2
+    ("joint_answer", JPN, 0.4 * 0.7),  # = 0.28
+    ("readiness", ROK, 0.4 * 0.3 * 0.5),  # c · h^co_ROK · P_ROK = 0.06
+    ("readiness", JPN, 0.4 * 0.0 * 0.7),  # Tokyo's mechanisms give no coordination here: 0
 ]
 
 
@@ -432,7 +437,7 @@ def test_terms_are_unweighted_and_without_crowding():
 def test_terms_sum_every_feature_of_a_term():
     """§6.4: coordinate's security term for Seoul, five features, by hand."""
     settings = {
-        "utility__coordinate__security__crisis": 0.6,
+        "utility__coordinate__security__joint_answer": 0.6,
         "utility__coordinate__security__crisis_threat": 1.5,
         "utility__coordinate__security__readiness": 2.0,
         "utility__coordinate__security__threat_prc": 0.1,
@@ -443,7 +448,9 @@ def test_terms_sum_every_feature_of_a_term():
     c = hand(**EFFECTS, **settings)
     state, hooks, _ = world()
     terms = utility_terms(situation(state, hooks, c), c)
-    expected = 0.6 * 0.4 + 1.5 * (0.4 * 0.6) + 2.0 * (0.4 * 0.3) + 0.1 * 0.6 + 0.2 * 0.5  # = 1.0
+    # P_ROK before the game is solved: mean of Seoul's trust in its partners (0.8, 0.3) = 0.55
+    p = (0.8 + 0.3) / 2
+    expected = 0.6 * 0.4 * p + 1.5 * (0.4 * 0.6) + 2.0 * (0.4 * 0.3 * p) + 0.1 * 0.6 + 0.2 * 0.5  # = 0.784
     assert terms[0, c.options.find(ROK, "coordinate"), 0] == pytest.approx(expected)
 
 
@@ -521,3 +528,24 @@ def test_washingtons_press_enters_only_the_pressed_partners_choices_about_that_m
     assert moved.keys() == expected.keys()
     for label, value in expected.items():
         assert moved[label] == pytest.approx(value, abs=1e-12)
+
+
+def test_a_joint_statement_is_a_cheaper_answer_worth_less():
+    """§6.4 graded answers: in the default table every coefficient of a joint statement is
+    smaller in size than coordinate's for the same (term, feature), and it has no term that
+    coordinate lacks; the values of a joint answer read P_i (`ASSURED`)."""
+    from agents.utility import ASSURED
+    from sim.params import default_parameters
+
+    table = default_parameters().utility
+    coordinate, statement = table["coordinate"], table["joint_statement"]
+    pairs = 0
+    for term, features in statement.items():
+        for feature, coef in features.items():
+            assert feature in coordinate[term], (term, feature)
+            other = coordinate[term][feature]
+            assert np.sign(coef) == np.sign(other) and abs(coef) < abs(other), (term, feature)
+            pairs += 1
+    assert pairs >= 8
+    for kind in (coordinate, statement):
+        assert kind["security"].keys() - {"demand"} <= ASSURED  # no value of an answer read alone
