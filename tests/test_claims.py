@@ -22,8 +22,25 @@ from sim.errors import InputError
 
 CLAIMS = load_claims()
 
+#: Claims the merged issue-8 model measurably contradicts, with what it measured. A
+#: strict xfail: the day one holds again, this test fails and asks for its removal.
+#: The claim stays in the claims file and `check-claims` reports it as failing.
+CONTRADICTED = {
+    "low_trust_enables_wedges": (
+        "after the issue-8 merge (trust as a belief, news-driven dispute, mechanism moves, "
+        "assurance): +0.0054 [+0.0016, +0.0092], wedges succeed slightly more at 0.55 "
+        "Seoul-Tokyo trust than at 0.15 (MODEL.md, Validation)"
+    ),
+}
 
-@pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
+
+def _marked(claim: Claim):
+    reason = CONTRADICTED.get(claim.id)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(claim, id=claim.id, marks=marks)
+
+
+@pytest.mark.parametrize("claim", [_marked(c) for c in CLAIMS])
 def test_claim_holds(claim: Claim) -> None:
     result = test_claim(claim)
     assert result.n > 0.5 * claim.runs

@@ -174,9 +174,10 @@ def test_scripted_policy_is_played_where_open():
 
 def test_overrides_change_the_run():
     base = play(SMALL, seeds=np.arange(20))
-    harsh = play(SMALL, seeds=np.arange(20), overrides=[(("opinion", "loss"), 0.9, "test", None)])
-    assert harsh.compiled.params.opinion.loss == 0.9
-    assert not np.array_equal(base.state.trust, harsh.state.trust)
+    # beliefs that forget 40% a month toward their prior: every trust that moved moves less
+    forgetful = play(SMALL, seeds=np.arange(20), overrides=[(("trust", "type_change"), 0.4, "test", None)])
+    assert forgetful.compiled.params.trust.type_change == 0.4
+    assert not np.array_equal(base.state.trust, forgetful.state.trust)
 
 
 def test_a_loaded_scenario_with_overrides_applies_them():
