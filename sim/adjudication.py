@@ -300,7 +300,8 @@ def _alliance_signals(
     Among the allies: solidarity when both answer a military crisis; abandonment when
     i answers it and j hedges or concedes; concession to Beijing on any turn; and a
     hedge toward Beijing outside that case (peacetime too, or when i did not answer)
-    a smaller bad signal, ``trust.hedging`` < ``trust.abandonment``.
+    a smaller bad signal (``trust.hedging``, less diagnostic than a defection in a
+    crisis, which is read through ``trust.defect_if_*``).
     """
     t = p.trust
     o = p.opinion
