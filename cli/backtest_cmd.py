@@ -79,7 +79,7 @@ def backtest(
     failed = sum(not c.ai.passed for c in checks)
     evidence = sum(c.discriminates for c in checks)
     command = ["trilateral", "backtest", *(files or []), *(["--runs", str(runs)] if runs else [])]
-    record = _record(loaded, runs, command)
+    record = _record(loaded, runs, command, with_base_rates=bool(rates))
     if as_json:
         doc = [{**e, "results": [c.as_dict() for c in e["results"]]} for e in report]
         summary = {"checks": len(checks), "failed": failed, "discriminating": evidence}
@@ -141,13 +141,25 @@ def _rates_table(rates: list[Any]) -> None:
     )
 
 
-def _record(loaded: list[Any], runs: int | None, command: list[str]) -> dict[str, Any]:
-    """The report's provenance: scenarios with their hashes, the seed rule, versions, command."""
+def _record(
+    loaded: list[Any], runs: int | None, command: list[str], *, with_base_rates: bool = False
+) -> dict[str, Any]:
+    """The report's provenance: scenarios with their hashes, the seed rule, versions, command.
+
+    With the base-rate check, the record also names the two files it read (the record's
+    rates and the quiet-times scenario), so a changed file shows in the hashes.
+    """
     from sim.provenance import report_record
 
+    files = []
+    if with_base_rates:
+        from sim.base_rates import BASE_RATES_FILE, QUIET_TIMES
+
+        files = [BASE_RATES_FILE, QUIET_TIMES]
     first = sorted({sc.scenario.expectations.seed for sc in loaded})
     return report_record(
         loaded,
+        files=files,
         seeds={"first": first[0] if len(first) == 1 else first, "runs": runs or "each file's own"},
         command=command,
     )

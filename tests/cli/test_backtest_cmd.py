@@ -142,3 +142,22 @@ def test_intervals_and_seeds_read_as_words_at_80_columns(tmp_path):
     ).stdout
     assert "…" not in text and " to" in text  # "-0.493…-0.383" read like a cut value
     assert "{'first'" not in text and "seeds 0 onward, 20 runs" in " ".join(text.split())
+
+
+def test_base_rate_check_records_the_files_it_read(tmp_path):
+    import hashlib
+
+    # The bundled backtest also judges Beijing's quiet-time rates; its record must hash
+    # the two files that check reads, or a changed rate would not show in the report.
+    from cli.backtest_cmd import _record
+    from sim.base_rates import BASE_RATES_FILE, QUIET_TIMES
+    from sim.scenario import load_scenario
+
+    loaded = [load_scenario(write(tmp_path, SCENARIO))]
+    plain = _record(loaded, 20, ["trilateral", "backtest"])
+    assert plain["files"] == []
+    record = _record(loaded, 20, ["trilateral", "backtest"], with_base_rates=True)
+    hashes = {f["path"]: f["sha256"] for f in record["files"]}
+    assert hashes == {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in (BASE_RATES_FILE, QUIET_TIMES)
+    }
