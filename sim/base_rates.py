@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.actions import K
-from sim.actors import PRC
+from sim.actors import CHALLENGER
 from sim.errors import InputError
 from sim.expectations import mean_interval
 from sim.kinds import ACTION_KIND_SPECS
@@ -180,10 +180,10 @@ def onsets(model: TrilateralModel) -> dict[str, np.ndarray]:
     if model.turn and len(model.history) != model.turn:
         raise ValueError("onsets need every turn's record: build the model with keep_history=True")
     opts, th = model.compiled.options, model.compiled.params.thresholds
-    mine = np.arange(opts.slices[PRC].start, opts.slices[PRC].stop)
+    mine = np.arange(opts.slices[CHALLENGER].start, opts.slices[CHALLENGER].stop)
     out = {kind: np.zeros(model.n_runs) for kind in CAMPAIGN_KINDS}
     for record in model.history:
-        chosen = record.outcome.choices[:, PRC]
+        chosen = record.outcome.choices[:, CHALLENGER]
         for kind, (channel, threshold) in CAMPAIGN_KINDS.items():
             level = getattr(record.after_events, channel)  # (n, actors)
             for o in mine[opts.kind[mine] == K[kind]]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.actions import DEFECTION_KINDS, K
-from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, JPN, PARTNER_OF, PRC, ROK, USA
+from sim.actors import ACTORS, ALLIES, ALLY_PAIRS, CAPITAL, CHALLENGER, PARTNER_OF, PARTNERS, PATRON
 from sim.vocab import (
     ACTIVE,
     CHANNELS,
@@ -195,14 +195,15 @@ def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -
             bad.append(f"{cj} gave notice to end {name}")
         elif kind[j] == K["restore"]:
             good.append(f"{cj} restored {name}")
-    if {i, j} == {ROK, JPN}:
-        if kind[USA] == K["broker"]:
-            good.append("Washington brokered between Seoul and Tokyo")
+    if {i, j} == set(PARTNERS):
+        first, second = (_capital(a) for a in PARTNERS)
+        if kind[PATRON] == K["broker"]:
+            good.append(f"{_capital(PATRON)} brokered between {first} and {second}")
         if chose_in.dispute[run] >= 0.005:
-            bad.append(f"the Seoul-Tokyo dispute (heat {chose_in.dispute[run]:.2f})")
-        if min(chose_in.pressure[run, ROK], chose_in.pressure[run, JPN]) >= 0.005:
-            good.append("both were under Beijing's pressure")
-    if j == PRC and i in ALLIES:
+            bad.append(f"the {first}-{second} dispute (heat {chose_in.dispute[run]:.2f})")
+        if min(chose_in.pressure[run, i], chose_in.pressure[run, j]) >= 0.005:
+            good.append(f"both were under {_capital(CHALLENGER)}'s pressure")
+    if j == CHALLENGER and i in ALLIES:
         if chose_in.pressure[run, i] >= 0.005:
             bad.append(f"Beijing's coercion (pressure {chose_in.pressure[run, i]:.2f})")
         if kind[i] == K["hedge"] and chose_in.inducement[run, i] >= 0.005:
@@ -264,7 +265,7 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     out = []
     kinds = opts.kind[rec.outcome.choices[run]]
     targets = opts.target[rec.outcome.choices[run]]
-    out.append(f"Beijing chose to {_verb(opts, int(rec.outcome.choices[run, PRC]))}.")
+    out.append(f"Beijing chose to {_verb(opts, int(rec.outcome.choices[run, CHALLENGER]))}.")
     if rec.outcome.crisis_turn[run]:
         if rec.outcome.coordinated[run]:
             out.append("The three allies answered together: a coordinated response.")
@@ -308,3 +309,8 @@ def _verb(opts: Options, o: int) -> str:
         partner = CAPITAL[ACTORS[PARTNER_OF[int(opts.target[o])]]]
         return spec.verb_relationship.format(target=target, partner=partner)
     return (spec.verb or opts.label(o)).format(target=target, mechanism=mechanism)
+
+
+def _capital(actor: int) -> str:
+    """An actor index as its capital, for prose: ``0`` -> ``"Washington"``."""
+    return CAPITAL[ACTORS[actor]]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.actors import CAPITAL
+from sim.actors import ACTORS, CAPITAL, CHALLENGER
 from sim.files import atomic_write_text
 from sim.narrative import verdict
 from sim.results import RunResult
@@ -14,6 +14,10 @@ from sim.session.state import SessionState
 from sim.session.tutor import Debrief
 
 DEBRIEF_NAME = "debrief.md"
+
+
+#: How the challenger's score reads: it gains as the allies come apart.
+INVERTED = " (100 − the allies' resilience index: Beijing wants them divided)"
 
 
 def debrief_lines(d: Debrief) -> dict[str, list[str]]:
@@ -75,7 +79,7 @@ def debrief_markdown(state: SessionState, d: Debrief) -> str:
         "## Final score",
         "",
         f"**{d.score:.1f} / 100**"
-        + (" (100 − the allies' resilience index: Beijing wants them divided)" if d.seat == "PRC" else "")
+        + (INVERTED if d.seat == ACTORS[CHALLENGER] else "")
         + f"; resilience index {card['resilience_index']:.1f}, {verdict(card['resilience_index'])}.",
         "",
         "| component | value | points |",

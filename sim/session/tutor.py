@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.actors import ACTORS, ALLIES, CAPITAL, INDEX
+from sim.actors import ACTORS, ALLIES, CAPITAL, CHALLENGER, INDEX
 from sim.model import TrilateralModel
 from sim.narrative import reasons
 from sim.params import DATA_DIR, ActorParams, Parameters, parse_set_flag
@@ -52,7 +52,7 @@ BEIJING_ALLIANCE = "dividing the allies (Beijing's alliance term)"
 
 def term_words(term: str, actor: str) -> str:
     """A utility term in a student's words, as it reads for ``actor``."""
-    return BEIJING_ALLIANCE if actor == "PRC" and term == "alliance" else TERM_WORDS[term]
+    return BEIJING_ALLIANCE if actor == ACTORS[CHALLENGER] and term == "alliance" else TERM_WORDS[term]
 
 
 #: What a level's ``pick`` may say: no playbook, or the one that harms the student least or most.
@@ -280,7 +280,7 @@ def final_scores(scenario: LoadedScenario, settings: list[str], seat: str, seeds
 
 def score_of(index: np.ndarray | float, seat: str) -> np.ndarray | float:
     """The student's score from the resilience index: the index for an ally, 100 − index for Beijing."""
-    return 100.0 - index if seat == "PRC" else index
+    return 100.0 - index if seat == ACTORS[CHALLENGER] else index
 
 
 def is_practice(state: SessionState) -> bool:
@@ -578,7 +578,7 @@ class Help:
 
 def recommendations(state: SessionState, seat: str, runs: int = 200) -> list[Help]:
     """Each mechanism's gain for the student (`analysis.mechanism_gains`, in score terms), best first."""
-    sign = -1.0 if seat == "PRC" else 1.0
+    sign = -1.0 if seat == ACTORS[CHALLENGER] else 1.0
     out = []
     for g in mechanism_gains(state, runs=runs):
         lo, hi = sorted((sign * g.low, sign * g.high))
