@@ -116,10 +116,10 @@ def solve(
     """
     rules = compiled.params.assurance
     base = utilities(x, plan, compiled, assured=False)
-    trust = x.state.trust
+    trust, weights = x.state.trust, x.weights
     sigma = np.ones(x.partners_join.shape)
     # Invariant of the rounds: x and `assured` hold the expectations at the current sigma.
-    x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
+    x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma, weights))
     cols, assured = assured_columns(x, plan, compiled)
     logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES} if rules.rounds else {}
     for k in range(rules.rounds):
@@ -133,7 +133,7 @@ def solve(
             # turns get there within the sixteen rounds; bench/README.md, Issue 8).
             break
         sigma = new
-        x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma))
+        x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma, weights))
         cols, assured = assured_columns(x, plan, compiled)
     base[:, cols] += assured
     return x, base, sigma

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actions import SECURITY_HOOKS
-from sim.actors import ACTORS, ALLIES, JPN, PARTNER_OF, PARTNERS, PRC, ROK, USA, partner_pair
+from sim.actors import ACTORS, ALLIES, JPN, PARTNER_OF, PARTNERS, PATRON, PRC, ROK, USA, partner_pair
 from sim.compiled import Compiled
 from sim.mechanisms import H, Hooks, member_sets
 from sim.state import State
@@ -42,6 +42,11 @@ class Situation:
         partners_join: Each actor's expected probability that its partners join a
             common answer, shape (n, actors) (`agents.coordination`); before the
             coordination game is solved, each partner's trust alone.
+        weights: Each actor's weights on its partners, shape (actors, actors)
+            (`partner_weights`).
+        support: Each actor's expected support, shape (n, actors): the weighted sum
+            over its partners of how far it counts on their backing when it holds firm
+            (`counted_on`), what breaking ranks puts at risk.
     """
 
     state: State
@@ -53,6 +58,8 @@ class Situation:
     members_opinion: np.ndarray
     stake: np.ndarray
     partners_join: np.ndarray
+    weights: np.ndarray
+    support: np.ndarray
 
 
 def theatre_stakes(compiled: Compiled) -> np.ndarray:
@@ -70,6 +77,8 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
         axis=1,
     )
     security_value = sum(compiled.effects[:, H[h]] for h in SECURITY_HOOKS)
+    weights = partner_weights(compiled.params.assurance.patron_weight, n_a)
+    everyone = np.ones((state.n, n_a))
     return Situation(
         state,
         hooks,
@@ -79,29 +88,82 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
         _fellow_mean(state.trust, compiled),
         _fellow_mean(state.opinion, compiled),
         theatre_stakes(compiled),
-        partner_expectation(state.trust, np.ones((state.n, n_a))),
+        partner_expectation(state.trust, everyone, weights),
+        weights,
+        partner_expectation(counted_on(state.trust, hooks.of("consultation")), everyone, weights),
     )
 
 
-def partner_expectation(trust: np.ndarray, respond: np.ndarray) -> np.ndarray:
-    """P_i: i's expected probability that its fellow allies join a common answer.
+def partner_weights(patron_weight: float, n_actors: int = len(ACTORS)) -> np.ndarray:
+    """Each ally's weights on its fellow allies in its expectations, shape (actors, actors).
 
-    P_i = mean over allies j != i of trust_ij x respond_j: j joins with the
-    probability its current strategy gives, discounted by i's belief that j is a
-    partner who stands with it (Kydd 2005). Beijing's entry is 0.
+    Seoul and Tokyo weigh their patron's backing by ``patron_weight`` and each
+    other's by the rest: the alliance security dilemma turns on abandonment by the
+    patron (Snyder, *World Politics* 36:4, 1984; Cha 1999). Washington weighs its two
+    allies equally. Rows sum to 1 for the allies; Beijing's row is 0.
+
+    Args:
+        patron_weight: ``assurance.patron_weight``, in [0, 1].
+        n_actors: Size of the actor axis.
+    """
+    w = np.zeros((n_actors, n_actors))
+    for i in ALLIES:
+        partners = [j for j in ALLIES if j != i]
+        if i in PARTNER_OF and PATRON in partners:
+            w[i, PATRON] = patron_weight
+            w[i, PARTNER_OF[i]] = 1.0 - patron_weight
+        else:
+            w[i, partners] = 1.0 / len(partners)
+    return w
+
+
+def counted_on(trust: np.ndarray, consultation: np.ndarray) -> np.ndarray:
+    """How far each actor counts on each other actor to stand with it, shape (n, actors, actors).
+
+    Trust T_ij (i's belief that j stands with it, Kydd 2005), raised by i's
+    consultation hook c_i: T_ij + c_i (1 - T_ij). In an assurance game, talk before
+    play is self-committing: a partner who says it will join, and is better off
+    joining if the others do, is believed (Farrell and Rabin, *J. Econ. Perspectives*
+    10:3, 1996), and two-way communication moves play to the payoff-dominant
+    equilibrium (Cooper, DeJong, Forsythe and Ross, *QJE* 107:2, 1992). So a
+    consultation mechanism lets members count on each other beyond their belief
+    about each other's type, in whatever they do together.
 
     Args:
         trust: Trust matrix, shape (n, actors, actors).
+        consultation: The consultation hook per actor, shape (n, actors), in [0, 1).
+    """
+    return trust + consultation[:, :, None] * (1.0 - trust)
+
+
+def partner_expectation(
+    counted: np.ndarray, respond: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """P_i: i's expected probability that its fellow allies join a common answer.
+
+    P_i = sum over allies j != i of w_ij x counted_ij x respond_j: j joins with the
+    probability its current strategy gives, discounted by how far i counts on j to
+    stand with it (its trust, raised by consultation: `counted_on`; Kydd 2005), and
+    weighted by `partner_weights`. With ``respond`` = 1 it is i's expected support,
+    what a defection puts at risk. Beijing's entry is 0.
+
+    Args:
+        counted: How far each actor counts on each other, shape (n, actors, actors)
+            (trust itself without consultation).
         respond: Each actor's probability of answering (coordinate or statement),
             shape (n, actors).
+        weights: `partner_weights`, shape (actors, actors); default: equal weights.
 
     Returns:
         Shape (n, actors).
     """
+    if weights is None:
+        weights = partner_weights(0.5, respond.shape[1])  # every ally's partners weighed equally
     out = np.zeros(respond.shape)
     for i in ALLIES:
-        partners = [j for j in ALLIES if j != i]
-        out[:, i] = sum(trust[:, i, j] * respond[:, j] for j in partners) / len(partners)
+        for j in ALLIES:
+            if j != i:
+                out[:, i] += weights[i, j] * counted[:, i, j] * respond[:, j]
     return out
 
 
@@ -247,6 +309,10 @@ FEATURES: dict[str, FeatureFn] = {
     "left_exposed": lambda x, g, c: x.state.exposure[:, g[0], PRC] * (1.0 - x.partners_join[:, g[0]]),
     # ... and what answering is worth to an alliance is what the partners are expected to return.
     "partners_join": lambda x, g, c: x.partners_join[:, g[0]],
+    # What breaking ranks puts at risk: the support the actor expects of its partners
+    # (`partner_expectation` at respond = 1), whatever the turn (Snyder 1984: defection
+    # risks abandonment).
+    "expected_support": lambda x, g, c: x.support[:, g[0]],
     "threat_target": lambda x, g, c: _pair(x.state.threat, g[0], g[1]),
     "target_exposure": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
     "opinion_target": lambda x, g, c: _pair(x.state.opinion, g[0], g[1]),
@@ -366,7 +432,7 @@ ACTOR_LEVEL = frozenset(
         "resolve", "demand", "dispute_heat", "coordination", "readiness", "crisis_threat", "dispute",
         "coercion_pain", "fatigue",
         "wedge_pull", "allies_rift", "allied_cohesion", "crisis_cohesion", "assured_stake", "left_exposed",
-        "partners_join", "joint_answer",
+        "partners_join", "joint_answer", "expected_support",
     }
 )  # fmt: skip
 

@@ -329,6 +329,7 @@ class Assurance(Strict):
     damping: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
     theatre: Theatre
     stakes: dict[ActorName, dict[Theatre, Unit]]
+    patron_weight: Unit
 
 
 class Parameters(Strict):

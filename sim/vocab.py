@@ -37,6 +37,7 @@ Hook = Literal[
     "trust_repair",
     "opinion_repair",
     "threat_alignment",
+    "consultation",
 ]
 HOOKS: tuple[str, ...] = get_args(Hook)
 
@@ -131,6 +132,7 @@ Feature = Literal[
     "left_exposed",
     "partners_join",
     "joint_answer",
+    "expected_support",
     "urged_mechanism",
     "urged_partner",
     "target_urged",

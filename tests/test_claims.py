@@ -28,8 +28,9 @@ CLAIMS = load_claims()
 CONTRADICTED = {
     "low_trust_enables_wedges": (
         "after the issue-8 merge (trust as a belief, news-driven dispute, mechanism moves, "
-        "assurance): +0.0054 [+0.0016, +0.0092], wedges succeed slightly more at 0.55 "
-        "Seoul-Tokyo trust than at 0.15 (MODEL.md, Validation)"
+        "assurance) and the patron-weighted expected support: +0.0061 [+0.0015, +0.0106], "
+        "wedges succeed slightly more at 0.55 Seoul-Tokyo trust than at 0.15 (MODEL.md, "
+        "Validation)"
     ),
 }
 
@@ -234,3 +235,15 @@ def test_ablate_reports_three_effects_on_the_same_seeds():
     assert (
         doc["verdict"] == ablation_verdict("behaviour", result.ai.verdict, result.ablated.verdict, "fails")[0]
     )
+
+
+def test_china_dialogue_defeats_wedges_through_consultation_without_its_shield():
+    """Ablated, the dialogue still defeats wedges through the members' choices (expected
+    support, MODEL.md §6.6); without its consultation effect as well, it does not."""
+    claim = next(c for c in CLAIMS if c.id == "china_dialogue_defeats_wedges")
+    ablated = test_claim(claim, extra=ablation(claim))
+    assert ablated.verdict == "holds", ablated
+    silent = ablation(claim) + [
+        (("mechanisms", "china_dialogue", "effects", "consultation"), 0.0, "test", None)
+    ]
+    assert test_claim(claim, extra=silent).verdict != "holds"

@@ -33,6 +33,20 @@ def test_partner_expectation_is_trust_times_answering_averaged_over_partners():
     assert p[0, PRC] == 0.0
 
 
+def test_partner_expectation_weighs_the_patron_for_seoul_and_tokyo():
+    """Snyder 1984: Seoul and Tokyo weigh Washington by patron_weight; Washington its allies equally."""
+    from agents.utility import partner_weights
+
+    w = partner_weights(0.75)
+    assert w[ROK, USA] == 0.75 and w[ROK, JPN] == 0.25 and w[JPN, USA] == 0.75 and w[JPN, ROK] == 0.25
+    assert w[USA, ROK] == w[USA, JPN] == 0.5
+    assert (w[PRC] == 0).all() and (w[:, PRC] == 0).all()
+    trust = np.full((1, 4, 4), 0.5)
+    trust[0, ROK, USA], trust[0, ROK, JPN] = 0.8, 0.2
+    p = partner_expectation(trust, np.array([[0.9, 0.5, 0.4, 1.0]]), w)
+    assert p[0, ROK] == np.float64(0.75 * 0.8 * 0.9 + 0.25 * 0.2 * 0.4)
+
+
 def test_assured_stake_is_stake_times_crisis_times_threat_times_expectation():
     c = compiled()
     state = make_state(crisis=0.5)

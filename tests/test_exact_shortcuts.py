@@ -57,13 +57,13 @@ def _solve_every_round(x, plan, c, open_):
     everything = np.ones_like(open_)  # a menu open everywhere keeps every column in `_Logit`
     logits = {a: coordination._Logit(a, np.where(open_, base, -np.inf), everything, cols, c) for a in ALLIES}
     for k in range(rules.rounds):
-        x = dataclasses.replace(x, partners_join=partner_expectation(x.state.trust, sigma))
+        x = dataclasses.replace(x, partners_join=partner_expectation(x.state.trust, sigma, x.weights))
         _, assured = assured_columns(x, plan, c)
         response = sigma.copy()
         for a, logit in logits.items():
             response[:, a] = logit.answering_probability(assured)
         sigma = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
-    x = dataclasses.replace(x, partners_join=partner_expectation(x.state.trust, sigma))
+    x = dataclasses.replace(x, partners_join=partner_expectation(x.state.trust, sigma, x.weights))
     cols, assured = assured_columns(x, plan, c)
     base[:, cols] += assured
     return base, sigma

@@ -115,6 +115,10 @@ CASES = [
     ("fatigue", ROK, NONE, NONE, (1 - exp(-0.7)) * (1 - 0.45)),  # (1 − e^−κ)(1 − r) = 0.2769
     ("wedge_pull", ROK, NONE, NONE, 0.5 * (1 - 0.25)),  # ι(1 − h^ws) = 0.375; trust acts through P_i
     ("wedge_pull", USA, NONE, NONE, 0.2 * (1 - 0.0)),  # = 0.2
+    # Σ_j w_ij T_ij: Seoul and Tokyo weigh Washington by patron_weight 0.67, Washington its two allies equally
+    ("expected_support", ROK, NONE, NONE, 0.67 * 0.8 + 0.33 * 0.3),
+    ("expected_support", JPN, NONE, NONE, 0.67 * 0.75 + 0.33 * 0.2),
+    ("expected_support", USA, NONE, NONE, 0.5 * 0.7 + 0.5 * 0.9),
     ("threat_target", ROK, JPN, NONE, 0.35),
     ("target_exposure", ROK, JPN, NONE, 0.08),
     ("opinion_target", ROK, JPN, NONE, 0.4),
@@ -292,6 +296,17 @@ def test_features_are_per_option_in_a_group():
     np.testing.assert_allclose(FEATURES["distrust_target"](x, group, c), [[1 - 0.3, 1 - 0.5, 1 - 0.2]])
 
 
+def test_expected_support_counts_on_partners_beyond_trust_under_consultation():
+    """§6.6: support_i = Σ_j w_ij (T_ij + c_i (1 − T_ij)), c_i the consultation hook."""
+    state, _, c = world()
+    x = situation(state, hooks_with(consultation={ROK: 0.5}), c)
+    expected = 0.67 * (0.8 + 0.5 * 0.2) + 0.33 * (0.3 + 0.5 * 0.7)
+    assert x.support[0, ROK] == pytest.approx(expected, abs=1e-12)
+    assert x.support[0, JPN] == pytest.approx(0.67 * 0.75 + 0.33 * 0.2, abs=1e-12)  # no hook: trust alone
+    # The answering game's P_i reads trust alone (the partners' strategies are known in equilibrium).
+    assert x.partners_join[0, ROK] == pytest.approx(0.67 * 0.8 + 0.33 * 0.3, abs=1e-12)
+
+
 def test_partner_trust_is_pi_for_each_actor():
     """§6.3: π_ROK = T_ROK,JPN, π_JPN = T_JPN,ROK, π_USA and π_PRC the mean over ROK, JPN."""
     state, hooks, c = world()
@@ -448,8 +463,9 @@ def test_terms_sum_every_feature_of_a_term():
     c = hand(**EFFECTS, **settings)
     state, hooks, _ = world()
     terms = utility_terms(situation(state, hooks, c), c)
-    # P_ROK before the game is solved: mean of Seoul's trust in its partners (0.8, 0.3) = 0.55
-    p = (0.8 + 0.3) / 2
+    # P_ROK before the game is solved: Seoul's trust in its partners (0.8, 0.3), Washington
+    # weighed by assurance.patron_weight 0.67 (Snyder 1984)
+    p = 0.67 * 0.8 + 0.33 * 0.3
     expected = 0.6 * 0.4 * p + 1.5 * (0.4 * 0.6) + 2.0 * (0.4 * 0.3 * p) + 0.1 * 0.6 + 0.2 * 0.5  # = 0.784
     assert terms[0, c.options.find(ROK, "coordinate"), 0] == pytest.approx(expected)
 
