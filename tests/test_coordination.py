@@ -87,15 +87,16 @@ def test_less_trust_in_partners_never_raises_answering(low, high, crisis):
     """The game's monotonicity: a government that trusts its partners less answers no more.
 
     Trust also enters other options directly (investing with trusted fellow members,
-    hedging away from a trusted Washington), which can move answering either way; those
-    terms are set to 0 here so that the property is the coordination game's own.
+    the support that hedging and conceding put at risk), which can move answering
+    either way; those terms are set to 0 here so that the property is the coordination
+    game's own.
     """
     c = compiled(
         {
             "utility.invest.alliance.member_trust": 0.0,
             "utility.suspend.alliance.member_trust": 0.0,
-            "utility.hedge.alliance.trust_usa": 0.0,
-            "utility.concede.alliance.trust_usa": 0.0,
+            "utility.hedge.alliance.expected_support": 0.0,
+            "utility.concede.alliance.expected_support": 0.0,
             "utility.repair.alliance.distrust_target": 0.0,
             "utility.notice.alliance.member_trust": 0.0,
             "utility.restore.alliance.member_trust": 0.0,
@@ -111,6 +112,26 @@ def test_less_trust_in_partners_never_raises_answering(low, high, crisis):
         *_, (_, _, sigma) = _solve(make_state(crisis=crisis, trust=trust), c)
         out.append(sigma[0, ROK])
     assert out[0] <= out[1] + 1e-9
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    trust=st.lists(st.floats(0.0, 1.0), min_size=16, max_size=16),
+    consult=st.floats(0.0, 0.99),
+    weight=st.floats(0.0, 1.0),
+)
+def test_expected_support_is_a_probability_that_consultation_only_raises(trust, consult, weight):
+    """B_i = sum_j w_ij (T_ij + c_i (1 - T_ij)) stays in [0, 1] and never falls with c_i."""
+    from agents.utility import counted_on, partner_weights
+
+    t = np.array(trust).reshape(1, 4, 4)
+    w = partner_weights(weight)
+    assert np.allclose(w[list((USA, ROK, JPN))].sum(axis=1), 1.0)
+    ones = np.ones((1, 4))
+    alone = partner_expectation(counted_on(t, np.zeros((1, 4))), ones, w)
+    backed = partner_expectation(counted_on(t, np.full((1, 4), consult)), ones, w)
+    np.testing.assert_array_equal(alone, partner_expectation(t, ones, w))
+    assert (backed >= alone - 1e-12).all() and (backed <= 1.0 + 1e-12).all() and (alone >= 0.0).all()
 
 
 def test_a_taiwan_crisis_touches_tokyo_more_than_seoul():
