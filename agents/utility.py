@@ -206,6 +206,25 @@ def _grievance(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     return _pair(s.grievance, a, t) * (t >= 0) + s.pressure[:, a] * (t == PRC)
 
 
+def _support_need(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """How much the actor needs its Asian partner's backing: the share the patron leaves uncovered.
+
+    For a partner target (Seoul -> Tokyo, Tokyo -> Seoul): the partner's weight in the
+    actor's expected support (1 - ``assurance.patron_weight``, `partner_weights`) x
+    (1 - T_a,USA), the actor's doubt that the patron stands with it (its belief about
+    the patron's type; a consultation forum's assurance, which `counted_on` adds to
+    expected support, is not read here: it covers the partner too). The partner's support is worth more
+    when the patron's is doubtful: fear of abandonment by the patron draws the two
+    partners together, and a firm patron lets them quarrel (Cha, *Alignment Despite
+    Antagonism*, 1999; Snyder 1984). For a mechanism option, the same when the
+    mechanism joins Seoul and Tokyo (investing in it is investing in the partner).
+    0 for any other target or mechanism.
+    """
+    a, t, m = g
+    partner = partner_pair(a, t) | ((c.seoul_tokyo[np.maximum(m, 0)] > 0) & (m >= 0) & np.isin(a, PARTNERS))
+    return ((1.0 - x.weights[a, PATRON]) * partner)[None] * (1.0 - x.state.trust[:, a, PATRON])
+
+
 def _ally_trust(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     """How far the actor counts on the target as an ally (trust), 0 for Beijing."""
     a, t, _ = g
@@ -318,6 +337,7 @@ FEATURES: dict[str, FeatureFn] = {
     "opinion_target": lambda x, g, c: _pair(x.state.opinion, g[0], g[1]),
     "grievance_target": _grievance,
     "ally_trust_target": _ally_trust,
+    "support_need": _support_need,
     "target_is_ally": lambda x, g, c: np.repeat(np.isin(g[1], ALLIES)[None].astype(float), x.state.n, axis=0),
     "distrust_target": lambda x, g, c: 1.0 - _pair(x.state.trust, g[0], g[1]),
     "allies_rift": lambda x, g, c: np.repeat(

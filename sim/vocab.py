@@ -133,6 +133,7 @@ Feature = Literal[
     "partners_join",
     "joint_answer",
     "expected_support",
+    "support_need",
     "urged_mechanism",
     "urged_partner",
     "target_urged",

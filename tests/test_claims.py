@@ -247,3 +247,16 @@ def test_china_dialogue_defeats_wedges_through_consultation_without_its_shield()
         (("mechanisms", "china_dialogue", "effects", "consultation"), 0.0, "test", None)
     ]
     assert test_claim(claim, extra=silent).verdict != "holds"
+
+
+def test_quasi_alliance_holds_through_the_partners_choices_without_its_signals():
+    """Ablated (no fear or friction signal), doubt about Washington still draws Seoul and
+    Tokyo together through their repairs and investments (support_need, MODEL.md §6.6);
+    without that term as well, it does not."""
+    claim = next(c for c in CLAIMS if c.id == "quasi_alliance")
+    ablated = test_claim(claim, extra=ablation(claim))
+    assert ablated.verdict == "holds", ablated
+    silent = ablation(claim) + [
+        (("utility", kind, "alliance", "support_need"), 0.0, "test", None) for kind in ("repair", "invest")
+    ]
+    assert test_claim(claim, extra=silent).verdict != "holds"

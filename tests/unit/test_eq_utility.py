@@ -119,6 +119,15 @@ CASES = [
     ("expected_support", ROK, NONE, NONE, 0.67 * 0.8 + 0.33 * 0.3),
     ("expected_support", JPN, NONE, NONE, 0.67 * 0.75 + 0.33 * 0.2),
     ("expected_support", USA, NONE, NONE, 0.5 * 0.7 + 0.5 * 0.9),
+    # (1 − patron_weight)(1 − T_a,USA) toward the partner or a mechanism joining Seoul and Tokyo (Cha 1999)
+    ("support_need", ROK, JPN, NONE, 0.33 * (1 - 0.8)),  # = 0.066
+    ("support_need", JPN, ROK, NONE, 0.33 * (1 - 0.75)),  # = 0.0825
+    ("support_need", ROK, USA, NONE, 0.0),  # the patron itself: not a partner
+    ("support_need", ROK, PRC, NONE, 0.0),
+    ("support_need", USA, ROK, NONE, 0.0),  # Washington has no patron
+    ("support_need", ROK, NONE, GS, 0.33 * (1 - 0.8)),  # GSOMIA joins Seoul and Tokyo
+    ("support_need", JPN, NONE, M["trilateral_exercises"], 0.33 * (1 - 0.75)),
+    ("support_need", ROK, NONE, NONE, 0.0),  # no target, no mechanism
     ("threat_target", ROK, JPN, NONE, 0.35),
     ("target_exposure", ROK, JPN, NONE, 0.08),
     ("opinion_target", ROK, JPN, NONE, 0.4),
@@ -305,6 +314,22 @@ def test_expected_support_counts_on_partners_beyond_trust_under_consultation():
     assert x.support[0, JPN] == pytest.approx(0.67 * 0.75 + 0.33 * 0.2, abs=1e-12)  # no hook: trust alone
     # The answering game's P_i reads trust alone (the partners' strategies are known in equilibrium).
     assert x.partners_join[0, ROK] == pytest.approx(0.67 * 0.8 + 0.33 * 0.3, abs=1e-12)
+
+
+def test_support_need_reads_the_doubt_about_the_patron():
+    """Cha 1999: the partner's backing is needed as far as Washington is doubted (1 − T_a,USA)."""
+    state, _, c = world()
+    x = situation(state, hooks_with(consultation={ROK: 0.5}), c)
+    group = (np.array([ROK, JPN]), np.array([JPN, ROK]), np.array([NONE, NONE]))
+    # consultation is not read: it raises what Seoul counts on from Tokyo as well
+    np.testing.assert_allclose(
+        FEATURES["support_need"](x, group, c), [[0.33 * (1 - 0.8), 0.33 * (1 - 0.75)]], atol=1e-12
+    )
+    # The less Seoul trusts Washington, the more it needs Tokyo.
+    trust = state.trust.copy()
+    trust[0, ROK, USA] = 0.3
+    low = situation(state.evolve(trust=trust), hooks_with(), c)
+    assert FEATURES["support_need"](low, group, c)[0, 0] == pytest.approx(0.33 * 0.7, abs=1e-12)
 
 
 def test_partner_trust_is_pi_for_each_actor():
