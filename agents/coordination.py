@@ -31,7 +31,7 @@ import dataclasses
 
 import numpy as np
 
-from agents.utility import KindPlan, Situation, assured_columns, partner_expectation, utilities
+from agents.utility import AssuredRounds, KindPlan, Situation, partner_expectation, utilities
 from sim.actions import RESPONSE_KINDS
 from sim.actors import ALLIES
 from sim.compiled import Compiled
@@ -67,34 +67,36 @@ class _Logit:
         self.moving = np.flatnonzero(mine)  # positions in `cols`
         options = cols[mine]
         self.answering = np.isin(compiled.options.kind[options], RESPONSE_KINDS)
-        self.open_moving = open_[:, options]
-        self.base_moving = base[:, options]
+        # Kept as (options, n): each option's runs contiguous, so the rounds' sums run
+        # along rows (the same additions in the same order as along columns; speed).
+        self.open_moving = open_.T[options]
+        self.base_moving = base.T[options]
         fixed = in_menu & somewhere
         fixed[cols] = False
         fixed_options = np.flatnonzero(fixed)
-        u = np.where(open_[:, fixed_options], base[:, fixed_options], -np.inf)
-        self.m0 = u.max(axis=1, initial=-np.inf)
+        u = np.where(open_.T[fixed_options], base.T[fixed_options], -np.inf)
+        self.m0 = u.max(axis=0, initial=-np.inf)
         finite = np.isfinite(self.m0)
-        weights = np.exp((u - np.where(finite, self.m0, 0.0)[:, None]) / self.temperature)
-        # Column by column: a row sum's rounding must not depend on how many runs share
-        # the array (numpy's axis-1 sums reorder with the shape).
-        total = np.zeros(u.shape[0])
-        for col in range(weights.shape[1]):
-            total += weights[:, col]
+        weights = np.exp((u - np.where(finite, self.m0, 0.0)[None]) / self.temperature)
+        # Option by option: a run's sum must not depend on how many runs share the
+        # array (numpy's pairwise sums reorder with the shape).
+        total = np.zeros(u.shape[1])
+        for row in weights:
+            total += row
         self.fixed_sum = np.where(finite, total, 0.0)
 
     def answering_probability(self, assured: np.ndarray) -> np.ndarray:
         """Probability of an answering option given the moving options' assured utility, shape (n,)."""
-        u = np.where(self.open_moving, self.base_moving + assured[:, self.moving], -np.inf)
-        m = np.maximum(self.m0, u.max(axis=1, initial=-np.inf))
-        w = np.exp((u - m[:, None]) / self.temperature)
+        u = np.where(self.open_moving, self.base_moving + assured.T[self.moving], -np.inf)
+        m = np.maximum(self.m0, u.max(axis=0, initial=-np.inf))
+        w = np.exp((u - m[None]) / self.temperature)
         shift = np.where(np.isfinite(self.m0), self.m0 - m, -np.inf)
         total = self.fixed_sum * np.exp(shift / self.temperature)
-        answering = np.zeros(u.shape[0])
-        for col in range(w.shape[1]):
-            total += w[:, col]
-            if self.answering[col]:
-                answering += w[:, col]
+        answering = np.zeros(u.shape[1])
+        for row, answers in zip(w, self.answering, strict=True):
+            total += row
+            if answers:
+                answering += row
         return answering / total
 
 
@@ -117,10 +119,11 @@ def solve(
     rules = compiled.params.assurance
     base = utilities(x, plan, compiled, assured=False)
     trust, weights = x.state.trust, x.weights
+    rounds = AssuredRounds(x, plan, compiled)  # the assured features' fixed factors, once
     sigma = np.ones(x.partners_join.shape)
-    # Invariant of the rounds: x and `assured` hold the expectations at the current sigma.
-    x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma, weights))
-    cols, assured = assured_columns(x, plan, compiled)
+    # Invariant of the rounds: `joined` and `assured` hold the expectations at the current sigma.
+    joined = partner_expectation(trust, sigma, weights)
+    cols, assured = rounds.columns(joined)
     logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES} if rules.rounds else {}
     for k in range(rules.rounds):
         response = sigma.copy()
@@ -133,7 +136,7 @@ def solve(
             # turns get there within the sixteen rounds; bench/README.md, Issue 8).
             break
         sigma = new
-        x = dataclasses.replace(x, partners_join=partner_expectation(trust, sigma, weights))
-        cols, assured = assured_columns(x, plan, compiled)
+        joined = partner_expectation(trust, sigma, weights)
+        cols, assured = rounds.columns(joined)
     base[:, cols] += assured
-    return x, base, sigma
+    return dataclasses.replace(x, partners_join=joined), base, sigma

@@ -10,7 +10,7 @@ target actor ``t`` or mechanism ``m``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -281,6 +281,36 @@ BEIJING_AIMS: dict[str, FeatureFn] = {
 # --- end of Beijing's aims ---------------------------------------------------------
 
 
+class AssuredFeature:
+    """A feature that reads ``partners_join``, written as a fixed factor and its completion.
+
+    ``feature(x, g, c) = finish(fixed(x, g, c), x.partners_join[:, g[0]])``: the fixed
+    factor reads only what stays put while the coordination game's rounds move
+    ``partners_join`` (the state, the hooks, the stakes), so `AssuredRounds` computes
+    it once per turn. Evaluated this way, a round's value is the one the whole
+    expression gives, to the bit (the same operations on the same numbers, in the
+    same order; speed, bench/README.md, Issue 8).
+
+    Attributes:
+        fixed: The factor independent of ``partners_join``, shape (n, k) or (n, 1),
+            or None when the feature is a function of ``partners_join`` alone.
+        finish: (fixed factor, ``partners_join`` of the group's actors) -> the feature.
+    """
+
+    def __init__(
+        self,
+        fixed: FeatureFn | None,
+        finish: Callable[[np.ndarray | None, np.ndarray], np.ndarray],
+    ) -> None:
+        self.fixed = fixed
+        self.finish = finish
+
+    def __call__(self, x: Situation, g: Group, c: Compiled) -> np.ndarray:
+        """The feature at ``x.partners_join``, shape (n, k)."""
+        fixed = None if self.fixed is None else self.fixed(x, g, c)
+        return self.finish(fixed, x.partners_join[:, g[0]])
+
+
 FEATURES: dict[str, FeatureFn] = {
     "one": lambda x, g, c: np.ones((x.state.n, len(g[0]))),
     "crisis": lambda x, g, c: np.repeat(x.state.crisis[:, None], len(g[0]), axis=1),
@@ -309,25 +339,26 @@ FEATURES: dict[str, FeatureFn] = {
     ),
     # The assurance game (§6.6): the theatre's stake in a crisis, as far as the source
     # threatens, counts only as far as the partners are expected to join ...
-    "assured_stake": lambda x, g, c: (
-        x.stake[g[0]][None]
-        * x.state.crisis[:, None]
-        * x.state.threat[:, g[0], PRC]
-        * x.partners_join[:, g[0]]
+    "assured_stake": AssuredFeature(
+        lambda x, g, c: x.stake[g[0]][None] * x.state.crisis[:, None] * x.state.threat[:, g[0], PRC],
+        lambda fixed, p: fixed * p,
     ),
     # ... so does the value of a joint answer to a crisis: a common military answer (or
     # statement) is worth what it is only if the partners are expected to join it; an
     # answer given alone keeps only what standing alone is worth (its other terms) ...
-    "joint_answer": lambda x, g, c: x.state.crisis[:, None] * x.partners_join[:, g[0]],
+    "joint_answer": AssuredFeature(lambda x, g, c: x.state.crisis[:, None], lambda fixed, p: fixed * p),
     # ... and the joint readiness the mechanisms build (their coordination hook), which
     # is realised only in a joint answer ...
-    "readiness": lambda x, g, c: (
-        x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]] * x.partners_join[:, g[0]]
+    "readiness": AssuredFeature(
+        lambda x, g, c: x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]],
+        lambda fixed, p: fixed * p,
     ),
     # ... and standing out alone exposes a government to Beijing's retaliation.
-    "left_exposed": lambda x, g, c: x.state.exposure[:, g[0], PRC] * (1.0 - x.partners_join[:, g[0]]),
+    "left_exposed": AssuredFeature(
+        lambda x, g, c: x.state.exposure[:, g[0], PRC], lambda fixed, p: fixed * (1.0 - p)
+    ),
     # ... and what answering is worth to an alliance is what the partners are expected to return.
-    "partners_join": lambda x, g, c: x.partners_join[:, g[0]],
+    "partners_join": AssuredFeature(None, lambda fixed, p: p),
     # What breaking ranks puts at risk: the support the actor expects of its partners
     # (`partner_expectation` at respond = 1), whatever the turn (Snyder 1984: defection
     # risks abandonment).
@@ -573,6 +604,59 @@ def assured_columns(x: Situation, plan: list[KindPlan], compiled: Compiled) -> t
     if not idx:
         return np.zeros(0, dtype=np.int64), np.zeros((x.state.n, 0))
     return np.concatenate(idx), np.concatenate(blocks, axis=1)
+
+
+class AssuredRounds:
+    """`assured_columns` for one turn's coordination game, its fixed factors computed once.
+
+    ``AssuredRounds(x, plan, c).columns(p)`` equals ``assured_columns(x', plan, c)``
+    with ``x'`` = ``x`` at ``partners_join = p``, to the bit: each `AssuredFeature`'s
+    fixed factor is computed once per turn and each round only completes it; a
+    feature that several kinds read is computed once per round; the work runs on
+    (actors, n) arrays, whose long inner axis numpy loops over fastest. Every value
+    is the same operations on the same numbers in the same order as the plain
+    computation (tests/test_exact_shortcuts.py; speed, bench/README.md, Issue 8).
+    """
+
+    def __init__(self, x: Situation, plan: list[KindPlan], compiled: Compiled) -> None:
+        self.x, self.compiled = x, compiled
+        self.kinds = [kp for kp in plan if kp.assured_features]
+        self.cols = np.concatenate([kp.idx for kp in self.kinds] or [np.zeros(0, dtype=np.int64)])
+        self.fixed: dict[tuple[str, bytes], np.ndarray | None] = {}
+        for kp in self.kinds:
+            for feature, _ in kp.assured_features:
+                fn, key = FEATURES[feature], (feature, kp.actors[0].tobytes())
+                if isinstance(fn, AssuredFeature) and key not in self.fixed:
+                    fixed = None if fn.fixed is None else fn.fixed(x, kp.actors, compiled)
+                    self.fixed[key] = None if fixed is None else np.ascontiguousarray(fixed.T)
+
+    def columns(self, partners_join: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The options' global numbers, shape (k,), and their assured utility, shape (n, k).
+
+        Args:
+            partners_join: The expectations of this round, shape (n, actors).
+        """
+        n = partners_join.shape[0]
+        if not self.kinds:
+            return self.cols, np.zeros((n, 0))
+        joined = partners_join.T
+        values: dict[tuple[str, bytes], np.ndarray] = {}
+        blocks = []
+        for kp in self.kinds:
+            actors = kp.actors[0].tobytes()
+            per_actor = np.zeros((kp.actors[0].size, n))
+            for feature, coef in kp.assured_features:
+                key = (feature, actors)
+                if key not in values:
+                    if key in self.fixed:
+                        values[key] = FEATURES[feature].finish(self.fixed[key], joined[kp.actors[0]])
+                    else:  # a plain feature function: evaluated whole, at these expectations
+                        x = replace(self.x, partners_join=partners_join)
+                        values[key] = FEATURES[feature](x, kp.actors, self.compiled).T
+                per_actor += coef[:, None] * values[key]
+            blocks.append(per_actor[kp.spread])
+        # (n, k) as a view of the (k, n) array: each option's values stay contiguous.
+        return self.cols, np.concatenate(blocks, axis=0).T
 
 
 def utility_terms(x: Situation, compiled: Compiled) -> np.ndarray:
