@@ -40,14 +40,15 @@ class Policy(Protocol):
         ...
 
 
-def _scaled(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.ndarray:
+def _scaled(utility: np.ndarray, open_: np.ndarray, temperature: float, axis: int = 1) -> np.ndarray:
     """(utility - best open utility) / temperature over open options, -inf elsewhere.
 
     Subtracting first keeps every value <= 0, so even a tiny temperature cannot
-    overflow; the best open option always gets exp(0) = 1.
+    overflow; the best open option always gets exp(0) = 1. ``axis`` is the options'
+    axis: 1 for (n, options), 0 for (options, n).
     """
     scaled = np.where(open_, utility, -np.inf)
-    scaled -= scaled.max(axis=1, keepdims=True)  # -inf stays -inf: exp gives 0 there
+    scaled -= scaled.max(axis=axis, keepdims=True)  # -inf stays -inf: exp gives 0 there
     scaled /= temperature  # 0 / tiny is 0: the best option keeps weight 1
     return scaled
 
@@ -77,10 +78,15 @@ class LogitPolicy:
         somewhere = np.flatnonzero(open_.any(axis=0))
         if somewhere.size == 0:
             return np.zeros(open_.shape[0], dtype=np.int64)
-        cdf = np.cumsum(np.exp(_scaled(utility[:, somewhere], open_[:, somewhere], temperature)), axis=1)
+        # As (options, n), each option's runs contiguous: the running sum of the weights
+        # is then one vector addition per option, the same additions in the same order
+        # as np.cumsum along a row (cdf_k = cdf_{k-1} + w_k), so the same bits, faster.
+        cdf = np.exp(_scaled(utility.T[somewhere], open_.T[somewhere], temperature, axis=0))
+        for k in range(1, cdf.shape[0]):
+            cdf[k] += cdf[k - 1]
         # Scaling the draw by the total, not the cdf by it, saves a pass; the last
         # open option's cdf equals the total, which is above any draw in [0, 1).
-        return somewhere[(cdf <= draws[:, None] * cdf[:, -1:]).sum(axis=1)]
+        return somewhere[(cdf <= draws[None] * cdf[-1:]).sum(axis=0)]
 
 
 class ScriptedPolicy:

@@ -568,19 +568,40 @@ def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled, assured: b
             them, the part of utility that the coordination game does not move.
     """
     n = x.state.n
+    feature_at = _features_once(x, compiled)
     total = np.zeros((n, len(compiled.options)))
     for kp in plan:
         per_actor = np.zeros((n, kp.actors[0].size))
         for feature, coef in kp.actor_features:
-            per_actor += coef[None] * FEATURES[feature](x, kp.actors, compiled)
+            per_actor += coef[None] * feature_at(feature, kp.actors)
         if assured:
             for feature, coef in kp.assured_features:
-                per_actor += coef[None] * FEATURES[feature](x, kp.actors, compiled)
+                per_actor += coef[None] * feature_at(feature, kp.actors)
         block = per_actor[:, kp.spread] + kp.crowding[None]
         for feature, coef in kp.option_features:
-            block += coef[None] * FEATURES[feature](x, kp.group, compiled)
+            block += coef[None] * feature_at(feature, kp.group)
         total[:, kp.idx] = block
     return total
+
+
+def _features_once(x: Situation, compiled: Compiled) -> Callable[[str, Group], np.ndarray]:
+    """``FEATURES[feature](x, g, compiled)``, computed once per feature and options.
+
+    Several kinds read a feature at the same options (the four mechanism kinds'
+    options are the same (actor, target, mechanism) triples; most kinds' actors are
+    the three allies): the same function of the same numbers gives the same values,
+    so they are computed once and shared (speed, bench/README.md, Issue 8). The
+    values are read only, never written.
+    """
+    values: dict[tuple[str, bytes, ...], np.ndarray] = {}
+
+    def feature_at(feature: str, g: Group) -> np.ndarray:
+        key = (feature, *(np.ascontiguousarray(part).tobytes() for part in g))
+        if key not in values:
+            values[key] = FEATURES[feature](x, g, compiled)
+        return values[key]
+
+    return feature_at
 
 
 def assured_columns(x: Situation, plan: list[KindPlan], compiled: Compiled) -> tuple[np.ndarray, np.ndarray]:
