@@ -120,7 +120,8 @@ def main() -> None:
                 )
     best = {k: [min(col) for col in zip(*v, strict=True)] for k, v in rows.items()}
     print(f"{'best of ' + str(args.rounds):<28}{'old':>10}{'new':>10}{'new/old':>10}")
-    for i, label in ((0, "sweep wall (s)"), (1, "sweep CPU (s)"), (3, "stepping wall (s)"), (4, "stepping CPU (s)")):
+    labels = {0: "sweep wall (s)", 1: "sweep CPU (s)", 3: "stepping wall (s)", 4: "stepping CPU (s)"}
+    for i, label in labels.items():
         old, new = best["old"][i], best["new"][i]
         print(f"{label:<28}{old:>10.2f}{new:>10.2f}{new / old:>10.2f}")
 
