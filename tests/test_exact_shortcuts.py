@@ -1,25 +1,41 @@
 """The speed shortcuts of issue 8 change no result by a single bit.
 
 `LogitPolicy.choose` and `coordination.solve` leave out options closed in every run,
-and the coordination game stops at an exact fixed point (bench/README.md, Issue 8).
-Each is checked here against the plain computation it replaces, bit for bit.
+and the coordination game stops at an exact fixed point; `choose` forms its cdf one
+option at a time on (options, n); `utilities` computes a feature that several kinds
+read once; `AssuredRounds` computes the assured features' fixed factors once per turn
+(bench/README.md, Issue 8). Each is checked here against the plain computation it
+replaces, bit for bit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import compiled, make_state
+from support import bundled_path, compiled, make_state
 
 from agents import coordination
 from agents.policies import LogitPolicy, _scaled
-from agents.utility import assured_columns, partner_expectation, situation, utilities, utility_plan
+from agents.utility import (
+    ASSURED,
+    FEATURES,
+    AssuredFeature,
+    AssuredRounds,
+    assured_columns,
+    partner_expectation,
+    situation,
+    utilities,
+    utility_plan,
+)
 from sim.actions import open_options
-from sim.actors import ALLIES
-from sim.mechanisms import mechanism_hooks
+from sim.actors import ALLIES, PRC
+from sim.mechanisms import H, mechanism_hooks
+from sim.model import TrilateralModel
 
 
 def _full_menu_choice(utility, open_, draws, temperature):
@@ -84,5 +100,95 @@ def test_solve_equals_every_round_over_the_whole_menu():
     plan = utility_plan(c)
     _, utility, sigma = coordination.solve(view, plan, c, open_)
     want_utility, want_sigma = _solve_every_round(view, plan, c, open_)
+    assert sigma.tobytes() == want_sigma.tobytes()
+    assert utility.tobytes() == want_utility.tobytes()
+
+
+@functools.cache
+def _played_situation(runs: int = 200, turns: int = 5):
+    """A Taiwan ensemble's situation after a few turns: varied trust, threat, crisis, hooks."""
+    model = TrilateralModel(
+        bundled_path("taiwan_strait"), seeds=np.arange(runs), keep_history=False, collect=False
+    )
+    for _ in range(turns):
+        model.step()
+    c = model.compiled
+    return situation(model.state, mechanism_hooks(model.state, c), c), model.plan, c
+
+
+def _plain_utilities(x, plan, c, assured=True):
+    """`utilities` as before issue 8's shortcut: every kind computes its own features."""
+    total = np.zeros((x.state.n, len(c.options)))
+    for kp in plan:
+        per_actor = np.zeros((x.state.n, kp.actors[0].size))
+        for feature, coef in kp.actor_features + (kp.assured_features if assured else []):
+            per_actor += coef[None] * FEATURES[feature](x, kp.actors, c)
+        block = per_actor[:, kp.spread] + kp.crowding[None]
+        for feature, coef in kp.option_features:
+            block += coef[None] * FEATURES[feature](x, kp.group, c)
+        total[:, kp.idx] = block
+    return total
+
+
+@pytest.mark.parametrize("assured", [False, True])
+def test_utilities_equal_each_kind_computing_its_own_features(assured):
+    x, plan, c = _played_situation()
+    assert utilities(x, plan, c, assured).tobytes() == _plain_utilities(x, plan, c, assured).tobytes()
+
+
+#: The assured features as written whole before they were split into a fixed factor
+#: and its completion (main at 7dc18c6): the split must compute the same bits.
+_WHOLE = {
+    "assured_stake": lambda x, g, c: (
+        x.stake[g[0]][None]
+        * x.state.crisis[:, None]
+        * x.state.threat[:, g[0], PRC]
+        * x.partners_join[:, g[0]]
+    ),
+    "joint_answer": lambda x, g, c: x.state.crisis[:, None] * x.partners_join[:, g[0]],
+    "readiness": lambda x, g, c: (
+        x.state.crisis[:, None] * x.hooks.actor[:, H["coordination"], g[0]] * x.partners_join[:, g[0]]
+    ),
+    "left_exposed": lambda x, g, c: x.state.exposure[:, g[0], PRC] * (1.0 - x.partners_join[:, g[0]]),
+    "partners_join": lambda x, g, c: x.partners_join[:, g[0]],
+}
+
+
+@pytest.mark.parametrize("feature", sorted(_WHOLE))
+def test_an_assured_feature_split_equals_its_whole_expression(feature):
+    x, plan, c = _played_situation()
+    assert feature in ASSURED and isinstance(FEATURES[feature], AssuredFeature)
+    rng = np.random.default_rng(3)
+    x = dataclasses.replace(x, partners_join=rng.random(x.partners_join.shape))
+    for g in {kp.actors[0].tobytes(): kp.actors for kp in plan}.values():
+        assert FEATURES[feature](x, g, c).tobytes() == _WHOLE[feature](x, g, c).tobytes()
+
+
+def test_assured_rounds_equal_assured_columns_at_each_rounds_expectations():
+    """Fixed factors computed once per turn give each round's plain `assured_columns`, to the bit."""
+    x, plan, c = _played_situation()
+    rounds = AssuredRounds(x, plan, c)
+    rng = np.random.default_rng(5)
+    sigmas = [
+        np.ones(x.partners_join.shape),
+        rng.random(x.partners_join.shape),
+        np.zeros(x.partners_join.shape),
+    ]
+    for sigma in sigmas:
+        joined = partner_expectation(x.state.trust, sigma)
+        cols, got = rounds.columns(joined)
+        want_cols, want = assured_columns(dataclasses.replace(x, partners_join=joined), plan, c)
+        np.testing.assert_array_equal(cols, want_cols)
+        assert np.ascontiguousarray(got).tobytes() == want.tobytes()
+    assert got.shape == want.shape and got.any()
+
+
+def test_solve_on_a_played_ensemble_equals_every_round_over_the_whole_menu():
+    """The whole coordination game, shortcuts and all, on a played ensemble's varied state."""
+    x, plan, c = _played_situation()
+    state = x.state
+    open_ = open_options(c.options, c.params, state.crisis, state.dispute, state.pressure, state.status)
+    _, utility, sigma = coordination.solve(x, plan, c, open_)
+    want_utility, want_sigma = _solve_every_round(x, plan, c, open_)
     assert sigma.tobytes() == want_sigma.tobytes()
     assert utility.tobytes() == want_utility.tobytes()
