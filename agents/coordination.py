@@ -77,21 +77,32 @@ class _Logit:
         u = np.where(open_.T[fixed_options], base.T[fixed_options], -np.inf)
         self.m0 = u.max(axis=0, initial=-np.inf)
         finite = np.isfinite(self.m0)
-        weights = np.exp((u - np.where(finite, self.m0, 0.0)[None]) / self.temperature)
+        # In place: the same subtraction, division and exp, without three temporaries.
+        u -= np.where(finite, self.m0, 0.0)[None]
+        u /= self.temperature
+        weights = np.exp(u, out=u)
         # Option by option: a run's sum must not depend on how many runs share the
         # array (numpy's pairwise sums reorder with the shape).
         total = np.zeros(u.shape[1])
         for row in weights:
             total += row
         self.fixed_sum = np.where(finite, total, 0.0)
+        self.closed_moving, self.infinite_m0 = ~self.open_moving, ~finite
 
     def answering_probability(self, assured: np.ndarray) -> np.ndarray:
         """Probability of an answering option given the moving options' assured utility, shape (n,)."""
-        u = np.where(self.open_moving, self.base_moving + assured.T[self.moving], -np.inf)
+        # The plain expressions' operations, in place where a temporary would be made.
+        u = assured.T[self.moving]
+        u += self.base_moving
+        np.copyto(u, -np.inf, where=self.closed_moving)
         m = np.maximum(self.m0, u.max(axis=0, initial=-np.inf))
-        w = np.exp((u - m[None]) / self.temperature)
-        shift = np.where(np.isfinite(self.m0), self.m0 - m, -np.inf)
-        total = self.fixed_sum * np.exp(shift / self.temperature)
+        u -= m[None]
+        u /= self.temperature
+        w = np.exp(u, out=u)
+        shift = np.subtract(self.m0, m)
+        np.copyto(shift, -np.inf, where=self.infinite_m0)
+        shift /= self.temperature
+        total = self.fixed_sum * np.exp(shift, out=shift)
         answering = np.zeros(u.shape[1])
         for row, answers in zip(w, self.answering, strict=True):
             total += row

@@ -81,7 +81,8 @@ class LogitPolicy:
         # As (options, n), each option's runs contiguous: the running sum of the weights
         # is then one vector addition per option, the same additions in the same order
         # as np.cumsum along a row (cdf_k = cdf_{k-1} + w_k), so the same bits, faster.
-        cdf = np.exp(_scaled(utility.T[somewhere], open_.T[somewhere], temperature, axis=0))
+        cdf = _scaled(utility.T[somewhere], open_.T[somewhere], temperature, axis=0)
+        np.exp(cdf, out=cdf)
         for k in range(1, cdf.shape[0]):
             cdf[k] += cdf[k - 1]
         # Scaling the draw by the total, not the cdf by it, saves a pass; the last
