@@ -644,12 +644,23 @@ class AssuredRounds:
         self.kinds = [kp for kp in plan if kp.assured_features]
         self.cols = np.concatenate([kp.idx for kp in self.kinds] or [np.zeros(0, dtype=np.int64)])
         self.fixed: dict[tuple[str, bytes], np.ndarray | None] = {}
+        # Per kind, what each round reads: its rows of the result, its actors, whether
+        # its options are its actors in order (no spreading), and its terms.
+        self.steps: list[tuple[slice, Group, bytes, bool, np.ndarray, list]] = []
+        start = 0
         for kp in self.kinds:
-            for feature, _ in kp.assured_features:
-                fn, key = FEATURES[feature], (feature, kp.actors[0].tobytes())
+            actors = kp.actors[0]
+            terms = []
+            for feature, coef in kp.assured_features:
+                fn, key = FEATURES[feature], (feature, actors.tobytes())
                 if isinstance(fn, AssuredFeature) and key not in self.fixed:
                     fixed = None if fn.fixed is None else fn.fixed(x, kp.actors, compiled)
                     self.fixed[key] = None if fixed is None else np.ascontiguousarray(fixed.T)
+                terms.append((key, feature, coef[:, None]))
+            in_order = np.array_equal(kp.spread, np.arange(actors.size))
+            rows = slice(start, start + kp.idx.size)
+            self.steps.append((rows, kp.actors, actors.tobytes(), in_order, kp.spread, terms))
+            start += kp.idx.size
 
     def columns(self, partners_join: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The options' global numbers, shape (k,), and their assured utility, shape (n, k).
@@ -658,26 +669,29 @@ class AssuredRounds:
             partners_join: The expectations of this round, shape (n, actors).
         """
         n = partners_join.shape[0]
-        if not self.kinds:
-            return self.cols, np.zeros((n, 0))
-        joined = partners_join.T
+        out = np.zeros((self.cols.size, n))
+        joined, gathered = partners_join.T, {}
         values: dict[tuple[str, bytes], np.ndarray] = {}
-        blocks = []
-        for kp in self.kinds:
-            actors = kp.actors[0].tobytes()
-            per_actor = np.zeros((kp.actors[0].size, n))
-            for feature, coef in kp.assured_features:
-                key = (feature, actors)
-                if key not in values:
+        for rows, group, actors_key, in_order, spread, terms in self.steps:
+            actors = group[0]
+            # Accumulated in place in the result when no spreading is needed (zeros either way).
+            per_actor = out[rows] if in_order else np.zeros((actors.size, n))
+            for key, feature, coef in terms:
+                value = values.get(key)
+                if value is None:
                     if key in self.fixed:
-                        values[key] = FEATURES[feature].finish(self.fixed[key], joined[kp.actors[0]])
+                        if actors_key not in gathered:
+                            gathered[actors_key] = joined[actors]
+                        value = FEATURES[feature].finish(self.fixed[key], gathered[actors_key])
                     else:  # a plain feature function: evaluated whole, at these expectations
                         x = replace(self.x, partners_join=partners_join)
-                        values[key] = FEATURES[feature](x, kp.actors, self.compiled).T
-                per_actor += coef[:, None] * values[key]
-            blocks.append(per_actor[kp.spread])
+                        value = FEATURES[feature](x, group, self.compiled).T
+                    values[key] = value
+                per_actor += coef * value
+            if not in_order:
+                out[rows] = per_actor[spread]
         # (n, k) as a view of the (k, n) array: each option's values stay contiguous.
-        return self.cols, np.concatenate(blocks, axis=0).T
+        return self.cols, out.T
 
 
 def utility_terms(x: Situation, compiled: Compiled) -> np.ndarray:

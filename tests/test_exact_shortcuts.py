@@ -192,3 +192,17 @@ def test_solve_on_a_played_ensemble_equals_every_round_over_the_whole_menu():
     want_utility, want_sigma = _solve_every_round(x, plan, c, open_)
     assert sigma.tobytes() == want_sigma.tobytes()
     assert utility.tobytes() == want_utility.tobytes()
+
+
+def test_assured_rounds_evaluate_a_plain_assured_feature_whole(monkeypatch):
+    """An assured feature written as a plain function (no fixed factor) is evaluated whole each round."""
+    import agents.utility as utility
+
+    monkeypatch.setitem(utility.FEATURES, "left_exposed", _WHOLE["left_exposed"])
+    x, plan, c = _played_situation()
+    rounds = AssuredRounds(x, plan, c)
+    assert not any(feature == "left_exposed" for feature, _ in rounds.fixed)
+    joined = partner_expectation(x.state.trust, np.random.default_rng(7).random(x.partners_join.shape))
+    _, got = rounds.columns(joined)
+    _, want = assured_columns(dataclasses.replace(x, partners_join=joined), plan, c)
+    assert np.ascontiguousarray(got).tobytes() == want.tobytes()
