@@ -129,15 +129,18 @@ def solve(
     """
     rules = compiled.params.assurance
     base = utilities(x, plan, compiled, assured=False)
-    trust, weights = x.state.trust, x.weights
+    # The same numbers laid out so that each pair's trust and each actor's sigma are
+    # contiguous columns, which is how the rounds read them (speed).
+    trust = np.ascontiguousarray(x.state.trust.transpose(1, 2, 0)).transpose(2, 0, 1)
+    weights = x.weights
     rounds = AssuredRounds(x, plan, compiled)  # the assured features' fixed factors, once
-    sigma = np.ones(x.partners_join.shape)
+    sigma = np.ones(x.partners_join.shape[::-1]).T
     # Invariant of the rounds: `joined` and `assured` hold the expectations at the current sigma.
     joined = partner_expectation(trust, sigma, weights)
     cols, assured = rounds.columns(joined)
     logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES} if rules.rounds else {}
     for k in range(rules.rounds):
-        response = sigma.copy()
+        response = sigma.copy(order="K")
         for a, logit in logits.items():
             response[:, a] = logit.answering_probability(assured)
         new = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
