@@ -1,8 +1,9 @@
-"""Two engines in one sitting: the 100,000-run Taiwan sweep and the stepping, alternately.
+"""Engines in one sitting: the 100,000-run Taiwan sweep and the stepping, alternately.
 
 Issue 8's budget compares this tree's sweep with an older engine's "measured in the
 same sitting": on a shared machine the load moves between runs, so the engines take
-turns (A, B, A, B, ...) and each figure is the best of its rounds. For each sweep it
+turns (A, B, A, B, ...) and each figure is the best of its rounds, with its ratio to
+the first (the reference). For each sweep it
 records the wall time, the CPU time of the whole process tree and the load average
 at its start; the CPU time is the sum over the CLI, its forkserver and its workers
 of user + system time, sampled from /proc every 20 ms (the workers are not the
@@ -10,7 +11,9 @@ CLI's children, so `/usr/bin/time` sees the CLI's own time only; the last 20 ms 
 a process may be missed). Stepping alone is ``bench/bench_stepping.py --repeat 1``
 run from each tree's root. Usage (from this tree's root):
 
-    python bench/bench_engines.py OLD_TREE [NEW_TREE] [--rounds 3] [--runs 100000]
+    python bench/bench_engines.py OLD_TREE [OTHER_TREE ...] [--rounds 3] [--runs 100000]
+
+Without other trees, the second engine is this one.
 """
 
 from __future__ import annotations
@@ -98,17 +101,18 @@ def stepping(tree: Path) -> tuple[float, float]:
 def main() -> None:
     """Alternate the engines and print every figure, then the best of each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("old", type=Path, help="root of the older engine's tree (read only)")
-    parser.add_argument("new", type=Path, nargs="?", default=ROOT, help="root of the newer tree")
+    parser.add_argument("old", type=Path, help="root of the reference engine's tree (read only)")
+    parser.add_argument("others", type=Path, nargs="*", help="roots of the other trees (default: this one)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=100_000)
     args = parser.parse_args()
-    trees = {"old": args.old.resolve(), "new": args.new.resolve()}
-    rows: dict[str, list[tuple[float, float, float, float, float]]] = {k: [] for k in trees}
+    trees = [args.old.resolve(), *(t.resolve() for t in args.others or [ROOT])]
+    names = [f"{i}:{t.name}" for i, t in enumerate(trees)]
+    rows: dict[str, list[tuple[float, float, float, float, float]]] = {k: [] for k in names}
     with tempfile.TemporaryDirectory(prefix="bench_engines_") as scratch:
         for r in range(args.rounds):
-            for name, tree in trees.items():
-                out = Path(scratch) / f"{name}{r}"
+            for name, tree in zip(names, trees, strict=True):
+                out = Path(scratch) / f"{name.split(':')[0]}-{r}"
                 cmd = [sys.executable, "run.py", "sweep", "scenarios/taiwan_strait.yaml"]
                 wall, cpu, load = timed([*cmd, "--runs", str(args.runs), "--out", str(out)], tree)
                 step_wall, step_cpu = stepping(tree)
@@ -119,11 +123,11 @@ def main() -> None:
                     flush=True,
                 )
     best = {k: [min(col) for col in zip(*v, strict=True)] for k, v in rows.items()}
-    print(f"{'best of ' + str(args.rounds):<28}{'old':>10}{'new':>10}{'new/old':>10}")
+    print(f"best of {args.rounds}; ratio to {names[0]}")
     labels = {0: "sweep wall (s)", 1: "sweep CPU (s)", 3: "stepping wall (s)", 4: "stepping CPU (s)"}
     for i, label in labels.items():
-        old, new = best["old"][i], best["new"][i]
-        print(f"{label:<28}{old:>10.2f}{new:>10.2f}{new / old:>10.2f}")
+        cells = ", ".join(f"{k} {v[i]:.2f} ({v[i] / best[names[0]][i]:.2f}x)" for k, v in best.items())
+        print(f"{label}: {cells}")
 
 
 if __name__ == "__main__":
