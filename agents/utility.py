@@ -464,7 +464,28 @@ def _mechanism_repair(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     return mending[m][None] * (1.0 - x.members_trust[:, a, m])
 
 
+def _exposed_dispute(x: Situation, g: Group, c: Compiled) -> np.ndarray:
+    """How far the Seoul-Tokyo dispute reaches the option's mechanism at home.
+
+    ``mechanisms.<m>.salience`` x (D + G) for Seoul and Tokyo, 0 for the others,
+    with G the actor's grievance against its Asian partner: the dispute as a public
+    sees it, its standing heat D and the partner's recent measures, read linearly as
+    retaliation reads them (``grievance_target``). Walking away from a
+    mechanism the publics see as the two governments' own dealings (a history
+    agreement, a leaders' joint appearance) is a visible gesture in a dispute, and
+    keeping it up a visible concession; intelligence sharing or drills are not on
+    the public's mind (the selective spill-over of Dokdo 2021, facts.md §2).
+    """
+    a, _, m = g
+    s = x.state
+    partner = np.array([PARTNER_OF.get(int(i), int(i)) for i in a])
+    grievance = s.grievance[:, a, partner] * np.isin(a, PARTNERS)[None]
+    heat = s.dispute[:, None] + grievance
+    return heat * (c.mech["salience"][m] * np.isin(a, PARTNERS))[None]
+
+
 MECHANISM_FEATURES: dict[str, FeatureFn] = {
+    "exposed_dispute": _exposed_dispute,
     "mechanism_repair": _mechanism_repair,
     "urged_mechanism": _urged_mechanism,
     "urged_partner": _urged_partner,

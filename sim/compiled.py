@@ -88,6 +88,7 @@ def compile_parameters(params: Parameters, months: float = 1.0) -> Compiled:
         "lapse_below",
         "concession_stress",
         "notice_period",
+        "salience",
     )
     mech = {f: np.array([float(getattr(m, f)) for m in mechs]) for f in fields}
     mech["status"] = np.array([STATUSES.index(m.status) for m in mechs], dtype=np.int8)

@@ -264,6 +264,7 @@ class Mechanism(Strict):
     lapse_below: Unit
     concession_stress: Unit
     notice_period: Annotated[int, Field(ge=1, le=1000)]
+    salience: Unit
     effects: dict[Hook, NonNeg]
 
 

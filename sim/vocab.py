@@ -140,6 +140,7 @@ Feature = Literal[
     "press_stake",
     "press_rift",
     "mechanism_repair",
+    "exposed_dispute",
     # Beijing's aims (agents/utility.py, BEIJING_AIMS)
     "concession_prize",
     "bullying",

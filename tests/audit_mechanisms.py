@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Print the mechanism audit (sim/mechanism_audit.py) over the bundled and theory scenarios.
 
-    python tests/audit_mechanisms.py [runs]     # default 1000 runs per scenario
+    python tests/audit_mechanisms.py [runs] [scenario.yaml ...]
+                                  # default 1000 runs; every bundled and theory scenario
 
 One markdown table per scenario: for each mechanism, the share of runs in which it
 was ever active, gained (created or restored; by members' choice), lost, and what
@@ -27,7 +28,8 @@ from sim.vocab import MECHANISMS  # noqa: E402
 def main(argv: list[str]) -> int:
     """Play each scenario's ensemble and print its table."""
     runs = int(argv[0]) if argv else 1000
-    files = sorted(SCENARIO_DIR.glob("*.yaml")) + sorted((SCENARIO_DIR / "theory").glob("*.yaml"))
+    files = [Path(a).resolve() for a in argv[1:]]
+    files = files or sorted(SCENARIO_DIR.glob("*.yaml")) + sorted((SCENARIO_DIR / "theory").glob("*.yaml"))
     for path in files:
         model = TrilateralModel(str(path), seeds=np.arange(runs), collect=False)
         while model.running:

@@ -32,6 +32,11 @@ CONTRADICTED = {
         "wedges succeed slightly more at 0.55 Seoul-Tokyo trust than at 0.15 (MODEL.md, "
         "Validation)"
     ),
+    "repair_mechanisms_rebuild_trust": (
+        "after exposed_dispute (issue 8, MODEL.md §6.3): +0.0006 [-0.0000, +0.0012] in wedge_driving, "
+        "where Seoul and Tokyo walk out of the exposed repair mechanisms (history dialogue, exchanges) "
+        "in nearly every run and Seoul-Tokyo trust falls to about 0 in both arms"
+    ),
 }
 
 

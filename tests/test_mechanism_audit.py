@@ -85,3 +85,45 @@ def model_option(loaded_scenario, actor: str, label: str) -> int:
 
     opts = compile_parameters(loaded_scenario.parameters).options
     return opts.find(INDEX[actor], label) - opts.slices[INDEX[actor]].start
+
+
+# -- the theory scenarios that ask whether governments create a mechanism (issue 8) --------
+CREATION = {
+    "gsomia_2016": ("gsomia",),
+    "camp_david_2023": (
+        "crisis_consultation",
+        "contingency_planning",
+        "china_dialogue",
+        "technology_partnership",
+    ),
+}
+
+
+def _theory(name: str):
+    from sim.model import TrilateralModel
+    from sim.scenario import SCENARIO_DIR
+
+    return TrilateralModel(str(SCENARIO_DIR / "theory" / f"{name}.yaml"), seeds=np.arange(200), collect=False)
+
+
+def test_creation_scenarios_state_conditions_not_outcomes():
+    """No event of these files touches a mechanism; the measured ones start not in force."""
+    for name, measured in CREATION.items():
+        model = _theory(name)
+        assert all(e.mechanism is None and e.mechanism_effect is None for e in model.script.events), name
+        for mech in measured:
+            m = MECHANISMS.index(mech)
+            assert (model.start.status[:, m] == SUSPENDED).all() and (model.start.strength[:, m] == 0).all()
+
+
+def test_governments_create_the_mechanisms_by_choice_in_some_runs_not_all():
+    """GSOMIA in 2016, the trilateral institutions in 2023: created by the members' restores."""
+    for name, measured in CREATION.items():
+        model = _theory(name)
+        while model.running:
+            model.step()
+        a = audit(model)
+        for mech in measured:
+            m = MECHANISMS.index(mech)
+            assert a.gained_by_choice[m] == a.gained[m], (name, mech)  # no event activated it
+            assert 0.2 <= a.gained_by_choice[m] < 0.95, (name, mech, a.gained_by_choice[m])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from support import compiled, make_state, option
 
 from agents.utility import FEATURES, situation, utilities, utility_plan, utility_terms
@@ -87,3 +88,24 @@ def test_an_offer_pulls_whatever_the_partner_trust_and_trust_acts_through_the_ga
 def test_utilities_are_finite():
     u, terms = utility_of(make_state(n=2, crisis=np.array([0.0, 1.0]), dispute=np.array([1.0, 0.0])))
     assert np.isfinite(u).all() and np.isfinite(terms).all()
+
+
+def test_a_dispute_makes_walking_out_of_exposed_mechanisms_worth_more_not_security_ones():
+    """§6.3 exposed_dispute: the spill-over is selective, by each mechanism's salience.
+
+    Raising D by 0.5 raises Seoul's utility of suspending m by w_approval x 1.80 x 0.5 x
+    salience_m (0.20 x 1.80 x 0.5 = 0.18 for the history dialogue, salience 1.0; 0.036
+    for GSOMIA, 0.2; 0.018 for the crisis consultation, 0.1) and leaves Washington's alone.
+    """
+    c = compiled()
+    calm, _ = utility_of(make_state(dispute=0.1), c)
+    hot, _ = utility_of(make_state(dispute=0.6), c)
+    rise = {
+        m: hot[0, option(c, "ROK", f"suspend {m}")] - calm[0, option(c, "ROK", f"suspend {m}")]
+        for m in ("history_dialogue", "gsomia", "crisis_consultation")
+    }
+    assert rise["history_dialogue"] == pytest.approx(0.20 * 1.80 * 0.5 * 1.0, abs=1e-9)
+    assert rise["gsomia"] == pytest.approx(0.20 * 1.80 * 0.5 * 0.2, abs=1e-9)
+    assert rise["crisis_consultation"] == pytest.approx(0.20 * 1.80 * 0.5 * 0.1, abs=1e-9)
+    usa = option(c, "USA", "suspend crisis_consultation")
+    assert hot[0, usa] == calm[0, usa]

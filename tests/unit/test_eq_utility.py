@@ -235,6 +235,12 @@ MECHANISM_CASES = [
     ("mechanism_repair", ROK, NONE, HD, 1.4 * (1 - 0.3)),  # = 0.98
     ("mechanism_repair", JPN, NONE, HD, 1.4 * (1 - 0.2)),  # = 1.12
     ("mechanism_repair", ROK, NONE, GS, 0.0),  # GSOMIA mends nothing
+    # salience x (D + G_a,partner): D = 0.3, G_ROK,JPN = 0.72, G_JPN,ROK = 0.25
+    ("exposed_dispute", ROK, NONE, HD, 0.9 * (0.3 + 0.72)),  # = 0.918
+    ("exposed_dispute", JPN, NONE, HD, 0.9 * (0.3 + 0.25)),  # = 0.495
+    ("exposed_dispute", JPN, NONE, GS, 0.2 * (0.3 + 0.25)),  # = 0.11: a pact, barely exposed
+    ("exposed_dispute", ROK, NONE, JS, 0.5 * (0.3 + 0.72)),  # = 0.51
+    ("exposed_dispute", USA, NONE, JS, 0.0),  # not a party to the Seoul-Tokyo dispute
 ]
 
 
@@ -247,6 +253,9 @@ def mechanism_world():
         mechanisms__history_dialogue__effects__dispute_damping=0.5,
         mechanisms__history_dialogue__effects__opinion_repair=0.6,
         mechanisms__history_dialogue__effects__trust_repair=0.3,
+        mechanisms__history_dialogue__salience=0.9,
+        mechanisms__gsomia__salience=0.2,
+        mechanisms__joint_statements__salience=0.5,
     )
     urged = np.zeros((1, 4, len(MECHANISMS) + 1))
     urged[0, ROK, GS], urged[0, ROK, -1], urged[0, JPN, -1], urged[0, JPN, AC] = 0.6, 0.3, 0.5, 0.2
