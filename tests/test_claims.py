@@ -32,11 +32,6 @@ CONTRADICTED = {
         "wedges succeed slightly more at 0.55 Seoul-Tokyo trust than at 0.15 (MODEL.md, "
         "Validation)"
     ),
-    "repair_mechanisms_rebuild_trust": (
-        "after exposed_dispute (issue 8, MODEL.md §6.3): +0.0006 [-0.0000, +0.0012] in wedge_driving, "
-        "where Seoul and Tokyo walk out of the exposed repair mechanisms (history dialogue, exchanges) "
-        "in nearly every run and Seoul-Tokyo trust falls to about 0 in both arms"
-    ),
 }
 
 
@@ -242,6 +237,14 @@ def test_ablate_reports_three_effects_on_the_same_seeds():
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "exposed_dispute (issue 8, MODEL.md §6.4): in wedge_driving Seoul and Tokyo walk out of the "
+        "exposed mechanisms in nearly every run, and a suspension counts as breaking ranks while an "
+        "offer stands, in both arms: ablated, -0.0019 [-0.0062, +0.0024] (inconclusive)"
+    ),
+)
 def test_china_dialogue_defeats_wedges_through_consultation_without_its_shield():
     """Ablated, the dialogue still defeats wedges through the members' choices (expected
     support, MODEL.md §6.6); without its consultation effect as well, it does not."""
