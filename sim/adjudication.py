@@ -513,7 +513,10 @@ def _tensions(
         inducement[:, a] += (
             x.inducement * ((beijing == K["induce"]) & (target[:, PRC] == a)) * (1.0 - wedge_shield[:, a])
         )
-        threat[:, a, PRC] += x.threat_from_crisis * escalation + x.threat_from_coercion * squeeze[:, a]
+        # Coercion felt (scripted measures and Beijing's coerce action alike, as in the
+        # resentment of `_beijing_signals`) raises the target's threat perception while it
+        # lasts (Lowy 2021: 41% -> 63% of Australians under a year of measures).
+        threat[:, a, PRC] += x.threat_from_crisis * escalation + x.threat_from_coercion * state.pressure[:, a]
     # Threat perceptions ease back toward their peacetime level between shocks.
     threat += x.threat_relaxation * (compiled.world["threat"][None] - threat)
     align = hooks.of("threat_alignment")

@@ -481,15 +481,32 @@ def test_threat_alignment_pulls_toward_the_mean_computed_before_any_pull():
 
 
 def test_threat_is_clipped_to_one():
-    """§7.4 '... then clip': with no relaxation, 1.0 + 0.25·0.35 = 1.0875 is clipped to 1."""
+    """§7.4 '... then clip': with no relaxation, 1.0 + 0.25·0.35 (coercion felt) = 1.0875 is clipped to 1."""
     c = hand(tension__threat_relaxation=0.0)
     threat = c.world["threat"].copy()
     threat[ROK, PRC] = 1.0
-    new, _ = resolve(quiet(c, threat=threat), c=c, PRC="coerce ROK")
+    felt = np.array([0.0, 0.35, 0.0, 0.0])
+    new, _ = resolve(quiet(c, threat=threat, pressure=felt), c=c)
     assert new.threat[0, ROK, PRC] == 1.0
     relaxing = hand()
-    new, _ = resolve(quiet(relaxing, threat=threat), c=relaxing, PRC="coerce ROK")
+    new, _ = resolve(quiet(relaxing, threat=threat, pressure=felt), c=relaxing)
     assert new.threat[0, ROK, PRC] == pytest.approx(1.0875 + 0.15 * (0.4 - 1.0875))  # = 0.984375
+
+
+def test_threat_rises_with_coercion_felt_scripted_or_chosen():
+    """§7.4: θ_a,PRC += 0.25·p_a, p_a the pressure felt (post-event, before this turn's moves).
+
+    Pressure from a scripted measure raises the target's threat perception as Beijing's
+    coerce action does; this turn's squeeze is felt, and raises threat, from the next turn.
+    """
+    felt = np.array([0.0, 0.4, 0.2, 0.0])
+    new, _ = resolve(quiet(pressure=felt))  # every actor holds: the pressure is scripted
+    for a, theta0, p in ((ROK, 0.4, 0.4), (JPN, 0.5, 0.2)):
+        raised = theta0 + 0.25 * p
+        assert new.threat[0, a, PRC] == pytest.approx(raised + 0.15 * (theta0 - raised)), a
+    assert new.threat[0, USA, PRC] == pytest.approx(0.6)  # no pressure felt
+    squeezed, _ = resolve(quiet(), PRC="coerce ROK")  # new pressure, not yet felt
+    assert squeezed.threat[0, ROK, PRC] == pytest.approx(0.4)
 
 
 def test_squeeze_adds_shielded_pressure_that_bites_after_decay():
@@ -499,10 +516,11 @@ def test_squeeze_adds_shielded_pressure_that_bites_after_decay():
     new, _ = resolve(state, hooks=hooks, PRC="coerce ROK")
     assert new.pressure[0, ROK] == pytest.approx((0.3 + 0.35 * (1 - 0.2)) * (1 - 0.20))  # = 0.464
     assert new.pressure[0, JPN] == pytest.approx(0.1 * (1 - 0.20))  # = 0.08
-    # the squeeze also raises the target's threat of Beijing: +0.25·0.28, then relaxation
-    raised = 0.4 + 0.25 * 0.35 * (1 - 0.2)  # = 0.47
-    assert new.threat[0, ROK, PRC] == pytest.approx(raised + 0.15 * (0.4 - raised))  # = 0.4595
-    assert new.threat[0, JPN, PRC] == pytest.approx(0.5)
+    # the pressure felt before the moves raises the target's threat of Beijing (0.25 per
+    # unit), then relaxation; this turn's squeeze is felt from the next turn
+    for a, theta0, p in ((ROK, 0.4, 0.3), (JPN, 0.5, 0.1)):
+        raised = theta0 + 0.25 * p  # = 0.475, 0.525
+        assert new.threat[0, a, PRC] == pytest.approx(raised + 0.15 * (theta0 - raised)), a
 
 
 def test_pressure_concession_relief_and_clip():
