@@ -20,9 +20,10 @@ samples its choice from their logit as before, so its choice follows the equilib
 
 Only the options whose utility reads P change between rounds, so each round computes
 their logit weights against the fixed options' weights, summed once per turn. Options
-closed in every run are left out, and the rounds stop once sigma repeats exactly in
-every run: both skip only work whose result is known to the bit (exp(-inf) = 0; a
-repeated round), so the choices are the same as the full computation's.
+closed in every run are left out (their weight is exp(-inf) = 0 exactly, so this
+changes no bit). The rounds stop early once no run's sigma moves by more than
+``assurance.tolerance`` in a round: the sigma kept is then within the tolerance of
+one more round (with tolerance 0, only at an exact fixed point).
 """
 
 from __future__ import annotations
@@ -144,10 +145,11 @@ def solve(
         for a, logit in logits.items():
             response[:, a] = logit.answering_probability(assured)
         new = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
-        if np.array_equal(new, sigma):
-            # A fixed point in every run of the block, to the last bit: each remaining
-            # round would repeat this one exactly, so stopping changes nothing (most
-            # turns get there within the sixteen rounds; bench/README.md, Issue 8).
+        if np.abs(new - sigma).max(initial=0.0) <= rules.tolerance:
+            # No run's sigma moves by more than the tolerance: the current sigma, whose
+            # expectations are already computed, is kept as the equilibrium, within the
+            # tolerance of one more round in every run (with tolerance 0, an exact fixed
+            # point, which each further round would repeat to the bit).
             break
         sigma = new
         joined = partner_expectation(trust, sigma, weights)

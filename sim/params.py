@@ -328,6 +328,7 @@ class Assurance(Strict):
 
     rounds: Annotated[int, Field(ge=0, le=50)]
     damping: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    tolerance: Annotated[float, Field(ge=0.0, le=0.1, allow_inf_nan=False)]
     theatre: Theatre
     stakes: dict[ActorName, dict[Theatre, Unit]]
     patron_weight: Unit

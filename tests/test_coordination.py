@@ -176,3 +176,59 @@ def test_the_split_logit_equals_the_full_logit():
         want = p[:, np.isin(c.options.kind[menu], RESPONSE_KINDS)].sum(axis=1)
         got = coordination._Logit(a, base, open_, cols, c).answering_probability(assured)
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def _one_more_round(c, open_, utility, sigma):
+    """sigma after one more damped round at the solved utilities, computed over the whole menu."""
+    from agents.policies import choice_probabilities
+    from sim.actions import RESPONSE_KINDS
+    from sim.actors import ALLIES
+
+    rules = c.params.assurance
+    after = sigma.copy()
+    for a in ALLIES:
+        menu = c.options.slices[a]
+        p = choice_probabilities(utility[:, menu], open_[:, menu], float(c.temperature[a]))
+        answering = np.isin(c.options.kind[menu], RESPONSE_KINDS)
+        after[:, a] = (1.0 - rules.damping) * sigma[:, a] + rules.damping * p[:, answering].sum(axis=1)
+    return after
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    crisis=st.floats(0.0, 1.0),
+    trust=st.floats(0.1, 0.95),
+    threat=st.floats(0.0, 1.0),
+)
+def test_solved_sigma_is_within_the_tolerance_of_one_more_round(crisis, trust, threat):
+    """The stopping rule: the rounds stop once no run's sigma moves by more than the tolerance.
+
+    One more round, computed independently from the solved utilities over the whole
+    menu, moves no ally's answering probability by more than `assurance.tolerance`
+    (plus rounding), where the rounds stopped before their maximum.
+    """
+    c = compiled()
+    tolerance = c.params.assurance.tolerance
+    assert 0.0 < tolerance <= 1e-3
+    state = make_state(n=3, crisis=np.array([crisis, 0.5, 0.9]))
+    state.trust[:, :3, :3] = trust
+    state.threat[:, :3, PRC] = threat
+    _, _, open_, (_, utility, sigma) = _solve(state, c)
+    after = _one_more_round(c, open_, utility, sigma)
+    assert np.abs(after - sigma)[:, [USA, ROK, JPN]].max() <= tolerance + 1e-12
+
+
+def test_the_tolerance_stops_the_rounds_early_and_close_to_the_exact_fixed_point(monkeypatch):
+    """A tolerance spares rounds; the sigma it keeps is near the exact fixed point's (0)."""
+    calls = []
+    expectation = coordination.partner_expectation
+    monkeypatch.setattr(coordination, "partner_expectation", lambda *a: calls.append(1) or expectation(*a))
+    state = make_state(n=5, crisis=np.array([0.2, 0.3, 0.4, 0.6, 0.9]))
+    *_, (_, _, loose) = _solve(state, compiled({"assurance.tolerance": 1e-4}))
+    loose_rounds = len(calls)
+    calls.clear()
+    *_, (_, _, exact) = _solve(state, compiled({"assurance.tolerance": 0.0}))
+    assert loose_rounds < len(calls)
+    # The rounds contract toward the fixed point, so the distance left is of the
+    # order of the last step (at most the tolerance) times a modest factor.
+    assert np.abs(loose - exact)[:, [USA, ROK, JPN]].max() < 1e-3

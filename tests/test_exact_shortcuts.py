@@ -36,6 +36,7 @@ from sim.actions import open_options
 from sim.actors import ALLIES, PRC
 from sim.mechanisms import H, mechanism_hooks
 from sim.model import TrilateralModel
+from sim.params import parse_set_flag
 
 
 def _full_menu_choice(utility, open_, draws, temperature):
@@ -89,9 +90,11 @@ def test_solve_equals_every_round_over_the_whole_menu():
     """Leaving out closed options and stopping at a repeated sigma change nothing, to the bit.
 
     The reference marks closed options with utility -inf in a menu open everywhere,
-    so `_Logit` keeps every column, and it plays all the rounds.
+    so `_Logit` keeps every column, and it plays all the rounds. With tolerance 0 the
+    rounds stop only at an exact fixed point (the default tolerance's early stop is
+    tested in tests/test_coordination.py).
     """
-    c = compiled()
+    c = compiled({"assurance.tolerance": 0.0})
     crisis = np.linspace(0.0, 0.95, 24)
     state = make_state(n=24, crisis=crisis, pressure=np.array([[0, 0.4, 0, 0]] * 24))
     view = situation(state, mechanism_hooks(state, c), c)
@@ -108,7 +111,11 @@ def test_solve_equals_every_round_over_the_whole_menu():
 def _played_situation(runs: int = 200, turns: int = 5):
     """A Taiwan ensemble's situation after a few turns: varied trust, threat, crisis, hooks."""
     model = TrilateralModel(
-        bundled_path("taiwan_strait"), seeds=np.arange(runs), keep_history=False, collect=False
+        bundled_path("taiwan_strait"),
+        seeds=np.arange(runs),
+        overrides=[parse_set_flag("assurance.tolerance=0")],  # stop only at an exact fixed point
+        keep_history=False,
+        collect=False,
     )
     for _ in range(turns):
         model.step()
