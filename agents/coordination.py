@@ -28,6 +28,7 @@ one more round (with tolerance 0, only at an exact fixed point).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -90,6 +91,14 @@ class _Logit:
         self.fixed_sum = np.where(finite, total, 0.0)
         self.closed_moving, self.infinite_m0 = ~self.open_moving, ~finite
 
+    def restricted(self, runs: np.ndarray) -> _Logit:
+        """This logit for the given runs of the block only (each run's numbers unchanged)."""
+        sub = copy.copy(self)
+        sub.base_moving = self.base_moving[:, runs]
+        sub.closed_moving = self.closed_moving[:, runs]
+        sub.m0, sub.fixed_sum, sub.infinite_m0 = self.m0[runs], self.fixed_sum[runs], self.infinite_m0[runs]
+        return sub
+
     def answering_probability(self, assured: np.ndarray) -> np.ndarray:
         """Probability of an answering option given the moving options' assured utility, shape (n,)."""
         # The plain expressions' operations, in place where a temporary would be made.
@@ -110,6 +119,18 @@ class _Logit:
             if answers:
                 answering += row
         return answering / total
+
+
+def _restrictable(rounds: AssuredRounds) -> bool:
+    """Whether every assured feature of the rounds completes a fixed factor (no plain feature)."""
+    return all(key in rounds.fixed for step in rounds.steps for key, _, _ in step[-1])
+
+
+def _restricted_rounds(rounds: AssuredRounds, runs: np.ndarray) -> AssuredRounds:
+    """The rounds' fixed factors for the given runs of the block only (each run's unchanged)."""
+    sub = copy.copy(rounds)
+    sub.fixed = {key: None if f is None else f[:, runs] for key, f in rounds.fixed.items()}
+    return sub
 
 
 def solve(
@@ -135,24 +156,52 @@ def solve(
     trust = np.ascontiguousarray(x.state.trust.transpose(1, 2, 0)).transpose(2, 0, 1)
     weights = x.weights
     rounds = AssuredRounds(x, plan, compiled)  # the assured features' fixed factors, once
-    sigma = np.ones(x.partners_join.shape[::-1]).T
+    n = x.partners_join.shape[0]
+    sigma = np.ones(x.partners_join.shape[::-1])  # (actors, n): each actor's runs contiguous
     # Invariant of the rounds: `joined` and `assured` hold the expectations at the current sigma.
-    joined = partner_expectation(trust, sigma, weights)
+    joined = partner_expectation(trust, sigma.T, weights)
     cols, assured = rounds.columns(joined)
     logits = {a: _Logit(a, base, open_, cols, compiled) for a in ALLIES} if rules.rounds else {}
+    # Each run stops on its own once its sigma moves by no more than the tolerance, so
+    # a run's equilibrium does not depend on which runs share its block. The rounds
+    # work on the whole block until fewer than half of it is live, then on the live
+    # runs only (`work`; gathering a subset costs a pass too).
+    work, alive = np.arange(n), np.ones(n, dtype=bool)
+    restrictable = _restrictable(rounds)
+    sub_logits, sub_assured = logits, assured
     for k in range(rules.rounds):
-        response = sigma.copy(order="K")
-        for a, logit in logits.items():
-            response[:, a] = logit.answering_probability(assured)
-        new = response if k == 0 else (1.0 - rules.damping) * sigma + rules.damping * response
-        if np.abs(new - sigma).max(initial=0.0) <= rules.tolerance:
-            # No run's sigma moves by more than the tolerance: the current sigma, whose
-            # expectations are already computed, is kept as the equilibrium, within the
-            # tolerance of one more round in every run (with tolerance 0, an exact fixed
-            # point, which each further round would repeat to the bit).
+        old = sigma if work.size == n else sigma[:, work]
+        response = old.copy()
+        for a, logit in sub_logits.items():
+            response[a] = logit.answering_probability(sub_assured)
+        new = response if k == 0 else (1.0 - rules.damping) * old + rules.damping * response
+        moves = np.abs(new - old).max(axis=0, initial=0.0) > rules.tolerance
+        moves &= alive[work]
+        if moves.all() and work.size == n:  # every run moves: the whole block's round
+            sigma = new
+            joined = partner_expectation(trust, sigma.T, weights)
+            cols, assured = rounds.columns(joined)
+            sub_assured = assured
+            continue
+        if not moves.any():
             break
-        sigma = new
-        joined = partner_expectation(trust, sigma, weights)
-        cols, assured = rounds.columns(joined)
+        # The other runs stop: they keep their sigma, whose expectations are already
+        # computed, within the tolerance of one more round (with tolerance 0, an exact
+        # fixed point, which each further round would repeat to the bit).
+        live = work[moves]
+        alive[:] = False
+        alive[live] = True
+        if restrictable and 2 * live.size < work.size:
+            work = live
+            sub_logits = {a: logit.restricted(work) for a, logit in logits.items()}
+            sub_rounds = _restricted_rounds(rounds, work)
+        sigma[:, live] = new[:, moves]
+        joined[live] = partner_expectation(trust[live], sigma[:, live].T, weights)
+        if work.size == n:
+            cols, assured = rounds.columns(joined)
+            sub_assured = assured
+        else:
+            _, sub_assured = sub_rounds.columns(joined[work])
+            assured[work] = sub_assured
     base[:, cols] += assured
-    return dataclasses.replace(x, partners_join=joined), base, sigma
+    return dataclasses.replace(x, partners_join=joined), base, sigma.T
