@@ -166,42 +166,37 @@ def solve(
     # a run's equilibrium does not depend on which runs share its block. The rounds
     # work on the whole block until fewer than half of it is live, then on the live
     # runs only (`work`; gathering a subset costs a pass too).
-    work, alive = np.arange(n), np.ones(n, dtype=bool)
+    # `work`'s own arrays: sigma (actors, w), trust, expectations, assured utility.
+    work, moving = np.arange(n), np.ones(n, dtype=bool)
     restrictable = _restrictable(rounds)
-    sub_logits, sub_assured = logits, assured
+    w_logits, w_rounds, w_trust = logits, rounds, trust
+    w_sigma, w_joined, w_assured = sigma, joined, assured
     for k in range(rules.rounds):
-        old = sigma if work.size == n else sigma[:, work]
-        response = old.copy()
-        for a, logit in sub_logits.items():
-            response[a] = logit.answering_probability(sub_assured)
-        new = response if k == 0 else (1.0 - rules.damping) * old + rules.damping * response
-        moves = np.abs(new - old).max(axis=0, initial=0.0) > rules.tolerance
-        moves &= alive[work]
-        if moves.all() and work.size == n:  # every run moves: the whole block's round
-            sigma = new
-            joined = partner_expectation(trust, sigma.T, weights)
-            cols, assured = rounds.columns(joined)
-            sub_assured = assured
-            continue
-        if not moves.any():
+        response = w_sigma.copy()
+        for a, logit in w_logits.items():
+            response[a] = logit.answering_probability(w_assured)
+        new = response if k == 0 else (1.0 - rules.damping) * w_sigma + rules.damping * response
+        moving &= np.abs(new - w_sigma).max(axis=0, initial=0.0) > rules.tolerance
+        if not moving.any():
             break
         # The other runs stop: they keep their sigma, whose expectations are already
         # computed, within the tolerance of one more round (with tolerance 0, an exact
-        # fixed point, which each further round would repeat to the bit).
-        live = work[moves]
-        alive[:] = False
-        alive[live] = True
-        if restrictable and 2 * live.size < work.size:
-            work = live
-            sub_logits = {a: logit.restricted(work) for a, logit in logits.items()}
-            sub_rounds = _restricted_rounds(rounds, work)
-        sigma[:, live] = new[:, moves]
-        joined[live] = partner_expectation(trust[live], sigma[:, live].T, weights)
+        # fixed point, which each further round would repeat to the bit). Their
+        # expectations are computed again from the same sigma, to the same bits.
+        w_sigma = new if moving.all() else np.where(moving, new, w_sigma)
+        if restrictable and 2 * np.count_nonzero(moving) < moving.size:
+            if work.size < n:
+                sigma[:, work] = w_sigma  # what the stopped runs keep
+            keep = np.flatnonzero(moving)
+            work, moving = work[keep], np.ones(keep.size, dtype=bool)
+            w_logits = {a: logit.restricted(work) for a, logit in logits.items()}
+            w_rounds, w_trust = _restricted_rounds(rounds, work), trust[work]
+            w_sigma = w_sigma[:, keep]
+        w_joined = partner_expectation(w_trust, w_sigma.T, weights)
+        cols, w_assured = w_rounds.columns(w_joined)
         if work.size == n:
-            cols, assured = rounds.columns(joined)
-            sub_assured = assured
+            sigma, joined, assured = w_sigma, w_joined, w_assured
         else:
-            _, sub_assured = sub_rounds.columns(joined[work])
-            assured[work] = sub_assured
+            sigma[:, work], joined[work], assured[work] = w_sigma, w_joined, w_assured
     base[:, cols] += assured
     return dataclasses.replace(x, partners_join=joined), base, sigma.T
