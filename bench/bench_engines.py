@@ -28,22 +28,10 @@ import threading
 import time
 from pathlib import Path
 
+from bench_sweep import _descendants  # the same /proc walk: the sweep's workers are not the CLI's children
+
 ROOT = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _descendants(pid: int) -> list[int]:
-    """A process and its descendants, from /proc/PID/task/*/children."""
-    out, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        out.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
-            try:
-                stack.extend(int(c) for c in task.read_text().split())
-            except OSError:
-                pass
-    return out
 
 
 def _cpu_seconds(pid: int) -> float | None:
