@@ -24,11 +24,10 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from bench_sweep import _descendants  # the same /proc walk: the sweep's workers are not the CLI's children
+# The same /proc walk and sampler as the sweep benchmark (the workers are not the CLI's children).
+from bench_sweep import _descendants, sampled
 
 ROOT = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
@@ -48,26 +47,14 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
     """Run ``cmd`` in ``cwd``; return wall seconds, the tree's CPU seconds and the 1-min load at start."""
     load = os.getloadavg()[0]
     seen: dict[int, float] = {}
-    done = threading.Event()
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def sample() -> None:
-        while not done.is_set():
-            for p in _descendants(proc.pid):
-                cpu = _cpu_seconds(p)
-                if cpu is not None:
-                    seen[p] = max(seen.get(p, 0.0), cpu)
-            time.sleep(0.02)
+    def sample(pid: int) -> None:
+        for p in _descendants(pid):
+            cpu = _cpu_seconds(p)
+            if cpu is not None:
+                seen[p] = max(seen.get(p, 0.0), cpu)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} in {cwd} failed ({proc.returncode}):\n{err.decode()}")
+    wall = sampled(cmd, cwd, sample, 0.02)
     return wall, sum(seen.values()), load
 
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,31 +64,44 @@ def wall(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def sampled(cmd: list[str], cwd: Path, sample: Callable[[int], None], every: float) -> float:
+    """Run a command while calling ``sample(pid)`` every ``every`` seconds; return its wall seconds.
+
+    Raises:
+        SystemExit: the command failed (its stderr in the message).
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def loop() -> None:
+        while not done.is_set():
+            sample(proc.pid)
+            time.sleep(every)
+
+    sampler = threading.Thread(target=loop, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} in {cwd} failed ({proc.returncode}):\n{err.decode()}")
+    return seconds
+
+
 def measure(cmd: list[str]) -> tuple[float, int]:
     """Run a command; return its wall seconds and the tree's peak resident bytes.
 
     Sampling /proc costs CPU, so the wall time here is a little above `wall`'s.
     """
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
-    done = threading.Event()
 
-    def sample() -> None:
+    def sample(pid: int) -> None:
         nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.05)
+        peak = max(peak, _tree_rss(pid))
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()}")
-    return wall, peak
+    return sampled(cmd, ROOT, sample, 0.05), peak
 
 
 def sweep(runs: int, out: Path, extra: list[str]) -> tuple[float, int]:
