@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.actions import SECURITY_HOOKS
-from sim.actors import ACTORS, ALLIES, JPN, PARTNER_OF, PARTNERS, PATRON, PRC, ROK, USA, partner_pair
+from sim.actors import ACTORS, ALLIES, CHALLENGER, PARTNER_OF, PARTNER_PAIRS, PARTNERS, PATRON, partner_pair
 from sim.compiled import Compiled
 from sim.mechanisms import H, Hooks, member_sets
 from sim.state import State
@@ -203,7 +203,7 @@ def _grievance(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     """
     a, t, _ = g
     s = x.state
-    return _pair(s.grievance, a, t) * (t >= 0) + s.pressure[:, a] * (t == PRC)
+    return _pair(s.grievance, a, t) * (t >= 0) + s.pressure[:, a] * (t == CHALLENGER)
 
 
 def _support_need(x: Situation, g: Group, c: Compiled) -> np.ndarray:
@@ -211,7 +211,7 @@ def _support_need(x: Situation, g: Group, c: Compiled) -> np.ndarray:
 
     For a partner target (Seoul -> Tokyo, Tokyo -> Seoul): the partner's weight in the
     actor's expected support (1 - ``assurance.patron_weight``, `partner_weights`) x
-    (1 - T_a,USA), the actor's doubt that the patron stands with it (its belief about
+    (1 - T_a,patron), the actor's doubt that the patron stands with it (its belief about
     the patron's type; a consultation forum's assurance, which `counted_on` adds to
     expected support, is not read here: it covers the partner too). The partner's support is worth more
     when the patron's is doubtful: fear of abandonment by the patron draws the two
@@ -253,7 +253,7 @@ def _concession_prize(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     issue = np.minimum(1.0, s.demand[:, t] + s.crisis[:, None])
     return (
         issue
-        * s.exposure[:, t, PRC]
+        * s.exposure[:, t, CHALLENGER]
         * (1.0 - s.resolve[:, t])
         * (1.0 - x.hooks.actor[:, H["coercion_shield"], t])
     )
@@ -267,8 +267,9 @@ def _bullying(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     partner.
     """
     t = g[1]
-    partner = np.where(t == ROK, JPN, np.where(t == JPN, ROK, 0))
-    return x.state.pressure[:, partner] * np.isin(t, (ROK, JPN))[None]
+    first, second = PARTNERS
+    partner = np.where(t == first, second, np.where(t == second, first, 0))
+    return x.state.pressure[:, partner] * np.isin(t, PARTNERS)[None]
 
 
 BEIJING_AIMS: dict[str, FeatureFn] = {
@@ -276,7 +277,7 @@ BEIJING_AIMS: dict[str, FeatureFn] = {
     "bullying": _bullying,
     # The reputational cost of coercion: the goodwill toward China that it spends in
     # the target's public (THAAD: Korean opinion of China fell, facts.md §1-2).
-    "target_goodwill": lambda x, g, c: x.state.opinion[:, g[1], PRC],
+    "target_goodwill": lambda x, g, c: x.state.opinion[:, g[1], CHALLENGER],
 }
 # --- end of Beijing's aims ---------------------------------------------------------
 
@@ -314,20 +315,20 @@ class AssuredFeature:
 FEATURES: dict[str, FeatureFn] = {
     "one": lambda x, g, c: np.ones((x.state.n, len(g[0]))),
     "crisis": lambda x, g, c: np.repeat(x.state.crisis[:, None], len(g[0]), axis=1),
-    "threat_prc": lambda x, g, c: x.state.threat[:, g[0], PRC],
-    "exposure_prc": lambda x, g, c: x.state.exposure[:, g[0], PRC],
-    "opinion_prc": lambda x, g, c: x.state.opinion[:, g[0], PRC],
+    "threat_prc": lambda x, g, c: x.state.threat[:, g[0], CHALLENGER],
+    "exposure_prc": lambda x, g, c: x.state.exposure[:, g[0], CHALLENGER],
+    "opinion_prc": lambda x, g, c: x.state.opinion[:, g[0], CHALLENGER],
     "opinion_allies": lambda x, g, c: x.opinion_allies[:, g[0]],
-    "trust_usa": lambda x, g, c: x.state.trust[:, g[0], USA],
+    "trust_usa": lambda x, g, c: x.state.trust[:, g[0], PATRON],
     "resolve": lambda x, g, c: x.state.resolve[:, g[0]],
     "demand": lambda x, g, c: x.state.demand[:, g[0]],
     "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], PARTNERS)[None],
     "coordination": _hook("coordination"),
-    "crisis_threat": lambda x, g, c: x.state.crisis[:, None] * x.state.threat[:, g[0], PRC],
+    "crisis_threat": lambda x, g, c: x.state.crisis[:, None] * x.state.threat[:, g[0], CHALLENGER],
     "dispute": lambda x, g, c: np.repeat(x.state.dispute[:, None], len(g[0]), axis=1),
     "coercion_pain": lambda x, g, c: (
         x.state.pressure[:, g[0]]
-        * x.state.exposure[:, g[0], PRC]
+        * x.state.exposure[:, g[0], CHALLENGER]
         * x.state.leverage[:, g[0]]
         * (1.0 - x.hooks.actor[:, H["coercion_shield"], g[0]])
     ),
@@ -340,7 +341,7 @@ FEATURES: dict[str, FeatureFn] = {
     # The assurance game (§6.6): the theatre's stake in a crisis, as far as the source
     # threatens, counts only as far as the partners are expected to join ...
     "assured_stake": AssuredFeature(
-        lambda x, g, c: x.stake[g[0]][None] * x.state.crisis[:, None] * x.state.threat[:, g[0], PRC],
+        lambda x, g, c: x.stake[g[0]][None] * x.state.crisis[:, None] * x.state.threat[:, g[0], CHALLENGER],
         lambda fixed, p: fixed * p,
     ),
     # ... so does the value of a joint answer to a crisis: a common military answer (or
@@ -355,7 +356,7 @@ FEATURES: dict[str, FeatureFn] = {
     ),
     # ... and standing out alone exposes a government to Beijing's retaliation.
     "left_exposed": AssuredFeature(
-        lambda x, g, c: x.state.exposure[:, g[0], PRC], lambda fixed, p: fixed * (1.0 - p)
+        lambda x, g, c: x.state.exposure[:, g[0], CHALLENGER], lambda fixed, p: fixed * (1.0 - p)
     ),
     # ... and what answering is worth to an alliance is what the partners are expected to return.
     "partners_join": AssuredFeature(None, lambda fixed, p: p),
@@ -372,28 +373,28 @@ FEATURES: dict[str, FeatureFn] = {
     "target_is_ally": lambda x, g, c: np.repeat(np.isin(g[1], ALLIES)[None].astype(float), x.state.n, axis=0),
     "distrust_target": lambda x, g, c: 1.0 - _pair(x.state.trust, g[0], g[1]),
     "allies_rift": lambda x, g, c: np.repeat(
-        (1.0 - 0.5 * (x.state.trust[:, ROK, JPN] + x.state.trust[:, JPN, ROK]))[:, None],
+        (1.0 - 0.5 * sum(x.state.trust[:, i, j] for i, j in PARTNER_PAIRS))[:, None],
         len(g[0]),
         axis=1,
     ),
     "mechanism_security": lambda x, g, c: (
-        x.security_value[g[2]][None] * 0.5 * (x.state.crisis[:, None] + x.state.threat[:, g[0], PRC])
+        x.security_value[g[2]][None] * 0.5 * (x.state.crisis[:, None] + x.state.threat[:, g[0], CHALLENGER])
     ),
     "opinion_members": lambda x, g, c: x.members_opinion[:, g[0], g[2]],
     "member_trust": lambda x, g, c: x.members_trust[:, g[0], g[2]],
     "mechanism_gap": lambda x, g, c: 1.0 - x.state.strength[:, g[2]],
-    "target_trust_usa": lambda x, g, c: x.state.trust[:, g[1], USA],
+    "target_trust_usa": lambda x, g, c: x.state.trust[:, g[1], PATRON],
     "target_demand": lambda x, g, c: x.state.demand[:, g[1]],
-    "target_exposure_prc": lambda x, g, c: x.state.exposure[:, g[1], PRC],
+    "target_exposure_prc": lambda x, g, c: x.state.exposure[:, g[1], CHALLENGER],
     "own_exposure_target": lambda x, g, c: _pair(x.state.exposure, g[0], g[1]),
     "target_concession_odds": lambda x, g, c: (
-        x.state.exposure[:, g[1], PRC]
+        x.state.exposure[:, g[1], CHALLENGER]
         * (1.0 - x.state.resolve[:, g[1]])
         * (1.0 - x.hooks.actor[:, H["coercion_shield"], g[1]])
     ),
     "target_rift": lambda x, g, c: 1.0 - x.partner_trust[:, g[1]],
     "target_wedge_odds": lambda x, g, c: (
-        x.state.trust[:, g[1], PRC] * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[1]])
+        x.state.trust[:, g[1], CHALLENGER] * (1.0 - x.hooks.actor[:, H["wedge_shield"], g[1]])
     ),
     "allied_cohesion": lambda x, g, c: np.repeat(x.state.cohesion[:, None] / 100.0, len(g[0]), axis=1),
     "crisis_cohesion": lambda x, g, c: np.repeat(
@@ -438,7 +439,7 @@ def _press_stake(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     s = x.state
     gave_notice = ((s.noticed_by[:, mm] >> t.astype(np.int8)) & 1) != 0
     at_risk = np.where((s.status[:, mm] == SUSPENDED) | gave_notice, 1.0, 1.0 - s.strength[:, mm])
-    value = x.security_value[mm][None] * 0.5 * (s.crisis[:, None] + s.threat[:, a, PRC])
+    value = x.security_value[mm][None] * 0.5 * (s.crisis[:, None] + s.threat[:, a, CHALLENGER])
     return value * at_risk * about[None]
 
 

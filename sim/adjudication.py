@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actions import DEFECTION_KINDS, EXIT_KINDS, HOSTILE_KINDS, RESPONSE_KINDS, K
-from sim.actors import ALLIES, CHALLENGER, JPN, PARTNER_PAIRS, PARTNERS, PATRON, PRC, ROK, USA
+from sim.actors import ALLIES, CHALLENGER, PARTNER_PAIRS, PARTNERS, PATRON
 from sim.belief import belief_update, move_evidence, signal_evidence
 from sim.compiled import Compiled
 from sim.events import Signals, blend_leverage
@@ -135,16 +135,16 @@ def adjudicate(
     allies = list(ALLIES)
 
     responding = np.isin(kind, RESPONSE_KINDS)
-    responding[:, PRC] = False
+    responding[:, CHALLENGER] = False
     defecting = np.isin(kind, DEFECTION_KINDS)
     conceded = kind == K["concede"]
     coerced = state.pressure >= p.thresholds.pressure
-    coerced[:, PRC] = False
+    coerced[:, CHALLENGER] = False
     military = state.crisis >= p.thresholds.crisis
     crisis_turn = military | coerced[:, allies].any(axis=1)
     coordinated = responding[:, allies].all(axis=1)
     wedge_target = state.inducement >= p.thresholds.inducement
-    wedge_target[:, PRC] = False
+    wedge_target[:, CHALLENGER] = False
     breaks_ranks = (
         defecting | np.isin(kind, EXIT_KINDS) | (np.isin(kind, HOSTILE_KINDS) & (target != CHALLENGER))
     )
@@ -337,9 +337,9 @@ def _alliance_signals(
                 np.where(acted, mech[:, j], 0), :, j
             ]  # (n, actors): i co-member with j
             bucket[:, :, j] += coef * fellows * acted[:, None]
-    brokered = kind[:, USA] == K["broker"]
-    s.trust_good[:, ROK, JPN] += t.broker * brokered
-    s.trust_good[:, JPN, ROK] += t.broker * brokered
+    brokered = kind[:, PATRON] == K["broker"]
+    for i, j in PARTNER_PAIRS:
+        s.trust_good[:, i, j] += t.broker * brokered
 
 
 def _beijing_signals(s: Signals, state: State, p: Parameters, kind: np.ndarray) -> None:
@@ -347,13 +347,13 @@ def _beijing_signals(s: Signals, state: State, p: Parameters, kind: np.ndarray) 
     t, o = p.trust, p.opinion
     for a in ALLIES:
         felt = state.pressure[:, a]
-        s.trust_bad[:, a, PRC] += t.coercion_resentment * felt
-        s.opinion_bad[:, a, PRC] += o.coercion * felt
+        s.trust_bad[:, a, CHALLENGER] += t.coercion_resentment * felt
+        s.opinion_bad[:, a, CHALLENGER] += o.coercion * felt
         took = kind[:, a] == K["hedge"]
-        s.trust_good[:, a, PRC] += t.inducement_warmth * state.inducement[:, a] * took
-    both = np.minimum(state.pressure[:, ROK], state.pressure[:, JPN])
-    s.trust_good[:, ROK, JPN] += t.bullying_solidarity * both
-    s.trust_good[:, JPN, ROK] += t.bullying_solidarity * both
+        s.trust_good[:, a, CHALLENGER] += t.inducement_warmth * state.inducement[:, a] * took
+    both = np.minimum(state.pressure[:, PARTNERS[0]], state.pressure[:, PARTNERS[1]])
+    for i, j in PARTNER_PAIRS:
+        s.trust_good[:, i, j] += t.bullying_solidarity * both
 
 
 def _seoul_tokyo_signals(
@@ -382,7 +382,7 @@ def _seoul_tokyo_signals(
     t, o = p.trust, p.opinion
     retaliation = _retaliation_heat(state, p, kind, target, hooks)
     kept = sturdiness(state, hooks, compiled, t.dispute_ties)
-    in_usa = np.mean([state.trust[:, a, USA] for a in PARTNERS], axis=0)
+    in_usa = np.mean([state.trust[:, a, PATRON] for a in PARTNERS], axis=0)
     fear = np.maximum(t.quasi_alliance_anchor - in_usa, 0.0)
     friction = np.maximum(in_usa - t.quasi_alliance_anchor, 0.0)
     news = state.dispute_news + retaliation
@@ -488,7 +488,7 @@ def _tensions(
     deterrence = hooks.of("deterrence")[:, allies].mean(axis=1)
     coercion_shield = hooks.of("coercion_shield")
     wedge_shield = hooks.of("wedge_shield")
-    beijing = kind[:, PRC]
+    beijing, aimed_at = kind[:, CHALLENGER], target[:, CHALLENGER]
 
     escalation = (
         x.military_pressure
@@ -508,21 +508,23 @@ def _tensions(
     squeeze = np.zeros_like(pressure)
     for a in allies:
         squeeze[:, a] = (
-            x.coercion * ((beijing == K["coerce"]) & (target[:, PRC] == a)) * (1.0 - coercion_shield[:, a])
+            x.coercion * ((beijing == K["coerce"]) & (aimed_at == a)) * (1.0 - coercion_shield[:, a])
         )
         inducement[:, a] += (
-            x.inducement * ((beijing == K["induce"]) & (target[:, PRC] == a)) * (1.0 - wedge_shield[:, a])
+            x.inducement * ((beijing == K["induce"]) & (aimed_at == a)) * (1.0 - wedge_shield[:, a])
         )
         # Coercion felt (scripted measures and Beijing's coerce action alike, as in the
         # resentment of `_beijing_signals`) raises the target's threat perception while it
         # lasts (Lowy 2021: 41% -> 63% of Australians under a year of measures).
-        threat[:, a, PRC] += x.threat_from_crisis * escalation + x.threat_from_coercion * state.pressure[:, a]
+        threat[:, a, CHALLENGER] += (
+            x.threat_from_crisis * escalation + x.threat_from_coercion * state.pressure[:, a]
+        )
     # Threat perceptions ease back toward their peacetime level between shocks.
     threat += x.threat_relaxation * (compiled.world["threat"][None] - threat)
     align = hooks.of("threat_alignment")
-    mean_threat = threat[:, allies, PRC].mean(axis=1)
+    mean_threat = threat[:, allies, CHALLENGER].mean(axis=1)
     for a in allies:
-        threat[:, a, PRC] += align[:, a] * (mean_threat - threat[:, a, PRC])
+        threat[:, a, CHALLENGER] += align[:, a] * (mean_threat - threat[:, a, CHALLENGER])
 
     exposure = state.exposure.copy()
     cost = state.cost.copy()
@@ -530,13 +532,13 @@ def _tensions(
         pain = (
             x.coercion_cost
             * state.pressure[:, a]
-            * state.exposure[:, a, PRC]
+            * state.exposure[:, a, CHALLENGER]
             * state.leverage[:, a]
             * (1.0 - coercion_shield[:, a])
         )
         cost[:, a] += pain * ~conceded[:, a] + x.retaliation_cost * (kind[:, a] == K["retaliate"])
-        cost[:, PRC] += x.coercion_cost * state.pressure[:, a] * state.exposure[:, PRC, a]
-        exposure[:, a, PRC] *= 1.0 - x.diversification * state.pressure[:, a]
+        cost[:, CHALLENGER] += x.coercion_cost * state.pressure[:, a] * state.exposure[:, CHALLENGER, a]
+        exposure[:, a, CHALLENGER] *= 1.0 - x.diversification * state.pressure[:, a]
     kept = pressure * np.where(conceded, 1.0 - x.concession_relief, 1.0)
     # Beijing's coerce action squeezes trade at large: leverage 1 for its share.
     leverage = blend_leverage(kept, state.leverage, squeeze, 1.0)
@@ -545,10 +547,11 @@ def _tensions(
     demand = state.demand * (1.0 - x.demand_decay) * ~responding
 
     damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
+    first, second = PARTNERS
     mend = (
-        ((kind[:, ROK] == K["repair"]) & (target[:, ROK] == JPN)).astype(float)
-        + ((kind[:, JPN] == K["repair"]) & (target[:, JPN] == ROK))
-        + (kind[:, USA] == K["broker"])
+        ((kind[:, first] == K["repair"]) & (target[:, first] == second)).astype(float)
+        + ((kind[:, second] == K["repair"]) & (target[:, second] == first))
+        + (kind[:, PATRON] == K["broker"])
     )
     # The level fades, takes the retaliation's heat (with diminishing, never-zero
     # effect: no ceiling at which a provocation adds nothing), then cools by repair.

@@ -75,3 +75,32 @@ def test_partner_pair_is_seoul_tokyo_either_way_and_nothing_else():
     t = np.array([JPN, ROK, ROK, ROK, JPN, -1, -1])
     assert partner_pair(a, t).tolist() == [True, True, False, False, False, False, False]
     assert bool(partner_pair(ROK, JPN)) and not bool(partner_pair(USA, -1))
+
+
+def test_the_dynamics_read_roles_not_actors():
+    """The dynamics, the scores' prose and the tutor name roles (patron, partners,
+    challenger), never an actor: a fifth seat or a new scenario changes one declaration."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    actors = {"USA", "ROK", "JPN", "PRC"}
+    modules = [
+        "sim/adjudication.py",
+        "agents/utility.py",
+        "agents/coordination.py",
+        "sim/heat.py",
+        "sim/belief.py",
+        "sim/narrative.py",
+        "sim/base_rates.py",
+        "sim/session/tutor.py",
+    ]
+    for name in modules:
+        tree = ast.parse((root / name).read_text())
+        named = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "sim.actors"
+            for alias in node.names
+        }
+        assert not named & actors, f"{name} imports {sorted(named & actors)} from sim.actors"
