@@ -105,6 +105,36 @@ def test_trust_damage_follows_news_not_the_standing_level(d1, d2, news, t):
         assert lost[0] > 0.0
 
 
+def _trust_lost_to_a_ruling(magnitude: float, u: float, t: float, i: int, j: int) -> float:
+    """Trust of i in j lost to a court ruling, against the same turn without it.
+
+    Every mechanism in force at strength ``u``, Seoul-Tokyo trust ``t`` both ways, trust in
+    Washington at the quasi-alliance anchor, dispute 0.3. Run 0 is the quiet turn and run 1
+    the ruling's, so the repair the institutions send every turn is not counted as sturdiness.
+    """
+    c = compiled()
+    ruling = make_scenario(
+        [event("court_ruling", source="ROK", targets=["ROK", "JPN"], magnitude=magnitude)], turns=2
+    )
+    trust = np.full((4, 4), 0.5)
+    np.fill_diagonal(trust, 1.0)
+    trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
+    trust[ROK, JPN] = trust[JPN, ROK] = t
+    state = _quiet(
+        c,
+        n=2,
+        n_events=1,
+        trust=trust,
+        dispute=0.3,
+        strength=np.full(len(MECHANISMS), u),
+        status=np.full(len(MECHANISMS), ACTIVE),
+    )
+    hooks = mechanism_hooks(state, c)
+    after, signals = apply_events(ruling, state, np.array([[False], [True]]), c, hooks)
+    new, _ = adjudicate(after, choices(c, n=2), signals, hooks, c)
+    return float(new.trust[0, i, j] - new.trust[1, i, j])
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(u1=st.floats(0.0, 1.0), u2=st.floats(0.0, 1.0), t=trusts, magnitude=st.floats(0.1, 1.0))
 def test_institutions_make_the_relationship_sturdier(u1, u2, t, magnitude):
@@ -116,30 +146,9 @@ def test_institutions_make_the_relationship_sturdier(u1, u2, t, magnitude):
     same institutions and the same starting trust, so the repair the institutions
     send every turn is not counted as sturdiness.
     """
-    c = compiled()
-    ruling = make_scenario(
-        [event("court_ruling", source="ROK", targets=["ROK", "JPN"], magnitude=magnitude)], turns=2
-    )
 
     def loss(u: float) -> float:
-        trust = np.full((4, 4), 0.5)
-        np.fill_diagonal(trust, 1.0)
-        trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
-        trust[ROK, JPN] = trust[JPN, ROK] = t
-        state = _quiet(
-            c,
-            n=2,
-            n_events=1,
-            trust=trust,
-            dispute=0.3,
-            strength=np.full(len(MECHANISMS), u),
-            status=np.full(len(MECHANISMS), ACTIVE),
-        )
-        hooks = mechanism_hooks(state, c)
-        fired = np.array([[False], [True]])
-        after, signals = apply_events(ruling, state, fired, c, hooks)
-        new, _ = adjudicate(after, choices(c, n=2), signals, hooks, c)
-        return float(new.trust[0, ROK, JPN] - new.trust[1, ROK, JPN])
+        return _trust_lost_to_a_ruling(magnitude, u, t, ROK, JPN)
 
     weak, strong = sorted((u1, u2))
     assert loss(strong) <= loss(weak) + 1e-12
@@ -151,29 +160,9 @@ def test_the_reviews_case_a_trusting_well_institutionalised_pair_loses_less():
     """The review's complaint: the well-institutionalised pair (every mechanism at 1, trust 0.6)
     lost more to the same court ruling than a poor one (none, trust 0.3). Now it loses less,
     although it holds twice the trust (0.008 against 0.178 with the defaults and the belief update)."""
-    c = compiled()
-    ruling = make_scenario(
-        [event("court_ruling", source="ROK", targets=["ROK", "JPN"], magnitude=0.7)], turns=2
-    )
 
     def loss(u: float, t: float) -> float:
-        trust = np.full((4, 4), 0.5)
-        np.fill_diagonal(trust, 1.0)
-        trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
-        trust[ROK, JPN] = trust[JPN, ROK] = t
-        state = _quiet(
-            c,
-            n=2,
-            n_events=1,
-            trust=trust,
-            dispute=0.3,
-            strength=np.full(len(MECHANISMS), u),
-            status=np.full(len(MECHANISMS), ACTIVE),
-        )
-        hooks = mechanism_hooks(state, c)
-        after, signals = apply_events(ruling, state, np.array([[False], [True]]), c, hooks)
-        new, _ = adjudicate(after, choices(c, n=2), signals, hooks, c)
-        return float(new.trust[0, JPN, ROK] - new.trust[1, JPN, ROK])
+        return _trust_lost_to_a_ruling(0.7, u, t, JPN, ROK)
 
     well, poor = loss(1.0, 0.6), loss(0.0, 0.3)
     assert 0.0 < well < poor / 2
