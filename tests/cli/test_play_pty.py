@@ -10,6 +10,9 @@ import pytest
 from support import ROOT, SMALL
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect is in the dev extra")
+# pexpect forks pytest's process, which earlier tests left threaded (Python 3.12 warns);
+# the child only execs the command at once, so none of the parent's locks are taken in it.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 
 ENV = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "xterm"}
 PROMPT = r"your move \(number, option, or help\)"
