@@ -108,6 +108,44 @@ class _Stubborn:
         return np.where(open_, utility, -np.inf).argmax(axis=1)
 
 
+def _expected_credit(utility_with: np.ndarray, utility_without: np.ndarray, split: np.ndarray) -> float:
+    """The attempt's expected credit: sum over Seoul's choices of P(choice) x its necessity."""
+    menu = slice(0, utility_with.size)
+    decisions = [None, wedge.Decision(LogitPolicy(), menu, 1.0, np.zeros(1)), None, None]
+    attempted = np.array([[False, True, False, False]])
+    open_ = np.ones((1, utility_with.size), bool)
+    p = np.exp(utility_with) / np.exp(utility_with).sum()
+    credit = 0.0
+    for choice in range(utility_with.size):
+        choices = np.array([[0, choice, 0, 0]])
+        g = wedge.caused_splits(
+            1, attempted, choices, split, utility_with[None], open_, utility_without[None], open_, decisions
+        )
+        credit += p[choice] * g[0, 1]
+    return credit
+
+
+def test_an_offer_is_credited_with_the_rise_in_splits_so_splits_made_anyway_leave_it_less():
+    # MODEL.md, Validation ("low Seoul-Tokyo trust does not make wedges succeed"): the
+    # measure credits an offer on average with p1 - p0, the rise in the ally's
+    # probability of breaking ranks. An offer that multiplies the weight of hedging
+    # by k = 4 (utility + ln 4, temperature 1):
+    # - menu hold, hedge (weights 1, 1 -> 1, 4): p0 = 1/2, p1 = 4/5, credit 0.3;
+    # - the same menu with a walk-out the ally would make anyway (weight 2, a split):
+    #   p0 = (1 + 2)/4 = 3/4, p1 = (4 + 2)/7 = 6/7, credit 6/7 - 3/4 = 3/28, which is
+    #   (k - 1) p_h0 (1 - p_S0) / (1 + (k - 1) p_h0) = 3 x 1/4 x 1/4 / (7/4).
+    # The same offer earns less where the ally breaks ranks anyway: a lower baseline
+    # of cooperation leaves the wedge less to win.
+    offer = np.log(4.0)
+    alone = _expected_credit(np.array([0.0, offer]), np.zeros(2), np.array([False, True]))
+    np.testing.assert_allclose(alone, 0.3)
+    walkout = np.log(2.0)
+    crowded = _expected_credit(
+        np.array([0.0, offer, walkout]), np.array([0.0, 0.0, walkout]), np.array([False, True, True])
+    )
+    np.testing.assert_allclose(crowded, 3 / 28)
+
+
 def test_unknown_policy_uses_the_paired_shadow_choice():
     split = np.array([False, True])
     d = [None, wedge.Decision(_Stubborn(), slice(0, 2), 1.0, np.zeros(2)), None, None]
