@@ -443,17 +443,20 @@ def _measures(
 ) -> np.ndarray:
     """What each actor did to each other this turn, as the bad trust evidence it sent.
 
-    ``out[:, i, j]``: the events' bad trust signals from i toward j (a measure
-    attributed to j, such as export controls, or a clash between them), plus
-    ``trust.retaliation`` if j retaliated against i and ``trust.suspension`` if j
-    suspended a mechanism i belongs to or gave notice on it. It feeds the tit-for-tat memory
+    ``out[:, i, j]``: the events' bad trust signals of i about j that are j's measures
+    (``signals.measured``: an event attributed to j, such as export controls, or a
+    clash between them, not a row i's own side started), plus
+    ``trust.retaliation`` if j retaliated against i and ``trust.suspension`` x (1 -
+    salience) if j suspended a mechanism i belongs to or gave notice on it (the
+    mechanism's ``salience``: the share of the walk-out that is a gesture to j's own
+    public rather than a measure against i). It feeds the tit-for-tat memory
     (``state.grievance``). Read before the moves' other signals are added.
 
     Returns:
         Shape (n, actors, actors).
     """
     t = p.trust
-    out = signals.trust_bad.copy()
+    out = signals.measured.copy()
     n_a = kind.shape[1]
     for j in range(n_a):
         for i in range(n_a):
@@ -461,8 +464,13 @@ def _measures(
                 out[:, i, j] += t.retaliation * ((kind[:, j] == K["retaliate"]) & (target[:, j] == i))
         walked = np.isin(kind[:, j], EXIT_KINDS)  # a suspension or a notice of termination
         if walked.any():
-            fellows = compiled.co_members[np.where(walked, mech[:, j], 0), :, j]
-            out[:, :, j] += t.suspension * fellows * walked[:, None]
+            m = np.where(walked, mech[:, j], 0)
+            fellows = compiled.co_members[m, :, j]
+            # A walk-out is a measure against the partners only as far as it is not a
+            # gesture to the home audience: out of a history agreement (salience 1)
+            # it is all gesture, out of drills (0.1) nearly all measure.
+            measure = 1.0 - compiled.mech["salience"][m]
+            out[:, :, j] += t.suspension * fellows * (walked * measure)[:, None]
     idx = np.arange(n_a)
     out[:, idx, idx] = 0.0
     return out

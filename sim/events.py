@@ -27,23 +27,33 @@ class Signals:
     """Good and bad signals for the trust and opinion updates, each shape (n, 4, 4).
 
     ``trust_good[:, i, j]`` is evidence this turn that i should trust j more.
+    ``measured[:, i, j]`` is the part of the events' bad trust evidence of i about j
+    that is a measure j took against i (j is the event's source, or neither is): what
+    the tit-for-tat memory keeps (`sim.adjudication._measures`). A row the source's own
+    side started lowers the source's trust in the other too, but is no measure the
+    other took against it.
     """
 
     trust_good: np.ndarray
     trust_bad: np.ndarray
     opinion_good: np.ndarray
     opinion_bad: np.ndarray
+    measured: np.ndarray
 
     def copy(self) -> Signals:
         """An independent copy."""
         return Signals(
-            self.trust_good.copy(), self.trust_bad.copy(), self.opinion_good.copy(), self.opinion_bad.copy()
+            self.trust_good.copy(),
+            self.trust_bad.copy(),
+            self.opinion_good.copy(),
+            self.opinion_bad.copy(),
+            self.measured.copy(),
         )
 
     @classmethod
     def zeros(cls, n: int, n_a: int) -> Signals:
         """No signals."""
-        return cls(*(np.zeros((n, n_a, n_a)) for _ in range(4)))
+        return cls(*(np.zeros((n, n_a, n_a)) for _ in range(5)))
 
     def add(self, kind: str, i: int, j: int, amount: np.ndarray | float) -> None:
         """Add a signed signal to the trust or opinion of i toward j."""
@@ -52,6 +62,11 @@ class Signals:
         amount = np.asarray(amount, dtype=float)
         good[:, i, j] += np.maximum(amount, 0.0)
         bad[:, i, j] += np.maximum(-amount, 0.0)
+
+    def add_measure(self, i: int, j: int, amount: np.ndarray | float) -> None:
+        """Add a signed trust signal of i toward j that is also j's measure against i."""
+        self.add("trust", i, j, amount)
+        self.measured[:, i, j] += np.maximum(-np.asarray(amount, dtype=float), 0.0)
 
 
 def condition_holds(cond: Condition, state: State) -> np.ndarray:
@@ -171,14 +186,20 @@ def apply_events(
             demand[:, t] += coef[C["demand"]] * m
             if t != src:
                 threat[:, t, src] += coef[C["threat"]] * m
-                signals.add("trust", t, src, coef[C["trust_to_source"]] * m)
+                signals.add_measure(t, src, coef[C["trust_to_source"]] * m)
                 signals.add("opinion", t, src, coef[C["opinion_to_source"]] * m)
             if event.government is None:
                 resolve[:, t] += coef[C["resolve"]] * m
             cost[:, t] += np.maximum(coef[C["cost"]] * m, 0.0)
             for u in targets:
                 if u != t:
-                    signals.add("trust", t, u, coef[C["trust_among"]] * m)
+                    # The source's side started the row: its trust in the others falls,
+                    # but they took no measure against it (the tit-for-tat memory).
+                    among = coef[C["trust_among"]] * m
+                    if t == src:
+                        signals.add("trust", t, u, among)
+                    else:
+                        signals.add_measure(t, u, among)
                     signals.add("opinion", t, u, coef[C["opinion_among"]] * m)
         if event.government is not None:
             # Who governs is data; resolve follows it by the one coding rule.

@@ -93,9 +93,9 @@ def test_utilities_are_finite():
 def test_a_dispute_makes_walking_out_of_exposed_mechanisms_worth_more_not_security_ones():
     """§6.3 exposed_dispute: the spill-over is selective, by each mechanism's salience.
 
-    Raising D by 0.5 raises Seoul's utility of suspending m by w_approval x 1.80 x 0.5 x
-    salience_m (0.20 x 1.80 x 0.5 = 0.18 for the history dialogue, salience 1.0; 0.036
-    for GSOMIA, 0.2; 0.018 for the crisis consultation, 0.1) and leaves Washington's alone.
+    Raising D by 0.5 raises Seoul's utility of suspending m by w_approval x 3.30 x 0.5 x
+    salience_m (0.20 x 3.30 x 0.5 = 0.33 for the history dialogue, salience 1.0; 0.066
+    for GSOMIA, 0.2; 0.033 for the crisis consultation, 0.1) and leaves Washington's alone.
     """
     c = compiled()
     calm, _ = utility_of(make_state(dispute=0.1), c)
@@ -104,8 +104,8 @@ def test_a_dispute_makes_walking_out_of_exposed_mechanisms_worth_more_not_securi
         m: hot[0, option(c, "ROK", f"suspend {m}")] - calm[0, option(c, "ROK", f"suspend {m}")]
         for m in ("history_dialogue", "gsomia", "crisis_consultation")
     }
-    assert rise["history_dialogue"] == pytest.approx(0.20 * 1.80 * 0.5 * 1.0, abs=1e-9)
-    assert rise["gsomia"] == pytest.approx(0.20 * 1.80 * 0.5 * 0.2, abs=1e-9)
-    assert rise["crisis_consultation"] == pytest.approx(0.20 * 1.80 * 0.5 * 0.1, abs=1e-9)
+    assert rise["history_dialogue"] == pytest.approx(0.20 * 3.30 * 0.5 * 1.0, abs=1e-9)
+    assert rise["gsomia"] == pytest.approx(0.20 * 3.30 * 0.5 * 0.2, abs=1e-9)
+    assert rise["crisis_consultation"] == pytest.approx(0.20 * 3.30 * 0.5 * 0.1, abs=1e-9)
     usa = option(c, "USA", "suspend crisis_consultation")
     assert hot[0, usa] == calm[0, usa]

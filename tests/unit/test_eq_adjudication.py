@@ -907,15 +907,35 @@ def test_signal_hedging_in_peacetime_costs_every_ally_less_than_abandonment():
 
 
 def test_grievance_remembers_measures_and_fades():
-    """§7.4 memory: G' = 0.7·G + this turn's measures (events' bad trust signals, retaliation, suspension)."""
+    """§7.4 memory: G' = 0.7·G + this turn's measures (events' measures, retaliation, walk-outs)."""
     grievance = np.zeros((4, 4))
     grievance[ROK, JPN] = 0.5
     signals = Signals.zeros(1, 4)
-    signals.add("trust", ROK, JPN, -0.72)  # Tokyo's export controls, as an event's signal
+    signals.add_measure(ROK, JPN, -0.72)  # Tokyo's export controls, as an event's signal
+    signals.add("trust", JPN, ROK, -0.4)  # bad news about Seoul that is no measure of Seoul's
     new, _ = resolve(quiet(grievance=grievance), signals=signals, JPN="retaliate ROK", ROK="suspend gsomia")
     # the old grievance faded, the export controls, Tokyo's retaliation (1.5): unbounded
     assert new.grievance[0, ROK, JPN] == pytest.approx(0.7 * 0.5 + 0.72 + 1.5)  # = 2.57
-    assert new.grievance[0, JPN, ROK] == pytest.approx(1.0)  # Seoul suspended a pact Tokyo is in
+    # Seoul suspended a pact Tokyo is in: 1.0 x (1 - salience 0.2), a military pact is a measure
+    assert new.grievance[0, JPN, ROK] == pytest.approx(0.8)
     assert new.grievance[0, USA, ROK] == 0.0  # Washington is not in GSOMIA
     later, _ = resolve(new)
     assert later.grievance[0, ROK, JPN] == pytest.approx(0.7 * 2.57)  # a quiet turn: it fades
+
+
+def test_a_walk_out_is_remembered_by_what_is_not_gesture():
+    """§7.4 memory: a suspension or notice adds trust.suspension x (1 - salience) to the partners' G.
+
+    Out of the history dialogue (salience 1.0) it is all gesture to the home public: nothing
+    remembered, though Tokyo's trust still takes the suspension's bad evidence; out of joint
+    statements (0.7) 0.3; a notice on the exercises (0.1) 0.9, to Washington too.
+    """
+    dialogue, _ = resolve(quiet(), ROK="suspend history_dialogue")
+    assert dialogue.grievance[0, JPN, ROK] == 0.0
+    assert dialogue.trust[0, JPN, ROK] < 0.5
+    statements, _ = resolve(quiet(), ROK="suspend joint_statements")
+    assert statements.grievance[0, JPN, ROK] == pytest.approx(0.3)
+    assert statements.grievance[0, USA, ROK] == pytest.approx(0.3)
+    drills, _ = resolve(quiet(), JPN="notice trilateral_exercises")
+    assert drills.grievance[0, ROK, JPN] == pytest.approx(0.9)
+    assert drills.grievance[0, USA, JPN] == pytest.approx(0.9)

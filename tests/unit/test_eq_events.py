@@ -186,6 +186,34 @@ def test_among_channels_act_between_every_ordered_pair_of_targets():
     assert sig.trust_bad[0, PRC].sum() == 0 and sig.trust_bad[0, :, PRC].sum() == 0
 
 
+def test_a_row_counts_as_a_measure_only_against_its_source():
+    """§4.2 measured: the memory keeps t→u only when u is the source or the source is no target.
+
+    Seoul's police chief lands (source ROK, targets ROK and JPN, β_trust_among −0.4, μ 0.5):
+    trust falls both ways by 0.2, but only Tokyo took a measure against it; a row between
+    Seoul and Tokyo set off by neither (source USA) is a measure both ways.
+    """
+    c = hand(events__territorial_incident__trust_among=-0.4)
+    _, _, sig = applied(event("territorial_incident", source="ROK", targets=["ROK", "JPN"]), c)
+    assert sig.trust_bad[0, JPN, ROK] == pytest.approx(0.4 * 0.5)  # = 0.2
+    assert sig.trust_bad[0, ROK, JPN] == pytest.approx(0.4 * 0.5)
+    assert sig.measured[0, JPN, ROK] == pytest.approx(0.2)  # Tokyo remembers Seoul's landing
+    assert sig.measured[0, ROK, JPN] == 0.0  # Seoul's own side started it
+    _, _, neutral = applied(event("territorial_incident", source="USA", targets=["ROK", "JPN"]), c)
+    assert neutral.measured[0, ROK, JPN] == pytest.approx(0.2)
+    assert neutral.measured[0, JPN, ROK] == pytest.approx(0.2)
+
+
+def test_a_measure_toward_the_source_is_remembered_and_good_news_is_not():
+    """§4.2 measured: β_trust_to_source·μ < 0 is the source's measure; good evidence adds nothing."""
+    c = hand(events__allied_export_controls__trust_to_source=-1.2, events__summit__trust_among=1.0)
+    _, _, sig = applied(event("allied_export_controls", source="JPN", targets=["ROK", "JPN"]), c)
+    assert sig.measured[0, ROK, JPN] == pytest.approx(1.2 * 0.5)  # = 0.6
+    assert sig.measured[0, JPN, ROK] == 0.0
+    _, _, summit = applied(event("summit", source="USA", targets=["ROK", "JPN"]), c)
+    assert summit.measured.sum() == 0.0
+
+
 def test_among_positive_signal_is_good_evidence():
     c = hand(events__summit__trust_among=1.0)
     _, _, sig = applied(event("summit", source="USA", targets=["ROK", "JPN"], magnitude=0.4), c)
