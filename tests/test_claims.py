@@ -25,14 +25,11 @@ CLAIMS = load_claims()
 #: Claims the merged issue-8 model measurably contradicts, with what it measured. A
 #: strict xfail: the day one holds again, this test fails and asks for its removal.
 #: The claim stays in the claims file and `check-claims` reports it as failing.
-CONTRADICTED = {
-    "low_trust_enables_wedges": (
-        "+0.0023 [-0.0028, +0.0074] at 400 runs (at f4e0dae): low trust raises the splits "
-        "Seoul makes anyway (walk-outs, retaliation), not its hedging, so an offer is "
-        "credited less; with the arms kept apart (no dispute erosion) +0.040, and over whole "
-        "runs Beijing's attempts add 0.85 breaks of ranks at 0.15 against 2.97 at 0.55 "
-        "(MODEL.md, Validation; tests/wedge_figures.py)"
-    ),
+CONTRADICTED: dict[str, str] = {
+    # low_trust_enables_wedges was here (+0.0023 [-0.0028, +0.0074] at f4e0dae: low trust
+    # raised the splits Seoul makes anyway, MODEL.md, Validation); it holds since the
+    # tit-for-tat memory weighs a walk-out by 1 - salience (-0.017 [-0.024, -0.010],
+    # MODEL.md §7.4).
 }
 
 
@@ -238,17 +235,13 @@ def test_ablate_reports_three_effects_on_the_same_seeds():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ablated, -0.0021 [-0.0064, +0.0022] at 400 runs (inconclusive): consultation moves Seoul's "
-        "hedging by 0.02-0.03, and the walk-outs it would make anyway (exposed_dispute, MODEL.md "
-        "§6.4) scale that down (without them -0.0066 [-0.0103, -0.0028]; MODEL.md, Validation)"
-    ),
-)
 def test_china_dialogue_defeats_wedges_through_consultation_without_its_shield():
     """Ablated, the dialogue still defeats wedges through the members' choices (expected
-    support, MODEL.md §6.6); without its consultation effect as well, it does not."""
+    support, MODEL.md §6.6); without its consultation effect as well, it does not.
+
+    (A strict xfail at f4e0dae, ablated -0.0021 [-0.0064, +0.0022]: the walk-outs Seoul
+    would make anyway scaled consultation's effect down; it holds again since the memory
+    weighs a walk-out by 1 - salience, MODEL.md §7.4.)"""
     claim = next(c for c in CLAIMS if c.id == "china_dialogue_defeats_wedges")
     ablated = test_claim(claim, extra=ablation(claim))
     assert ablated.verdict == "holds", ablated
