@@ -326,7 +326,7 @@ class Scoring(Strict):
 class Assurance(Strict):
     """The coordination game's solver and the allies' stakes (MODEL.md, §6.6)."""
 
-    rounds: Annotated[int, Field(ge=0, le=50)]
+    rounds: Annotated[int, Field(ge=0, le=1000)]
     damping: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]
     tolerance: Annotated[float, Field(ge=0.0, le=0.1, allow_inf_nan=False)]
     theatre: Theatre
