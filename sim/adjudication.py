@@ -385,7 +385,7 @@ def _seoul_tokyo_signals(
     in_usa = np.mean([state.trust[:, a, PATRON] for a in PARTNERS], axis=0)
     fear = np.maximum(t.quasi_alliance_anchor - in_usa, 0.0)
     friction = np.maximum(in_usa - t.quasi_alliance_anchor, 0.0)
-    news = state.dispute_news + retaliation
+    news = state.dispute_news + retaliation + _taken_offer_heat(state, kind, hooks)
     # The level the pair carried into the turn, without this turn's news (`heat_up`
     # inverted): the news costs trust through erosion, not a second time through the chill.
     standing = np.clip(1.0 - (1.0 - state.dispute) * np.exp(state.dispute_news), 0.0, 1.0)
@@ -431,6 +431,18 @@ def _retaliation_heat(
     damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
     spat = sum(((kind[:, i] == K["retaliate"]) & (target[:, i] == j)).astype(float) for i, j in PARTNER_PAIRS)
     return p.tension.retaliation_heat * spat * (1.0 - damping)
+
+
+def _taken_offer_heat(state: State, kind: np.ndarray, hooks: Hooks) -> np.ndarray:
+    """Dispute heat of offers to side with Beijing against the partner taken this turn, shape (n,).
+
+    An offer such as Beijing's 2013 invitation to criticise Tokyo jointly heats the
+    dispute only if its target takes it (hedges toward Beijing in the turn it stands,
+    ``state.offer_heat``), damped by the partners' ``dispute_damping`` like any heat.
+    """
+    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
+    taken = sum(state.offer_heat[:, a] * (kind[:, a] == K["hedge"]) for a in PARTNERS)
+    return taken * (1.0 - damping)
 
 
 def _measures(
@@ -564,9 +576,8 @@ def _tensions(
     # The level fades, takes the retaliation's heat (with diminishing, never-zero
     # effect: no ceiling at which a provocation adds nothing), then cools by repair.
     faded = state.dispute * (1.0 - x.dispute_decay * (1.0 + damping))
-    dispute = heat_up(
-        heat_up(faded, _retaliation_heat(state, p, kind, target, hooks)), -x.repair_cooling * mend
-    )
+    moves_heat = _retaliation_heat(state, p, kind, target, hooks) + _taken_offer_heat(state, kind, hooks)
+    dispute = heat_up(heat_up(faded, moves_heat), -x.repair_cooling * mend)
     # Tit-for-tat memory: this turn's measures join what is left of the earlier ones.
     grievance = state.grievance * (1.0 - x.grievance_decay) + measures
     return {
@@ -577,6 +588,7 @@ def _tensions(
         "demand": demand,
         "dispute": dispute,
         "dispute_news": np.zeros_like(dispute),  # read this turn; the next turn's events start afresh
+        "offer_heat": np.zeros_like(state.offer_heat),  # an offer to take sides stands for its turn only
         "grievance": grievance,
         "threat": np.clip(threat, 0.0, 1.0),
         "exposure": exposure,

@@ -147,6 +147,7 @@ def apply_events(
         return state, signals
     crisis, dispute = state.crisis.copy(), state.dispute.copy()
     news = state.dispute_news.copy()
+    offer_heat = state.offer_heat.copy()
     pressure, inducement, demand = (
         state.pressure.copy(),
         state.inducement.copy(),
@@ -183,6 +184,8 @@ def apply_events(
                 leverage[:, t] = blend_leverage(pressure[:, t], leverage[:, t], added, ratio)
             pressure[:, t] += added
             inducement[:, t] += coef[C["inducement"]] * m * (1.0 - wedge_shield[:, t])
+            # Heat that comes only if t takes the offer this turn (adjudication).
+            offer_heat[:, t] += np.maximum(coef[C["dispute_if_taken"]] * m, 0.0)
             demand[:, t] += coef[C["demand"]] * m
             if t != src:
                 threat[:, t, src] += coef[C["threat"]] * m
@@ -214,6 +217,7 @@ def apply_events(
         crisis=np.clip(crisis, 0.0, 1.0),
         dispute=np.clip(dispute, 0.0, 1.0),
         dispute_news=news,
+        offer_heat=offer_heat,
         pressure=np.clip(pressure, 0.0, 1.0),
         leverage=leverage,
         inducement=np.clip(inducement, 0.0, 1.0),

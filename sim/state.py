@@ -32,6 +32,10 @@ class State:
         dispute_news: Dispute heat brought by this turn's news so far, shape (n,):
             the events add theirs, adjudication adds the allies' retaliation, reads
             the total (it is what erodes trust, not the standing level) and clears it.
+        offer_heat: Dispute heat each actor's taking of Beijing's offers would bring this
+            turn, shape (n, 4): an offer to join Beijing against the partner (the
+            ``dispute_if_taken`` channel) heats the Seoul-Tokyo dispute only if the
+            target hedges toward Beijing in the same turn; adjudication reads and clears it.
         grievance: Tit-for-tat memory, shape (n, 4, 4): ``grievance[:, i, j]`` is the
             bad evidence j's recent measures against i sent (its retaliation, its
             suspension of a shared mechanism, events attributed to it), fading each
@@ -73,6 +77,7 @@ class State:
     crisis: np.ndarray
     dispute: np.ndarray
     dispute_news: np.ndarray
+    offer_heat: np.ndarray
     grievance: np.ndarray
     pressure: np.ndarray
     leverage: np.ndarray
@@ -130,6 +135,7 @@ def initial_state(compiled: Compiled, n: int, n_events: int) -> State:
         crisis=np.full(n, w.crisis),
         dispute=np.full(n, w.dispute),
         dispute_news=np.zeros(n),
+        offer_heat=np.zeros((n, N_A)),
         grievance=np.zeros((n, N_A, N_A)),
         pressure=np.zeros((n, N_A)),
         leverage=np.ones((n, N_A)),

@@ -65,6 +65,7 @@ EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 Channel = Literal[
     "crisis",
     "dispute",
+    "dispute_if_taken",
     "pressure",
     "inducement",
     "demand",

@@ -55,7 +55,7 @@ from sim.vocab import EVENT_KINDS
 
 #: Event channels whose positive (dispute) or negative (trust, opinion among the
 #: targets) coefficient sets the partner pair against each other.
-DIVISIVE_HEAT = ("dispute",)
+DIVISIVE_HEAT = ("dispute", "dispute_if_taken")
 DIVISIVE_AMONG = ("trust_among", "opinion_among")
 
 

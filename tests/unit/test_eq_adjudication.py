@@ -612,6 +612,22 @@ def test_dispute_retaliation_is_news_for_this_turn_only():
     assert new.trust[0, JPN, ROK] == pytest.approx(fall(0.5, 1.25 * 0.25))
 
 
+def test_dispute_offer_heats_only_when_taken_damped_and_erodes_trust():
+    """§7.4: a hedge by the offer's target adds ω·(1 − h̄^dd) heat, news this turn; holding adds none."""
+    hooks = hooks_with(n=2, dispute_damping={ROK: 0.1, JPN: 0.3})
+    offer = np.zeros((2, 4))
+    offer[:, ROK] = 0.12
+    state = quiet(n=2, dispute=0.4, offer_heat=offer)
+    new, _ = resolve(state, hooks=hooks, ROK=["hedge", "hold"])
+    decayed = 0.4 * (1 - 0.03 * 1.2)  # = 0.3856
+    heat = 0.12 * (1 - 0.2)  # = 0.096
+    assert new.dispute[0] == pytest.approx(1 - (1 - decayed) * exp(-heat))  # = 0.44363
+    assert new.dispute[1] == pytest.approx(decayed)
+    assert new.trust[1, JPN, ROK] == 0.5  # an offer not taken is no news
+    assert new.trust[0, ROK, JPN] < new.trust[1, ROK, JPN]  # the taken offer's heat is news
+    assert (new.offer_heat == 0.0).all()  # the offer stands for its turn only
+
+
 def test_dispute_cools_with_repair_and_brokering_and_clips_at_zero():
     """§7.4: − 0.08·mend, mend = ROK repairs JPN + JPN repairs ROK + USA brokers."""
     state = quiet(n=3, dispute=np.array([0.4, 0.4, 0.1]))

@@ -125,6 +125,15 @@ def test_target_inducement_is_shielded_per_target():
     assert new.inducement[0, ROK] == 0.0
 
 
+def test_target_offer_heat_waits_for_the_targets_choice():
+    """§4.2: ω_t += max(β_dispute_if_taken·μ, 0) on each target; the dispute and its news stay put."""
+    c = hand(events__joint_criticism_invitation__dispute_if_taken=0.2)
+    _, new, _ = applied(event("joint_criticism_invitation", targets=["ROK"], magnitude=0.6), c, dispute=0.3)
+    assert new.offer_heat[0, ROK] == pytest.approx(0.2 * 0.6)  # = 0.12
+    assert new.offer_heat[0, JPN] == 0.0
+    assert new.dispute[0] == 0.3 and new.dispute_news[0] == 0.0
+
+
 def test_target_demand_is_not_shielded():
     """§4.2: d_t += β_demand·μ."""
     c = hand(events__us_demand__demand=0.6)
