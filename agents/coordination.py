@@ -198,5 +198,5 @@ def solve(
             sigma, joined, assured = w_sigma, w_joined, w_assured
         else:
             sigma[:, work], joined[work], assured[work] = w_sigma, w_joined, w_assured
-    base[:, cols] += assured
+    base.T[cols] += assured.T  # both (options, n) underneath: each option's runs contiguous
     return dataclasses.replace(x, partners_join=joined), base, sigma.T

@@ -54,8 +54,12 @@ def _scaled(utility: np.ndarray, open_: np.ndarray, temperature: float, axis: in
 
 
 def choice_probabilities(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.ndarray:
-    """Logit (softmax) choice probabilities over the open options, shape (n, options)."""
-    weights = np.exp(_scaled(utility, open_, temperature))
+    """Logit (softmax) choice probabilities over the open options, shape (n, options).
+
+    The inputs are read in C order whatever their layout: numpy sums a C-ordered row
+    pairwise but a Fortran-ordered one option by option, which differ in the last bit.
+    """
+    weights = np.exp(_scaled(np.ascontiguousarray(utility), np.ascontiguousarray(open_), temperature))
     return weights / weights.sum(axis=1, keepdims=True)
 
 

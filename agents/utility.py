@@ -580,7 +580,10 @@ def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled, assured: b
     """Preference-weighted utility of every option, shape (n, options).
 
     The sum runs in a fixed order, so a run's utilities (and so its choices) do not
-    depend on how many runs share the arrays.
+    depend on how many runs share the arrays. The result is the transpose of an
+    (options, n) array (Fortran order): each option's runs are contiguous, which is
+    how the coordination game and the policies read them, and the sums here run on
+    long rows (speed; the same operations on the same numbers, so the same bits).
 
     Args:
         x: The situation.
@@ -591,37 +594,43 @@ def utilities(x: Situation, plan: list[KindPlan], compiled: Compiled, assured: b
     """
     n = x.state.n
     feature_at = _features_once(x, compiled)
-    total = np.zeros((n, len(compiled.options)))
+    total = np.zeros((len(compiled.options), n))
     for kp in plan:
-        per_actor = np.zeros((n, kp.actors[0].size))
+        per_actor = np.zeros((kp.actors[0].size, n))
         for feature, coef in kp.actor_features:
-            per_actor += coef[None] * feature_at(feature, kp.actors)
+            per_actor += coef[:, None] * feature_at(feature, kp.actors)
         if assured:
             for feature, coef in kp.assured_features:
-                per_actor += coef[None] * feature_at(feature, kp.actors)
-        block = per_actor[:, kp.spread] + kp.crowding[None]
+                per_actor += coef[:, None] * feature_at(feature, kp.actors)
+        block = per_actor[kp.spread]
+        block += kp.crowding[:, None]
         for feature, coef in kp.option_features:
-            block += coef[None] * feature_at(feature, kp.group)
-        total[:, kp.idx] = block
-    return total
+            block += coef[:, None] * feature_at(feature, kp.group)
+        total[kp.idx] = block
+    return total.T
 
 
 def _features_once(x: Situation, compiled: Compiled) -> Callable[[str, Group], np.ndarray]:
-    """``FEATURES[feature](x, g, compiled)``, computed once per feature and options.
+    """``FEATURES[feature](x, g, compiled).T`` as a contiguous array, computed once per feature and options.
 
     Several kinds read a feature at the same options (the four mechanism kinds'
     options are the same (actor, target, mechanism) triples; most kinds' actors are
     the three allies): the same function of the same numbers gives the same values,
-    so they are computed once and shared (speed, bench/README.md, Issue 8). The
-    values are read only, never written.
+    so they are computed once and shared (speed, bench/README.md, Issue 8). They are
+    laid out (options, n) for `utilities`. The values are read only, never written.
     """
     values: dict[tuple[str, bytes, ...], np.ndarray] = {}
+    keys: dict[int, tuple[bytes, ...]] = {}  # a group's content by identity (plans reuse their groups)
 
     def feature_at(feature: str, g: Group) -> np.ndarray:
-        key = (feature, *(np.ascontiguousarray(part).tobytes() for part in g))
-        if key not in values:
-            values[key] = FEATURES[feature](x, g, compiled)
-        return values[key]
+        content = keys.get(id(g))
+        if content is None:
+            content = keys[id(g)] = tuple(np.ascontiguousarray(part).tobytes() for part in g)
+        key = (feature, *content)
+        value = values.get(key)
+        if value is None:
+            value = values[key] = np.ascontiguousarray(FEATURES[feature](x, g, compiled).T)
+        return value
 
     return feature_at
 

@@ -188,11 +188,13 @@ def open_options(
             (n, mechanisms) (`State.noticed_by`); None: nobody.
 
     Returns:
-        Boolean array (n, options).
+        Boolean array (n, options), in Fortran order (each option's runs contiguous).
     """
     th = params.thresholds
     n = crisis.shape[0]
-    mask = np.ones((n, len(options)), dtype=bool)
+    # Fortran order: each option's runs contiguous, as the policies and the coordination
+    # game read them (speed; the values are the same in any layout).
+    mask = np.ones((n, len(options)), dtype=bool, order="F")
     held = np.zeros(status.shape, dtype=np.int8) if held_by is None else held_by
     noticed = np.zeros(status.shape, dtype=np.int8) if noticed_by is None else noticed_by
     world = _World(
@@ -347,6 +349,6 @@ def attributed_moves(
                 continue
             ruled_out = (options.actor == actor) & np.isin(options.kind, [K[k] for k in kinds])
             if out is open_:
-                out = open_.copy()
+                out = open_.copy(order="K")  # keeps the layout
             out[np.ix_(moved, ruled_out)] = False
     return out

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from support import bundled_path, compiled, make_state
 
 from agents import coordination
-from agents.policies import LogitPolicy, _scaled
+from agents.policies import LogitPolicy, _scaled, choice_probabilities
 from agents.utility import (
     ASSURED,
     FEATURES,
@@ -32,7 +32,7 @@ from agents.utility import (
     utilities,
     utility_plan,
 )
-from sim.actions import open_options
+from sim.actions import open_in, open_options
 from sim.actors import ALLIES, PRC
 from sim.mechanisms import H, mechanism_hooks
 from sim.model import TrilateralModel
@@ -51,8 +51,10 @@ def _full_menu_choice(utility, open_, draws, temperature):
     n=st.integers(1, 40),
     k=st.integers(1, 30),
     t=st.sampled_from([0.05, 0.3, 2.0]),
+    order=st.sampled_from("CF"),
 )
-def test_choose_equals_the_full_menu_draw(seed, n, k, t):
+def test_choose_equals_the_full_menu_draw(seed, n, k, t, order):
+    """Also on Fortran-ordered arrays, the layout `utilities` and `open_options` give."""
     rng = np.random.default_rng(seed)
     utility = rng.normal(size=(n, k))
     open_ = rng.random((n, k)) < 0.6
@@ -60,9 +62,42 @@ def test_choose_equals_the_full_menu_draw(seed, n, k, t):
     open_[:, rng.integers(k)] = True  # as `hold`: one option always open
     draws = rng.random(n)
     draws[0] = 0.0  # the lowest draw
-    got = LogitPolicy().choose(1, utility, open_, draws, t)
+    laid = np.asfortranarray if order == "F" else np.ascontiguousarray
+    got = LogitPolicy().choose(1, laid(utility), laid(open_), draws, t)
     np.testing.assert_array_equal(got, _full_menu_choice(utility, open_, draws, t))
     assert open_[np.arange(n), got].all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(1, 30), k=st.integers(9, 60))
+def test_choice_probabilities_on_fortran_arrays_equal_the_row_sums_in_c_order(seed, n, k):
+    """numpy sums a C-ordered row pairwise and a Fortran-ordered one option by option;
+    the probabilities (recorded in the history) must be the C-ordered ones whatever the layout."""
+    rng = np.random.default_rng(seed)
+    utility = rng.normal(size=(n, k)) * 3.0
+    open_ = rng.random((n, k)) < 0.7
+    open_[:, 0] = True
+    weights = np.exp(_scaled(utility, open_, 0.3))
+    want = weights / weights.sum(axis=1, keepdims=True)  # C order: the plain computation
+    got = choice_probabilities(np.asfortranarray(utility), np.asfortranarray(open_), 0.3)
+    assert got.tobytes() == want.tobytes()
+
+
+def test_utilities_and_menus_keep_each_options_runs_contiguous():
+    """The layout the shortcuts rely on: (n, options) views of (options, n) arrays, same values."""
+    x, plan, c = _played_situation()
+    u = utilities(x, plan, c)
+    assert u.shape == (x.state.n, len(c.options)) and u.T.flags.c_contiguous
+    open_ = open_in(c.options, c.params, x.state)
+    assert open_.T.flags.c_contiguous
+
+
+def test_solve_gives_the_same_bits_on_either_layout_of_the_menus():
+    x, plan, c = _played_situation()
+    open_ = open_in(c.options, c.params, x.state)
+    _, u_f, sigma_f = coordination.solve(x, plan, c, np.asfortranarray(open_))
+    _, u_c, sigma_c = coordination.solve(x, plan, c, np.ascontiguousarray(open_))
+    assert u_f.tobytes() == u_c.tobytes() and sigma_f.tobytes() == sigma_c.tobytes()
 
 
 def _solve_every_round(x, plan, c, open_):
