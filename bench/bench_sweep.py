@@ -34,11 +34,12 @@ def _descendants(pid: int) -> list[int]:
     while stack:
         p = stack.pop()
         out.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
-            try:
+        try:
+            # A process may exit while it is read: its /proc entry vanishes mid-walk.
+            for task in Path(f"/proc/{p}/task").glob("*/children"):
                 stack.extend(int(c) for c in task.read_text().split())
-            except OSError:
-                pass
+        except OSError:
+            pass
     return out
 
 
