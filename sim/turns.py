@@ -9,6 +9,7 @@ and `turn_table` turns a run's snapshots into the table, so
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -92,23 +93,46 @@ def snapshot(
 
 def _labels(codes: np.ndarray, dictionary: Sequence[str]) -> pa.DictionaryArray:
     """Codes into ``dictionary`` as a dictionary array (repeated words merged into one entry)."""
+    position, words = _merged(tuple(dictionary))
+    return pa.DictionaryArray.from_arrays(pa.array(position[codes.astype(np.intp)]), words)
+
+
+@functools.lru_cache(maxsize=64)
+def _merged(dictionary: tuple[str, ...]) -> tuple[np.ndarray, pa.Array]:
+    """Each code's position among the distinct words (int32), and those words, sorted.
+
+    Cached: a sweep labels every block's moves and statuses with the same few
+    dictionaries (speed; the arrays are read only).
+    """
     words, position = np.unique(np.asarray(list(dictionary), dtype=object).astype(str), return_inverse=True)
-    return pa.DictionaryArray.from_arrays(
-        pa.array(position.reshape(-1)[codes.astype(np.intp)].astype(np.int32)), pa.array(words.tolist())
-    )
+    return position.reshape(-1).astype(np.int32), pa.array(words.tolist())
 
 
 def _event_labels(fired: np.ndarray, event_ids: Sequence[str]) -> pa.Array:
     """Each row's fired events as one label, via the distinct patterns (few per table).
 
-    Each row's pattern is packed into bytes and read as one opaque value, so finding
-    the distinct patterns is a 1-D sort rather than a slow row-wise one.
+    Each row's pattern is packed into bytes and read as one value, so finding the
+    distinct patterns is 1-D: up to 64 events as a 64-bit integer, hashed
+    (`pandas.factorize`), else an opaque byte string, sorted. Each row's label is
+    then taken from the patterns' labels by Arrow, without a Python string per row
+    (speed; the same labels).
     """
+    n_events = fired.shape[1]
     packed = np.packbits(fired.astype(bool), axis=1)
-    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
-    words = [", ".join(e for e, on in zip(event_ids, fired[row], strict=True) if on) for row in first]
-    return pa.array(np.asarray(words, dtype=object)[codes.reshape(-1)], pa.string())
+    if packed.shape[1] <= 8:
+        import pandas as pd
+
+        padded = np.zeros((packed.shape[0], 8), dtype=np.uint8)
+        padded[:, : packed.shape[1]] = packed
+        codes, keys = pd.factorize(padded.view(np.uint64).ravel())
+        as_bytes = np.ascontiguousarray(keys, dtype=np.uint64).view(np.uint8).reshape(-1, 8)
+        patterns = np.unpackbits(as_bytes, axis=1)[:, :n_events].astype(bool)
+    else:
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+        patterns = fired[first]
+    words = [", ".join(e for e, on in zip(event_ids, row, strict=True) if on) for row in patterns]
+    return pa.array(words, pa.string()).take(pa.array(np.asarray(codes).reshape(-1)))
 
 
 def turn_table(

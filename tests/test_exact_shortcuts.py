@@ -14,6 +14,7 @@ import dataclasses
 import functools
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -248,3 +249,34 @@ def test_assured_rounds_evaluate_a_plain_assured_feature_whole(monkeypatch):
     _, got = rounds.columns(joined)
     _, want = assured_columns(dataclasses.replace(x, partners_join=joined), plan, c)
     assert np.ascontiguousarray(got).tobytes() == want.tobytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    rows=st.integers(0, 300),
+    events=st.sampled_from([1, 3, 8, 9, 30, 64, 65, 80]),
+    density=st.sampled_from([0.0, 0.05, 0.5]),
+)
+def test_event_labels_equal_each_rows_own_join(seed, rows, events, density):
+    """The per-turn table's ``events`` labels (patterns hashed, labels taken by Arrow) are each row's join."""
+    from sim.turns import _event_labels
+
+    rng = np.random.default_rng(seed)
+    fired = rng.random((rows, events)) < density
+    ids = [f"event_{k}" for k in range(events)]
+    want = [", ".join(e for e, on in zip(ids, row, strict=True) if on) for row in fired]
+    got = _event_labels(fired, ids)
+    assert got.type == pa.string() and got.to_pylist() == want
+
+
+def test_move_labels_equal_each_codes_word():
+    """The cached dictionaries give each code its own word (repeated words merged)."""
+    from sim.turns import _labels
+
+    dictionary = ["hold", "invest gsomia", "hold", "press ROK", "coordinate"]
+    codes = np.array([0, 2, 1, 4, 3, 3, 0])
+    for _ in range(2):  # the second call reads the cache
+        got = _labels(codes, dictionary)
+        assert got.to_pylist() == [dictionary[c] for c in codes]
+        assert got.dictionary.to_pylist() == sorted(set(dictionary))
