@@ -36,8 +36,11 @@ def summarise(out: str | Path) -> list[dict]:
     """
     path = Path(out) / "runs.parquet"
     try:
-        wanted = ["index"] + [n for n in pq.read_schema(path).names if n.startswith("param:")]
-        table = pq.read_table(path, columns=wanted)  # a million runs: read two columns, not sixty
+        # One file read as such: `pq.read_table` would import pyarrow.dataset, and pandas
+        # with it (about 0.3 s of the sweep's CPU). A million runs: two columns, not sixty.
+        with pq.ParquetFile(path) as runs:
+            wanted = ["index"] + [n for n in runs.schema_arrow.names if n.startswith("param:")]
+            table = runs.read(columns=wanted)
         index = table.column("index").to_numpy(zero_copy_only=False)
     except (OSError, pa.ArrowException, KeyError) as exc:
         raise InputError.one(
