@@ -1,4 +1,4 @@
-"""Stepping alone: a Taiwan ensemble stepped in-process, in the sweep's 5,000-run blocks.
+"""Stepping alone: a Taiwan ensemble stepped in-process, in the sweep's blocks.
 
 Times what a sweep worker does for its chunks (`sim.batch.chunk`): build the model for a
 block of seeds and step it to the end, per-turn trace kept, no Parquet, no workers.
@@ -19,7 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))
 
-BLOCK = 5_000  # sim.batch.chunk.BLOCK
+
+def _block() -> int:
+    """The measured tree's own block size (`sim.batch.chunk.BLOCK`; 5,000 before it changed)."""
+    try:
+        from sim.batch.chunk import BLOCK
+    except ImportError:
+        return 5_000
+    return int(BLOCK)
 
 
 def step_all(loaded: object, runs: int) -> None:
@@ -29,9 +36,10 @@ def step_all(loaded: object, runs: int) -> None:
     from sim.model import TrilateralModel
 
     seeds = np.arange(runs, dtype=np.int64)
-    for lo in range(0, runs, BLOCK):
+    block = _block()
+    for lo in range(0, runs, block):
         model = TrilateralModel(
-            loaded, seeds=seeds[lo : lo + BLOCK], keep_history=False, collect=False, trace=True
+            loaded, seeds=seeds[lo : lo + block], keep_history=False, collect=False, trace=True
         )
         while model.running:
             model.step()
@@ -47,7 +55,7 @@ def main() -> None:
     from sim.scenario import load_scenario
 
     loaded = load_scenario("scenarios/taiwan_strait.yaml")
-    step_all(loaded, BLOCK)  # warm up: imports, caches
+    step_all(loaded, _block())  # warm up: imports, caches
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(step_all, loaded, args.runs)

@@ -110,7 +110,7 @@ def sweep(
 def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):  # noqa: ANN001, ANN202
     from pathlib import Path
 
-    from sim.batch.spec import DEFAULT_CHUNK, build_spec, is_sweep_file, load_sweep_file, parse_vary
+    from sim.batch.spec import build_spec, is_sweep_file, load_sweep_file, parse_vary
     from sim.errors import InputError
     from sim.params import parse_set_flag
     from sim.scenario import resolve_path
@@ -149,7 +149,7 @@ def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):
         sampler=sample or "grid",
         points=points,
         turns_output=not no_turns,
-        chunk_size=DEFAULT_CHUNK if chunk_size is None else chunk_size,
+        chunk_size=chunk_size,
     )
 
 

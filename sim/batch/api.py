@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.batch.spec import DEFAULT_CHUNK, Dimension, build_spec
+from sim.batch.spec import Dimension, build_spec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,7 +99,7 @@ def sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     turns: bool = True,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
 ) -> SweepResult:
     """Run a sweep and return its tables.
 
@@ -115,7 +115,7 @@ def sweep(
         workers: Local processes (default: all cores).
         scheduler: Dask scheduler address to run on a cluster instead.
         turns: Also tabulate every turn.
-        chunk_size: Runs per unit of work.
+        chunk_size: Runs per unit of work (default: `sim.batch.spec.default_chunk`).
 
     Returns:
         The result, with ``.runs()`` and ``.turns()`` as DataFrames (or Arrow tables).

@@ -15,8 +15,10 @@ import pyarrow as pa
 
 from sim.params import Override
 
-#: Runs stepped together inside a chunk (about 5,000 keeps the arrays in cache).
-BLOCK = 5_000
+#: Runs stepped together inside a chunk: 10,000 keeps the arrays near the cache and
+#: spreads each numpy call's fixed cost over more runs (issue 8's larger model steps
+#: in about 6% less CPU than in blocks of 5,000; bench/README.md).
+BLOCK = 10_000
 
 
 @dataclass(frozen=True)

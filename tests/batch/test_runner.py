@@ -270,3 +270,15 @@ def test_an_unwritable_output_folder_is_bad_input(tmp_path: Path) -> None:
 def test_sweep_file_values_of_zero_are_not_ignored(tmp_path: Path) -> None:
     code, output = cli(str(HERE / "sweep_file.yaml"), "--runs", "0", "--out", str(tmp_path))
     assert code == 2 and "must be from 1 to" in output
+
+
+def test_default_chunk_is_one_block_for_large_sweeps_and_half_for_small_ones() -> None:
+    """Large sweeps step in 10,000-run blocks; a small one still gives two cores a chunk each."""
+    from sim.batch.chunk import BLOCK
+    from sim.batch.spec import LARGE, default_chunk
+
+    assert default_chunk(LARGE) == BLOCK == 10_000
+    assert default_chunk(LARGE - 1) == 5_000
+    assert build_spec(SCENARIO, runs=100_000).chunk_size == 10_000
+    assert build_spec(SCENARIO, runs=10_000).chunk_size == 5_000
+    assert build_spec(SCENARIO, runs=100_000, chunk_size=7).chunk_size == 7  # a given size is kept
