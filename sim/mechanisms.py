@@ -57,10 +57,14 @@ def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:
     for ms, actors in member_sets(compiled):
         pair = np.ix_(actors, actors)
         for h in range(len(HOOKS)):
+            effects = [(m, compiled.effects[m, h]) for m in ms if compiled.effects[m, h] != 0.0]
+            if not effects:
+                # The total would be +0.0 in every run, and adding +0.0 changes no value
+                # here (none is -0.0: every sum starts at +0.0); skipped for speed.
+                continue
             total = np.zeros(n)
-            for m in ms:
-                if compiled.effects[m, h] != 0.0:
-                    total += live[:, m] * compiled.effects[m, h]
+            for m, effect in effects:
+                total += live[:, m] * effect
             raw[:, h, actors] += total[:, None]
             if h in (H["trust_repair"], H["opinion_repair"]):
                 target = trust_repair if h == H["trust_repair"] else opinion_repair

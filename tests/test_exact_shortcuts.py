@@ -280,3 +280,39 @@ def test_move_labels_equal_each_codes_word():
         got = _labels(codes, dictionary)
         assert got.to_pylist() == [dictionary[c] for c in codes]
         assert got.dictionary.to_pylist() == sorted(set(dictionary))
+
+
+def _plain_hooks(state, c):
+    """`mechanism_hooks` before the shortcut: every hook summed and added, zero or not."""
+    from sim.mechanisms import HOOKS, Hooks, member_sets
+    from sim.vocab import ACTIVE
+
+    live = state.strength * (state.status == ACTIVE)
+    n, n_a = state.n, c.members.shape[1]
+    raw = np.zeros((n, len(HOOKS), n_a))
+    repair = {h: np.zeros((n, n_a, n_a)) for h in (H["trust_repair"], H["opinion_repair"])}
+    for ms, actors in member_sets(c):
+        pair = np.ix_(actors, actors)
+        for h in range(len(HOOKS)):
+            total = np.zeros(n)
+            for m in ms:
+                if c.effects[m, h] != 0.0:
+                    total += live[:, m] * c.effects[m, h]
+            raw[:, h, actors] += total[:, None]
+            if h in repair:
+                repair[h][:, pair[0], pair[1]] = repair[h][:, pair[0], pair[1]] + total[:, None, None]
+    for target in repair.values():
+        target[:, np.arange(n_a), np.arange(n_a)] = 0.0
+    return Hooks(1.0 - np.exp(-raw), repair[H["trust_repair"]], repair[H["opinion_repair"]])
+
+
+def test_mechanism_hooks_skipping_zero_effects_equal_the_plain_sums():
+    x, _, c = _played_situation()
+    from sim.mechanisms import member_sets
+
+    hooks = range(c.effects.shape[1])
+    skipped = [(ms, h) for ms, _ in member_sets(c) for h in hooks if not c.effects[ms, h].any()]
+    assert skipped, "the shortcut must have a hook to skip"
+    got, want = mechanism_hooks(x.state, c), _plain_hooks(x.state, c)
+    for name in ("actor", "trust_repair", "opinion_repair"):
+        assert getattr(got, name).tobytes() == getattr(want, name).tobytes()
