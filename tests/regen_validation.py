@@ -170,7 +170,7 @@ def robustness_table(runs: int | None) -> str:
         f"`python run.py backtest --perturb {PERTURB}`{_runs_flag(runs)}, {_commit()}: "
         f"**{result.robust} of {n} (parameter, direction) pairs ({result.robust / n:.0%}) keep every "
         f"check passing**; {len({p.path for p in result.pairs if not p.holds})} of {len(by_path)} "
-        f"parameters break at least one check in one direction."
+        f"parameters break at least one check in one direction or both."
         + (f" Unperturbed, {len(failed)} checks already fail (not counted as broken)." if failed else "")
         + "\n\n| parameter | why it was tuned | −20% | +20% |\n| --- | --- | --- | --- |\n"
     )
