@@ -368,8 +368,10 @@ def _seoul_tokyo_signals(
 ) -> None:
     """Dispute news erodes Seoul-Tokyo trust and opinion; fear of abandonment pulls them together.
 
-    What erodes is this turn's news (the events' heat in ``state.dispute_news`` and the
-    heat of the partners' retaliation against each other), not the standing level. The
+    What erodes is this turn's news (the events' heat in ``state.dispute_news``, the
+    heat of the partners' retaliation against each other, and of an offer to side with
+    Beijing against the partner that its target took, ``state.offer_heat``), not the
+    standing level. The
     trust signal is ``trust.dispute_erosion`` x news x `sturdiness` (institutions absorb
     part of it); the opinion signal ``opinion.dispute`` x news. The standing level
     instead chills the governments' good evidence about each other (all of it: events,

@@ -30,8 +30,9 @@ class State:
         dispute: Seoul-Tokyo history and territorial heat in [0, 1), shape (n,): news
             accumulates into it with diminishing but never-zero effect (`sim.heat`).
         dispute_news: Dispute heat brought by this turn's news so far, shape (n,):
-            the events add theirs, adjudication adds the allies' retaliation, reads
-            the total (it is what erodes trust, not the standing level) and clears it.
+            the events add theirs; adjudication adds the allies' retaliation and the
+            offers taken (`offer_heat`) to it in a local total, the turn's news (what
+            erodes trust, not the standing level), and clears it.
         offer_heat: Dispute heat each actor's taking of Beijing's offers would bring this
             turn, shape (n, 4): an offer to join Beijing against the partner (the
             ``dispute_if_taken`` channel) heats the Seoul-Tokyo dispute only if the

@@ -13,7 +13,11 @@ ways). For each, three sets of figures:
 - Seoul-Tokyo trust at the offers: how far the arms still differ.
 - The whole-run counterfactual: breaks of ranks by Seoul and Tokyo over the run
   with Beijing's scripted attempts (its two patrols, its invitation and its two
-  offers) and, on the same seeds, without them.
+  offers) and, on the same seeds, without them. The pairing is loose for the chance
+  events after the removed ones: a chance event's draw is keyed by its position in the
+  event list, so removing the patrols and the invitation moves `islets_incident`
+  (chance 0.25) and it fires on other runs in the second arm. That adds noise to the
+  difference, not a bias.
 """
 
 from __future__ import annotations
