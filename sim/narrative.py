@@ -199,9 +199,13 @@ def trust_causes(model: TrilateralModel, index: int, run: int, i: int, j: int) -
         first, second = (_capital(a) for a in PARTNERS)
         if kind[PATRON] == K["broker"]:
             good.append(f"{_capital(PATRON)} brokered between {first} and {second}")
+        for a in PARTNERS:  # an offer to side with Beijing against the partner, taken
+            if kind[a] == K["hedge"] and chose_in.offer_heat[run, a] >= 0.005:
+                bad.append(f"{_capital(a)} took {_capital(CHALLENGER)}'s invitation against its partner")
         if chose_in.dispute[run] >= 0.005:
             bad.append(f"the {first}-{second} dispute (heat {chose_in.dispute[run]:.2f})")
-        if min(chose_in.pressure[run, i], chose_in.pressure[run, j]) >= 0.005:
+        both = min(chose_in.pressure[run, i], chose_in.pressure[run, j])
+        if c.params.trust.bullying_solidarity > 0 and both >= 0.005:  # 0 by default since issue 8
             good.append(f"both were under {_capital(CHALLENGER)}'s pressure")
     if j == CHALLENGER and i in ALLIES:
         if chose_in.pressure[run, i] >= 0.005:

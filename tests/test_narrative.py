@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from support import SMALL, play
 
-from sim.actors import ACTORS, CAPITAL
+from sim.actors import ACTORS, CAPITAL, JPN, ROK
 from sim.narrative import (
     UNLIKELY,
     VERDICTS,
@@ -171,3 +171,23 @@ def test_a_runner_up_likelier_than_the_move_is_called_the_favourite_not_drawn(mo
                 if c["runner_up"]["probability"] > c["probability"]:
                     assert worse  # logit is monotone: likelier means higher utility
     assert seen == {True, False}  # both wordings were exercised
+
+
+def test_a_taken_invitation_is_named_and_bullying_is_not_credited_when_it_sends_nothing():
+    """The causes mirror the signals: Seoul's taking Beijing's invitation against Tokyo
+    (the dispute heat it brings erodes their trust) is named; being pressured together
+    is not named as a cause while `trust.bullying_solidarity` is 0 (its default)."""
+    from sim.api import load_scenario
+    from sim.model import TrilateralModel
+
+    model = TrilateralModel(load_scenario("wedge_driving"), seeds=list(range(4)), collect=False)
+    assert model.compiled.params.trust.bullying_solidarity == 0
+    model.step()
+    model.step()
+    model.play_turn(given={"ROK": "hedge"})  # turn 3: the invitation stands
+    rec = model.history[2]
+    for run in range(model.n_runs):
+        assert rec.after_events.offer_heat[run, ROK] > 0  # the invitation fired
+        causes = trust_causes(model, 2, run, JPN, ROK)
+        assert "Seoul took Beijing's invitation against its partner" in causes
+        assert not any("under Beijing's pressure" in cause for cause in causes)
