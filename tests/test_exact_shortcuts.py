@@ -316,3 +316,49 @@ def test_mechanism_hooks_skipping_zero_effects_equal_the_plain_sums():
     got, want = mechanism_hooks(x.state, c), _plain_hooks(x.state, c)
     for name in ("actor", "trust_repair", "opinion_repair"):
         assert getattr(got, name).tobytes() == getattr(want, name).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    sizes=st.lists(st.integers(0, 40), min_size=0, max_size=4),
+    null_share=st.sampled_from([0.0, 0.3]),
+    offset=st.integers(0, 9),
+)
+def test_summary_floats_equal_pyarrows_to_numpy(seed, sizes, null_share, offset):
+    """The summary reads the index from its buffers (to_numpy imports pandas): the same values,
+    nulls as NaN, on chunked, sliced (offset) and empty columns."""
+    from sim.batch.summary import _floats
+
+    rng = np.random.default_rng(seed)
+    chunks = []
+    for size in sizes:
+        values = rng.normal(size=size + offset) * 50.0
+        mask = rng.random(size + offset) < null_share
+        chunks.append(pa.array(values, mask=mask, type=pa.float64()).slice(offset))
+    column = pa.chunked_array(chunks, type=pa.float64())
+    got = _floats(column)
+    want = column.to_numpy(zero_copy_only=False)
+    assert got.dtype == want.dtype == np.float64
+    assert got.tobytes() == want.tobytes()
+
+
+def test_the_sweep_summary_imports_no_pandas(tmp_path):
+    """Reading a sweep's runs for the summary must not import pandas (about 0.3 s of CPU)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"index": [50.0, 60.0, None]}), tmp_path / "runs.parquet")
+    code = (
+        "import sys; from sim.batch.summary import summarise; "
+        f"rows = summarise({str(tmp_path)!r}); "
+        "print(rows[0]['n'], 'pandas' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    ).stdout
+    assert out.split() == ["3", "False"]
