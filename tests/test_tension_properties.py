@@ -77,16 +77,23 @@ def test_a_retaliation_heats_the_dispute_at_any_level(d):
     assert new.dispute[1] < 1.0
 
 
+def _anchored_trust(c, t: float) -> np.ndarray:
+    """Trust 0.5 all round, Seoul's and Tokyo's in Washington at the quasi-alliance
+    anchor (so neither fear nor friction acts), and Seoul-Tokyo trust ``t`` both ways."""
+    trust = np.full((4, 4), 0.5)
+    np.fill_diagonal(trust, 1.0)
+    trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
+    trust[ROK, JPN] = trust[JPN, ROK] = t
+    return trust
+
+
 @FAST
 @given(d1=levels, d2=levels, news=st.floats(0.0, 1.0), t=trusts)
 def test_trust_damage_follows_news_not_the_standing_level(d1, d2, news, t):
     """No mechanisms, no moves: the news costs the same trust at any standing level, and with
     no news two levels leave the same trust (the belief may still drift toward its prior)."""
     c = compiled()
-    trust = np.full((4, 4), 0.5)
-    np.fill_diagonal(trust, 1.0)
-    trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
-    trust[ROK, JPN] = trust[JPN, ROK] = t
+    trust = _anchored_trust(c, t)
     state = _quiet(
         c,
         n=4,
@@ -116,10 +123,7 @@ def _trust_lost_to_a_ruling(magnitude: float, u: float, t: float, i: int, j: int
     ruling = make_scenario(
         [event("court_ruling", source="ROK", targets=["ROK", "JPN"], magnitude=magnitude)], turns=2
     )
-    trust = np.full((4, 4), 0.5)
-    np.fill_diagonal(trust, 1.0)
-    trust[ROK, USA] = trust[JPN, USA] = c.params.trust.quasi_alliance_anchor
-    trust[ROK, JPN] = trust[JPN, ROK] = t
+    trust = _anchored_trust(c, t)
     state = _quiet(
         c,
         n=2,
