@@ -282,3 +282,15 @@ def test_default_chunk_is_one_block_for_large_sweeps_and_half_for_small_ones() -
     assert build_spec(SCENARIO, runs=100_000).chunk_size == 10_000
     assert build_spec(SCENARIO, runs=10_000).chunk_size == 5_000
     assert build_spec(SCENARIO, runs=100_000, chunk_size=7).chunk_size == 7  # a given size is kept
+
+
+def test_chunk_size_help_states_the_defaults_the_code_uses() -> None:
+    """`sweep --help` names the default chunk sizes, which live in sim.batch.spec (not imported by --help)."""
+    import inspect
+
+    from cli import sweep_cmd
+    from sim.batch.spec import LARGE, default_chunk
+
+    source = inspect.getsource(sweep_cmd)
+    stated = f"default {default_chunk(LARGE):,}; {default_chunk(LARGE - 1):,} below {LARGE:,} runs per point"
+    assert stated in source
