@@ -38,7 +38,10 @@ def sweep(
     points: Annotated[int | None, typer.Option(help="Points to sample (sobol: base size N).")] = None,
     workers: Annotated[int | None, typer.Option(help="Local processes (default: all cores).")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT.")] = None,
-    chunk_size: Annotated[int | None, typer.Option(help="Runs per unit of work (default 10,000; 5,000 below 40,000 runs per point).")] = None,
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(help="Runs per unit of work (default 10,000; 5,000 below 40,000 runs per point)."),
+    ] = None,
     no_turns: Annotated[bool, typer.Option("--no-turns", help="Leave out turns.parquet.")] = False,
 ) -> None:
     """Run a sweep into --out: runs.parquet, turns.parquet and manifest.json."""
