@@ -23,6 +23,22 @@ from sim.state import State
 from sim.vocab import ACTIVE
 
 
+def _kind_table(kinds: tuple[int, ...]) -> np.ndarray:
+    """Membership of ``kinds`` as a table over every action kind, shape (kinds,).
+
+    ``table[kind]`` equals ``np.isin(kind, kinds)`` and is one gather instead of a
+    sort-based search (speed, bench/README.md sitting L).
+    """
+    table = np.zeros(len(K), dtype=bool)
+    table[list(kinds)] = True
+    return table
+
+
+_RESPONSE, _DEFECTION, _EXIT, _HOSTILE = (
+    _kind_table(kinds) for kinds in (RESPONSE_KINDS, DEFECTION_KINDS, EXIT_KINDS, HOSTILE_KINDS)
+)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the allies and Beijing did this turn, per run.
@@ -134,9 +150,9 @@ def adjudicate(
     kind, target, mech = opts.kind[choices], opts.target[choices], opts.mechanism[choices]
     allies = list(ALLIES)
 
-    responding = np.isin(kind, RESPONSE_KINDS)
+    responding = _RESPONSE[kind]
     responding[:, CHALLENGER] = False
-    defecting = np.isin(kind, DEFECTION_KINDS)
+    defecting = _DEFECTION[kind]
     conceded = kind == K["concede"]
     coerced = state.pressure >= p.thresholds.pressure
     coerced[:, CHALLENGER] = False
@@ -145,9 +161,7 @@ def adjudicate(
     coordinated = responding[:, allies].all(axis=1)
     wedge_target = state.inducement >= p.thresholds.inducement
     wedge_target[:, CHALLENGER] = False
-    breaks_ranks = (
-        defecting | np.isin(kind, EXIT_KINDS) | (np.isin(kind, HOSTILE_KINDS) & (target != CHALLENGER))
-    )
+    breaks_ranks = defecting | _EXIT[kind] | (_HOSTILE[kind] & (target != CHALLENGER))
     wedge_split = wedge_target & breaks_ranks
 
     # Events' signals are one-off; what follows (moves, standing conditions, mechanisms)
@@ -268,7 +282,7 @@ def _mechanism_signals(
 
     A notice of termination reads as a suspension (`trust.suspension`), a restore as
     an investment (`trust.investment`). Suspend and invest are signalled in
-    `_alliance_signals`.
+    `_alliance_signals`. Added in the movers' runs only (`_movers`).
     """
     t = p.trust
     for j in ALLIES:
@@ -276,11 +290,23 @@ def _mechanism_signals(
             (K["notice"], t.suspension, s.trust_bad),
             (K["restore"], t.investment, s.trust_good),
         ):
-            acted = kind[:, j] == verb
-            if not acted.any():
-                continue
-            fellows = compiled.co_members[np.where(acted, mech[:, j], 0), :, j]
-            bucket[:, :, j] += coef * fellows * acted[:, None]
+            runs = _movers(kind, j, verb)
+            bucket[runs, :, j] += coef * compiled.co_members[mech[runs, j], :, j]
+
+
+def _movers(kind: np.ndarray, actor: int, verb: int) -> np.ndarray:
+    """The runs in which ``actor`` chose an option of kind ``verb``, shape (k,).
+
+    The signal functions add a move's signal in these runs only. Written densely, a
+    signal is coef x (kind == verb) in every run: +0.0 (or -0.0) where the actor did
+    something else, and adding a zero leaves a signal's bits as they were, since no
+    signal is -0.0 (each is a sum that starts at +0.0, `Signals.zeros`, and is only
+    ever added to before these functions run). So the result is the same bits, at
+    the cost of a few short gathers instead of a pass over every run for each pair
+    and verb (speed, bench/README.md sitting L; tests/test_exact_shortcuts.py
+    compares each function with its dense form).
+    """
+    return np.flatnonzero(kind[:, actor] == verb)
 
 
 def _alliance_signals(
@@ -309,37 +335,37 @@ def _alliance_signals(
     # A hedge toward Beijing that no crisis tested (outside a military crisis, or when
     # i did not answer) is still a bad signal to the hedger's allies, smaller than the
     # defection evidence of a tested one (issue 8).
-    hedged = kind == K["hedge"]
-    for i in ALLIES:
-        for j in ALLIES:
+    # Each signal is added in the movers' runs only (`_movers`), in the same order per
+    # pair as the dense form: hedging, then retaliation and repair, then suspension
+    # and investment.
+    untested = ~(military[:, None] & responding)  # (n, actors): i's answer untested
+    for j in ALLIES:
+        hedging = _movers(kind, j, K["hedge"])
+        for i in ALLIES:
             if i != j:
-                untested = ~(military & responding[:, i])
-                s.trust_bad[:, i, j] += t.hedging * (hedged[:, j] & untested)
+                s.trust_bad[hedging[untested[hedging, i]], i, j] += t.hedging
     n_a = kind.shape[1]
     for j in range(n_a):
-        for u in range(n_a):
-            if u == j:
-                continue
-            hit = (kind[:, j] == K["retaliate"]) & (target[:, j] == u)
-            s.trust_bad[:, u, j] += t.retaliation * hit
-            s.opinion_bad[:, u, j] += o.retaliation * hit
-            mend = (kind[:, j] == K["repair"]) & (target[:, j] == u)
-            s.trust_good[:, u, j] += t.repair * mend
-            s.opinion_good[:, u, j] += o.repair * mend
+        for verb, trust_bucket, trust_coef, opinion_bucket, opinion_coef in (
+            (K["retaliate"], s.trust_bad, t.retaliation, s.opinion_bad, o.retaliation),
+            (K["repair"], s.trust_good, t.repair, s.opinion_good, o.repair),
+        ):
+            runs = _movers(kind, j, verb)
+            aimed = target[runs, j]
+            on = (aimed >= 0) & (aimed != j)  # the dense form's u: any other actor
+            runs, aimed = runs[on], aimed[on]
+            trust_bucket[runs, aimed, j] += trust_coef
+            opinion_bucket[runs, aimed, j] += opinion_coef
         for verb, coef, bucket in (
             (K["suspend"], t.suspension, s.trust_bad),
             (K["invest"], t.investment, s.trust_good),
         ):
-            acted = kind[:, j] == verb
-            if not acted.any():
-                continue
-            fellows = compiled.co_members[
-                np.where(acted, mech[:, j], 0), :, j
-            ]  # (n, actors): i co-member with j
-            bucket[:, :, j] += coef * fellows * acted[:, None]
-    brokered = kind[:, PATRON] == K["broker"]
+            runs = _movers(kind, j, verb)
+            # i's entry: 1 if i is j's co-member in the mechanism j acted on.
+            bucket[runs, :, j] += coef * compiled.co_members[mech[runs, j], :, j]
+    brokered = _movers(kind, PATRON, K["broker"])
     for i, j in PARTNER_PAIRS:
-        s.trust_good[:, i, j] += t.broker * brokered
+        s.trust_good[brokered, i, j] += t.broker
 
 
 def _beijing_signals(s: Signals, state: State, p: Parameters, kind: np.ndarray) -> None:
@@ -472,19 +498,21 @@ def _measures(
     t = p.trust
     out = signals.measured.copy()
     n_a = kind.shape[1]
+    # In the movers' runs only (`_movers`; ``measured`` is a sum from +0.0 like the
+    # signals), in the dense form's order per pair: retaliation, then the walk-out.
     for j in range(n_a):
-        for i in range(n_a):
-            if i != j:
-                out[:, i, j] += t.retaliation * ((kind[:, j] == K["retaliate"]) & (target[:, j] == i))
-        walked = np.isin(kind[:, j], EXIT_KINDS)  # a suspension or a notice of termination
-        if walked.any():
-            m = np.where(walked, mech[:, j], 0)
-            fellows = compiled.co_members[m, :, j]
-            # A walk-out is a measure against the partners only as far as it is not a
-            # gesture to the home audience: out of a history agreement (salience 1)
-            # it is all gesture, out of drills (0.1) nearly all measure.
-            measure = 1.0 - compiled.mech["salience"][m]
-            out[:, :, j] += t.suspension * fellows * (walked * measure)[:, None]
+        runs = _movers(kind, j, K["retaliate"])
+        aimed = target[runs, j]
+        on = (aimed >= 0) & (aimed != j)
+        out[runs[on], aimed[on], j] += t.retaliation
+        walked = np.flatnonzero(_EXIT[kind[:, j]])  # a suspension or a notice of termination
+        m = mech[walked, j]
+        fellows = compiled.co_members[m, :, j]
+        # A walk-out is a measure against the partners only as far as it is not a
+        # gesture to the home audience: out of a history agreement (salience 1)
+        # it is all gesture, out of drills (0.1) nearly all measure.
+        measure = 1.0 - compiled.mech["salience"][m]
+        out[walked, :, j] += t.suspension * fellows * measure[:, None]
     idx = np.arange(n_a)
     out[:, idx, idx] = 0.0
     return out
