@@ -192,6 +192,35 @@ def _pair(matrix: np.ndarray, a: np.ndarray, t: np.ndarray) -> np.ndarray:
     return matrix[:, a, t]
 
 
+def _member_of(ids: np.ndarray, members: tuple[int, ...]) -> np.ndarray:
+    """``np.isin(ids, members)`` for an option group's few actor indices.
+
+    The same booleans; `np.isin` costs tens of microseconds a call in its own
+    overhead, and the features call it hundreds of times a turn (speed,
+    bench/README.md sitting L).
+    """
+    return (np.asarray(ids)[..., None] == np.asarray(members)).any(axis=-1)
+
+
+def _per_option(per_actor: Callable[[np.ndarray], np.ndarray], a: np.ndarray) -> np.ndarray:
+    """``per_actor(a)``, computed once per actor and spread over the options, shape (n, k).
+
+    ``per_actor`` maps actor indices (j,) to values (n, j), each column a function of
+    its own actor only; so each option's column is the same operations on the same
+    numbers as its actor's column: the same bits, computed on four columns instead
+    of one per option (speed, bench/README.md sitting L).
+    """
+    return per_actor(_EVERY_ACTOR)[:, a]
+
+
+_EVERY_ACTOR = np.arange(len(ACTORS))
+
+
+#: Each actor's Asian partner, or the actor itself when it has none (an index to read
+#: a pair that is then masked out).
+_PARTNER_OR_SELF = np.array([PARTNER_OF.get(a, a) for a in range(len(ACTORS))])
+
+
 # -- Retaliation: what the target did to the actor, against what the alliance is worth now --
 def _grievance(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     """What the target did to the actor: its recent measures (the tit-for-tat memory).
@@ -221,14 +250,16 @@ def _support_need(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     0 for any other target or mechanism.
     """
     a, t, m = g
-    partner = partner_pair(a, t) | ((c.seoul_tokyo[np.maximum(m, 0)] > 0) & (m >= 0) & np.isin(a, PARTNERS))
-    return ((1.0 - x.weights[a, PATRON]) * partner)[None] * (1.0 - x.state.trust[:, a, PATRON])
+    joins_them = (c.seoul_tokyo[np.maximum(m, 0)] > 0) & (m >= 0)  # a mechanism joining Seoul and Tokyo
+    partner = partner_pair(a, t) | (joins_them & _member_of(a, PARTNERS))
+    doubt = _per_option(lambda actors: 1.0 - x.state.trust[:, actors, PATRON], a)
+    return ((1.0 - x.weights[a, PATRON]) * partner)[None] * doubt
 
 
 def _ally_trust(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     """How far the actor counts on the target as an ally (trust), 0 for Beijing."""
     a, t, _ = g
-    return _pair(x.state.trust, a, t) * np.isin(t, ALLIES)[None]
+    return _pair(x.state.trust, a, t) * _member_of(t, ALLIES)[None]
 
 
 def _hook(name: str) -> FeatureFn:
@@ -269,7 +300,7 @@ def _bullying(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     t = g[1]
     first, second = PARTNERS
     partner = np.where(t == first, second, np.where(t == second, first, 0))
-    return x.state.pressure[:, partner] * np.isin(t, PARTNERS)[None]
+    return x.state.pressure[:, partner] * _member_of(t, PARTNERS)[None]
 
 
 BEIJING_AIMS: dict[str, FeatureFn] = {
@@ -322,7 +353,7 @@ FEATURES: dict[str, FeatureFn] = {
     "trust_usa": lambda x, g, c: x.state.trust[:, g[0], PATRON],
     "resolve": lambda x, g, c: x.state.resolve[:, g[0]],
     "demand": lambda x, g, c: x.state.demand[:, g[0]],
-    "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * np.isin(g[0], PARTNERS)[None],
+    "dispute_heat": lambda x, g, c: x.state.dispute[:, None] * _member_of(g[0], PARTNERS)[None],
     "coordination": _hook("coordination"),
     "crisis_threat": lambda x, g, c: x.state.crisis[:, None] * x.state.threat[:, g[0], CHALLENGER],
     "dispute": lambda x, g, c: np.repeat(x.state.dispute[:, None], len(g[0]), axis=1),
@@ -370,7 +401,9 @@ FEATURES: dict[str, FeatureFn] = {
     "grievance_target": _grievance,
     "ally_trust_target": _ally_trust,
     "support_need": _support_need,
-    "target_is_ally": lambda x, g, c: np.repeat(np.isin(g[1], ALLIES)[None].astype(float), x.state.n, axis=0),
+    "target_is_ally": lambda x, g, c: np.repeat(
+        _member_of(g[1], ALLIES)[None].astype(float), x.state.n, axis=0
+    ),
     "distrust_target": lambda x, g, c: 1.0 - _pair(x.state.trust, g[0], g[1]),
     "allies_rift": lambda x, g, c: np.repeat(
         (1.0 - 0.5 * sum(x.state.trust[:, i, j] for i, j in PARTNER_PAIRS))[:, None],
@@ -479,10 +512,12 @@ def _exposed_dispute(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     """
     a, _, m = g
     s = x.state
-    partner = np.array([PARTNER_OF.get(int(i), int(i)) for i in a])
-    grievance = s.grievance[:, a, partner] * np.isin(a, PARTNERS)[None]
-    heat = s.dispute[:, None] + grievance
-    return heat * (c.mech["salience"][m] * np.isin(a, PARTNERS))[None]
+
+    def heat(actors: np.ndarray) -> np.ndarray:
+        grievance = s.grievance[:, actors, _PARTNER_OR_SELF[actors]] * _member_of(actors, PARTNERS)[None]
+        return s.dispute[:, None] + grievance
+
+    return _per_option(heat, a) * (c.mech["salience"][m] * _member_of(a, PARTNERS))[None]
 
 
 MECHANISM_FEATURES: dict[str, FeatureFn] = {
