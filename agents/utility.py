@@ -78,7 +78,6 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
     )
     security_value = sum(compiled.effects[:, H[h]] for h in SECURITY_HOOKS)
     weights = partner_weights(compiled.params.assurance.patron_weight, n_a)
-    everyone = np.ones((state.n, n_a))
     return Situation(
         state,
         hooks,
@@ -88,9 +87,9 @@ def situation(state: State, hooks: Hooks, compiled: Compiled) -> Situation:
         _fellow_mean(state.trust, compiled),
         _fellow_mean(state.opinion, compiled),
         theatre_stakes(compiled),
-        partner_expectation(state.trust, everyone, weights),
+        partner_expectation(state.trust, None, weights),
         weights,
-        partner_expectation(counted_on(state.trust, hooks.of("consultation")), everyone, weights),
+        partner_expectation(counted_on(state.trust, hooks.of("consultation")), None, weights),
     )
 
 
@@ -137,7 +136,7 @@ def counted_on(trust: np.ndarray, consultation: np.ndarray) -> np.ndarray:
 
 
 def partner_expectation(
-    counted: np.ndarray, respond: np.ndarray, weights: np.ndarray | None = None
+    counted: np.ndarray, respond: np.ndarray | None, weights: np.ndarray | None = None
 ) -> np.ndarray:
     """P_i: i's expected probability that its fellow allies join a common answer.
 
@@ -151,33 +150,42 @@ def partner_expectation(
         counted: How far each actor counts on each other, shape (n, actors, actors)
             (trust itself without consultation).
         respond: Each actor's probability of answering (coordinate or statement),
-            shape (n, actors).
+            shape (n, actors); None: every partner answers (respond = 1, whose
+            product, x 1.0, is exact and so is left out; speed).
         weights: `partner_weights`, shape (actors, actors); default: equal weights.
 
     Returns:
         Shape (n, actors).
     """
+    n_a = counted.shape[1]
     if weights is None:
-        weights = partner_weights(0.5, respond.shape[1])  # every ally's partners weighed equally
-    out = np.zeros(respond.shape)
+        weights = partner_weights(0.5, n_a)  # every ally's partners weighed equally
+    out = np.zeros((counted.shape[0], n_a))
     for i in ALLIES:
         for j in ALLIES:
             if j != i:
-                out[:, i] += weights[i, j] * counted[:, i, j] * respond[:, j]
+                weighed = weights[i, j] * counted[:, i, j]
+                out[:, i] += weighed if respond is None else weighed * respond[:, j]
     return out
 
 
 def _fellow_mean(matrix: np.ndarray, compiled: Compiled) -> np.ndarray:
-    """Mean of each actor's view of its fellow members, per mechanism, shape (n, actors, M)."""
-    out = np.zeros((matrix.shape[0], matrix.shape[1], compiled.members.shape[0]))
+    """Mean of each actor's view of its fellow members, per mechanism, shape (n, actors, M).
+
+    Laid out (actors, M, n) underneath: each (actor, mechanism)'s runs contiguous, so
+    a member's mean is written to its mechanisms' rows, and the features gather each
+    option's runs contiguously (speed; the values are the same, and they are only
+    read elementwise).
+    """
+    out = np.zeros((matrix.shape[1], compiled.members.shape[0], matrix.shape[0]))
     for ms, actors in member_sets(compiled):
         for a in actors:
             others = [b for b in actors if b != a]
             total = np.zeros(matrix.shape[0])
             for b in others:
                 total += matrix[:, a, b]
-            out[:, a, ms] = (total / max(len(others), 1))[:, None]
-    return out
+            out[a, ms] = total / max(len(others), 1)
+    return out.transpose(2, 0, 1)
 
 
 Group = tuple[np.ndarray, np.ndarray, np.ndarray]  # actor, target, mechanism per option

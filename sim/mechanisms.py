@@ -5,6 +5,7 @@ Pure functions of the state; no mesa here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,12 +37,28 @@ class Hooks:
         return self.actor[:, H[hook], :]
 
 
-def member_sets(compiled: Compiled) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Mechanisms grouped by identical membership: (mechanism indexes, member actors)."""
+def member_sets(compiled: Compiled) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Mechanisms grouped by identical membership: (mechanism indexes, member actors).
+
+    Read-only arrays, shared by every call with the same membership table (the
+    grouping is asked for several times a turn; speed, bench/README.md sitting L).
+    """
+    members = np.ascontiguousarray(compiled.members)
+    return _member_sets(members.tobytes(), members.dtype.str, members.shape)
+
+
+@functools.lru_cache(maxsize=32)
+def _member_sets(
+    table: bytes, dtype: str, shape: tuple[int, ...]
+) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """`member_sets` of the membership table given as its bytes, dtype and shape."""
     groups: dict[tuple[int, ...], list[int]] = {}
-    for m, row in enumerate(compiled.members):
+    for m, row in enumerate(np.frombuffer(table, dtype=dtype).reshape(shape)):
         groups.setdefault(tuple(np.flatnonzero(row)), []).append(m)
-    return [(np.array(ms), np.array(actors)) for actors, ms in groups.items()]
+    out = tuple((np.array(ms), np.array(actors)) for actors, ms in groups.items())
+    for ms, actors in out:
+        ms.flags.writeable = actors.flags.writeable = False
+    return out
 
 
 def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:

@@ -107,3 +107,54 @@ def test_member_of_equals_isin():
     ids = np.array([-1, 0, 1, 2, 3, 3, 0])
     for members in (ALLIES, PARTNERS, (CHALLENGER,), tuple(range(len(ACTORS)))):
         assert np.array_equal(_member_of(ids, members), np.isin(ids, members))
+
+
+def _plain_fellow_mean(matrix, c):
+    out = np.zeros((matrix.shape[0], matrix.shape[1], c.members.shape[0]))
+    for ms, actors in _plain_member_sets(c):
+        for a in actors:
+            others = [b for b in actors if b != a]
+            total = np.zeros(matrix.shape[0])
+            for b in others:
+                total += matrix[:, a, b]
+            out[:, a, ms] = (total / max(len(others), 1))[:, None]
+    return out
+
+
+def _plain_member_sets(c):
+    groups = {}
+    for m, row in enumerate(c.members):
+        groups.setdefault(tuple(np.flatnonzero(row)), []).append(m)
+    return [(np.array(ms), np.array(actors)) for actors, ms in groups.items()]
+
+
+def test_member_sets_equal_the_plain_grouping_and_are_read_only():
+    from sim.mechanisms import member_sets
+
+    _, _, c = _played(runs=5, turns=1)
+    got, want = member_sets(c), _plain_member_sets(c)
+    assert [(ms.tolist(), a.tolist()) for ms, a in got] == [(ms.tolist(), a.tolist()) for ms, a in want]
+    assert member_sets(c) is got  # computed once per membership table
+    with pytest.raises(ValueError):
+        got[0][0][0] = 99
+
+
+def test_situation_views_equal_their_plain_computations():
+    """The fellow members' means (laid out run-last) and the expected support without x 1.0."""
+    from agents.utility import counted_on, partner_expectation
+
+    x, _, c = _played()
+    for got, matrix in ((x.members_trust, x.state.trust), (x.members_opinion, x.state.opinion)):
+        want = _plain_fellow_mean(matrix, c)
+        assert got.shape == want.shape
+        assert (got.view(np.int64) == want.view(np.int64)).all()
+    ones = np.ones((x.state.n, len(ACTORS)))
+    counted = counted_on(x.state.trust, x.hooks.of("consultation"))
+    for got, want in (
+        (x.support, partner_expectation(counted, ones, x.weights)),
+        (
+            partner_expectation(x.state.trust, None, x.weights),
+            partner_expectation(x.state.trust, ones, x.weights),
+        ),
+    ):
+        assert got.tobytes() == want.tobytes()
