@@ -63,10 +63,14 @@ def _member_sets(
 
 def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:
     """Sum the active mechanisms' effects, weighted by strength."""
-    live = state.strength * (state.status == ACTIVE)  # (n, M)
+    # The sums run on run-last copies (each mechanism's and each (hook, actor)'s runs
+    # contiguous) and the result is laid out (n, hooks, actors) as before: the same
+    # operations on the same numbers in the same order, on long rows (speed,
+    # bench/README.md sitting L).
+    live = np.ascontiguousarray((state.strength * (state.status == ACTIVE)).T)  # (M, n)
     n = state.n
     n_a = compiled.members.shape[1]
-    raw = np.zeros((n, len(HOOKS), n_a))
+    raw = np.zeros((len(HOOKS), n_a, n))
     trust_repair = np.zeros((n, n_a, n_a))
     opinion_repair = np.zeros((n, n_a, n_a))
     # Mechanisms sharing a membership act on the same actors; summing their effects
@@ -81,8 +85,9 @@ def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:
                 continue
             total = np.zeros(n)
             for m, effect in effects:
-                total += live[:, m] * effect
-            raw[:, h, actors] += total[:, None]
+                total += live[m] * effect
+            for a in actors:
+                raw[h, a] += total
             if h in (H["trust_repair"], H["opinion_repair"]):
                 target = trust_repair if h == H["trust_repair"] else opinion_repair
                 block = target[:, pair[0], pair[1]] + total[:, None, None]
@@ -90,7 +95,12 @@ def mechanism_hooks(state: State, compiled: Compiled) -> Hooks:
     for target in (trust_repair, opinion_repair):
         idx = np.arange(n_a)
         target[:, idx, idx] = 0.0
-    return Hooks(actor=1.0 - np.exp(-raw), trust_repair=trust_repair, opinion_repair=opinion_repair)
+    # 1 - exp(-raw), in place, written into the (n, hooks, actors) layout.
+    np.negative(raw, out=raw)
+    np.exp(raw, out=raw)
+    actor = np.empty((n, len(HOOKS), n_a))
+    np.subtract(1.0, raw, out=actor.transpose(1, 2, 0))
+    return Hooks(actor=actor, trust_repair=trust_repair, opinion_repair=opinion_repair)
 
 
 @dataclass(frozen=True)

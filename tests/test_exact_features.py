@@ -158,3 +158,12 @@ def test_situation_views_equal_their_plain_computations():
         ),
     ):
         assert got.tobytes() == want.tobytes()
+
+
+def test_mechanism_hooks_keep_their_layout():
+    """The hooks are summed run-last but returned (n, hooks, actors) in C order as before:
+    reductions over their actor axis (e.g. the deterrence mean) add in the same order."""
+    x, _, c = _played(runs=50, turns=3)
+    hooks = mechanism_hooks(x.state, c)
+    assert hooks.actor.flags["C_CONTIGUOUS"]
+    assert hooks.actor.shape == (50, c.effects.shape[1], len(ACTORS))
