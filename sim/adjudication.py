@@ -175,7 +175,11 @@ def adjudicate(
     _beijing_signals(signals, state, p, kind)
     signals.trust_good += hooks.trust_repair
     signals.opinion_good += hooks.opinion_repair
-    _seoul_tokyo_signals(signals, one_off, state, p, kind, target, hooks, compiled)
+    # The moves' dispute heat, read by the Seoul-Tokyo signals and by the tensions: computed
+    # once (speed, bench/README.md sitting L).
+    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
+    heat = _retaliation_heat(p, kind, target, damping), _taken_offer_heat(state, kind, damping)
+    _seoul_tokyo_signals(signals, one_off, state, p, heat, hooks, compiled)
 
     eye = np.eye(n_a, dtype=bool)[None]
     # Trust is a belief (sim/belief.py): the events' news at once, then the turn's
@@ -199,7 +203,7 @@ def adjudicate(
         ),
     )
 
-    levels = _tensions(state, p, kind, target, conceded, responding, hooks, compiled, measures)
+    levels = _tensions(state, p, kind, target, conceded, responding, hooks, compiled, measures, damping, heat)
     moves = mechanism_moves(kind, mech, state.strength.shape)
     conceding = conceded[:, allies].astype(float) @ compiled.members[:, allies].T  # exact: 0/1 sums
     after_trust = state.evolve(trust=trust, dispute=levels["dispute"])
@@ -387,8 +391,7 @@ def _seoul_tokyo_signals(
     one_off: Signals | None,
     state: State,
     p: Parameters,
-    kind: np.ndarray,
-    target: np.ndarray,
+    heat: tuple[np.ndarray, np.ndarray],
     hooks: Hooks,
     compiled: Compiled,
 ) -> None:
@@ -405,15 +408,16 @@ def _seoul_tokyo_signals(
     D the level without this turn's news:
     a quiet but cold relationship stays cold, neither eroding nor thawing by itself.
     Called after every other good signal is in. With turns other than a month, the
-    events' part is one-off evidence like the events' own signals.
+    events' part is one-off evidence like the events' own signals. ``heat``: the moves'
+    heat, `_retaliation_heat` and `_taken_offer_heat`.
     """
     t, o = p.trust, p.opinion
-    retaliation = _retaliation_heat(state, p, kind, target, hooks)
+    retaliation, taken = heat
     kept = sturdiness(state, hooks, compiled, t.dispute_ties)
     in_usa = np.mean([state.trust[:, a, PATRON] for a in PARTNERS], axis=0)
     fear = np.maximum(t.quasi_alliance_anchor - in_usa, 0.0)
     friction = np.maximum(in_usa - t.quasi_alliance_anchor, 0.0)
-    news = state.dispute_news + retaliation + _taken_offer_heat(state, kind, hooks)
+    news = state.dispute_news + retaliation + taken
     # The level the pair carried into the turn, without this turn's news (`heat_up`
     # inverted): the news costs trust through erosion, not a second time through the chill.
     standing = np.clip(1.0 - (1.0 - state.dispute) * np.exp(state.dispute_news), 0.0, 1.0)
@@ -452,23 +456,23 @@ def sturdiness(state: State, hooks: Hooks, compiled: Compiled, ties: float) -> n
     return (1.0 - shield) * np.exp(-ties * in_force)
 
 
-def _retaliation_heat(
-    state: State, p: Parameters, kind: np.ndarray, target: np.ndarray, hooks: Hooks
-) -> np.ndarray:
-    """Dispute heat of Seoul's and Tokyo's retaliation against each other this turn, shape (n,)."""
-    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
+def _retaliation_heat(p: Parameters, kind: np.ndarray, target: np.ndarray, damping: np.ndarray) -> np.ndarray:
+    """Dispute heat of Seoul's and Tokyo's retaliation against each other this turn, shape (n,).
+
+    ``damping``: the partners' mean ``dispute_damping`` hook, shape (n,).
+    """
     spat = sum(((kind[:, i] == K["retaliate"]) & (target[:, i] == j)).astype(float) for i, j in PARTNER_PAIRS)
     return p.tension.retaliation_heat * spat * (1.0 - damping)
 
 
-def _taken_offer_heat(state: State, kind: np.ndarray, hooks: Hooks) -> np.ndarray:
+def _taken_offer_heat(state: State, kind: np.ndarray, damping: np.ndarray) -> np.ndarray:
     """Dispute heat of offers to side with Beijing against the partner taken this turn, shape (n,).
 
     An offer such as Beijing's 2013 invitation to criticise Tokyo jointly heats the
     dispute only if its target takes it (hedges toward Beijing in the turn it stands,
-    ``state.offer_heat``), damped by the partners' ``dispute_damping`` like any heat.
+    ``state.offer_heat``), damped by the partners' ``dispute_damping`` (their mean,
+    ``damping``, shape (n,)) like any heat.
     """
-    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
     taken = sum(state.offer_heat[:, a] * (kind[:, a] == K["hedge"]) for a in PARTNERS)
     return taken * (1.0 - damping)
 
@@ -528,10 +532,14 @@ def _tensions(
     hooks: Hooks,
     compiled: Compiled,
     measures: np.ndarray,
+    damping: np.ndarray,
+    heat: tuple[np.ndarray, np.ndarray],
 ) -> dict[str, np.ndarray]:
     """Crisis, pressure, inducement, demand, dispute, grievance, threat, exposure and cost after the moves.
 
-    ``measures`` (from `_measures`) is this turn's news for the tit-for-tat memory.
+    ``measures`` (from `_measures`) is this turn's news for the tit-for-tat memory;
+    ``damping`` the partners' mean ``dispute_damping`` hook and ``heat`` the moves' dispute
+    heat (`_retaliation_heat`, `_taken_offer_heat`).
     """
     x = p.tension
     allies = list(ALLIES)
@@ -596,7 +604,6 @@ def _tensions(
     inducement *= 1.0 - x.inducement_decay
     demand = state.demand * (1.0 - x.demand_decay) * ~responding
 
-    damping = hooks.of("dispute_damping")[:, list(PARTNERS)].mean(axis=1)
     first, second = PARTNERS
     mend = (
         ((kind[:, first] == K["repair"]) & (target[:, first] == second)).astype(float)
@@ -606,7 +613,7 @@ def _tensions(
     # The level fades, takes the retaliation's heat (with diminishing, never-zero
     # effect: no ceiling at which a provocation adds nothing), then cools by repair.
     faded = state.dispute * (1.0 - x.dispute_decay * (1.0 + damping))
-    moves_heat = _retaliation_heat(state, p, kind, target, hooks) + _taken_offer_heat(state, kind, hooks)
+    moves_heat = heat[0] + heat[1]
     dispute = heat_up(heat_up(faded, moves_heat), -x.repair_cooling * mend)
     # Tit-for-tat memory: this turn's measures join what is left of the earlier ones.
     grievance = state.grievance * (1.0 - x.grievance_decay) + measures

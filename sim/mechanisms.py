@@ -223,9 +223,18 @@ def step_urging(urged: np.ndarray, pressing: np.ndarray, compiled: Compiled) -> 
 
 
 def _members_mean(per_actor: np.ndarray, compiled: Compiled) -> np.ndarray:
-    """Mean of a per-actor value over each mechanism's members, shape (n, M)."""
+    """Mean of a per-actor value over each mechanism's members, shape (n, M).
+
+    The members' values are summed in actor order once per membership group
+    (`member_sets`). Written over every actor, value x membership, the sum adds
+    value x 0 = +0.0 for the others, which changes no bit for the values read here
+    (hooks: finite, never -0.0); speed, bench/README.md sitting L.
+    """
     counts = compiled.members.sum(axis=1)
-    out = np.zeros((per_actor.shape[0], compiled.members.shape[0]))
-    for a in range(compiled.members.shape[1]):
-        out += per_actor[:, a : a + 1] * compiled.members[None, :, a]
+    out = np.empty((per_actor.shape[0], compiled.members.shape[0]))
+    for ms, actors in member_sets(compiled):
+        total = np.zeros(per_actor.shape[0])
+        for a in actors:
+            total += per_actor[:, a]
+        out[:, ms] = total[:, None]
     return out / counts

@@ -155,3 +155,25 @@ def test_the_random_moves_make_every_signalled_move():
 def test_kind_tables_equal_isin(table, kinds):
     kind = np.arange(len(K)).repeat(3).reshape(-1, 3)
     assert np.array_equal(table[kind], np.isin(kind, kinds))
+
+
+def test_members_mean_by_membership_group_equals_the_sum_over_every_actor():
+    """`_members_mean` sums members only; the plain form adds value x 0 for the others."""
+    from support import bundled_path
+
+    from sim.mechanisms import _members_mean, mechanism_hooks
+    from sim.model import TrilateralModel
+
+    model = TrilateralModel(
+        bundled_path("taiwan_strait"), seeds=np.arange(200), keep_history=False, collect=False
+    )
+    for _ in range(4):
+        model.step()
+    c = model.compiled
+    shield = mechanism_hooks(model.state, c).of("spillover_shield")
+    assert (shield > 0).any()
+    plain = np.zeros((shield.shape[0], c.members.shape[0]))
+    for a in range(c.members.shape[1]):
+        plain += shield[:, a : a + 1] * c.members[None, :, a]
+    plain /= c.members.sum(axis=1)
+    assert _members_mean(shield, c).tobytes() == plain.tobytes()
