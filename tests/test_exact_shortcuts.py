@@ -69,6 +69,20 @@ def test_choose_equals_the_full_menu_draw(seed, n, k, t, order):
     assert open_[np.arange(n), got].all()
 
 
+@pytest.mark.parametrize("k", [254, 255, 256, 400])
+def test_choose_counts_past_the_uint8_range(k):
+    """`choose` counts the options below the draw in uint8 under 256 options, in int64 above."""
+    rng = np.random.default_rng(k)
+    n = 500
+    utility = rng.normal(size=(n, k)) * 0.01  # near-equal weights: the draws reach the last options
+    open_ = np.ones((n, k), dtype=bool)
+    draws = rng.random(n)
+    draws[:3] = (0.0, 0.999999, 0.9999999999)
+    got = LogitPolicy().choose(1, utility, open_, draws, 1.0)
+    np.testing.assert_array_equal(got, _full_menu_choice(utility, open_, draws, 1.0))
+    assert got.max() >= k - 3
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), n=st.integers(1, 30), k=st.integers(9, 60))
 def test_choice_probabilities_on_fortran_arrays_equal_the_row_sums_in_c_order(seed, n, k):
