@@ -34,9 +34,14 @@ import dataclasses
 import numpy as np
 
 from agents.utility import AssuredRounds, KindPlan, Situation, partner_expectation, utilities
-from sim.actions import RESPONSE_KINDS
+from sim.actions import RESPONSE_KINDS, K
 from sim.actors import ALLIES
 from sim.compiled import Compiled
+
+#: Whether each action kind answers a crisis (``_ANSWERING[kind]`` is
+#: ``np.isin(kind, RESPONSE_KINDS)`` without its per-call overhead; speed).
+_ANSWERING = np.zeros(len(K), dtype=bool)
+_ANSWERING[list(RESPONSE_KINDS)] = True
 
 
 class _Logit:
@@ -68,7 +73,7 @@ class _Logit:
         mine = in_menu[cols] & somewhere[cols]
         self.moving = np.flatnonzero(mine)  # positions in `cols`
         options = cols[mine]
-        self.answering = np.isin(compiled.options.kind[options], RESPONSE_KINDS)
+        self.answering = _ANSWERING[compiled.options.kind[options]]
         # Kept as (options, n): each option's runs contiguous, so the rounds' sums run
         # along rows (the same additions in the same order as along columns; speed).
         self.open_moving = open_.T[options]
