@@ -224,6 +224,15 @@ def _per_option(per_actor: Callable[[np.ndarray], np.ndarray], a: np.ndarray) ->
 _EVERY_ACTOR = np.arange(len(ACTORS))
 
 
+def _danger(x: Situation, a: np.ndarray) -> np.ndarray:
+    """Crisis + the actor's threat perception of Beijing, per option's actor, shape (n, k).
+
+    What a mechanism's security value is weighed by (times 0.5: their mean). Computed
+    per actor (`_per_option`): the same sums as at each option.
+    """
+    return _per_option(lambda actors: x.state.crisis[:, None] + x.state.threat[:, actors, CHALLENGER], a)
+
+
 #: Each actor's Asian partner, or the actor itself when it has none (an index to read
 #: a pair that is then masked out).
 _PARTNER_OR_SELF = np.array([PARTNER_OF.get(a, a) for a in range(len(ACTORS))])
@@ -418,9 +427,7 @@ FEATURES: dict[str, FeatureFn] = {
         len(g[0]),
         axis=1,
     ),
-    "mechanism_security": lambda x, g, c: (
-        x.security_value[g[2]][None] * 0.5 * (x.state.crisis[:, None] + x.state.threat[:, g[0], CHALLENGER])
-    ),
+    "mechanism_security": lambda x, g, c: x.security_value[g[2]][None] * 0.5 * _danger(x, g[0]),
     "opinion_members": lambda x, g, c: x.members_opinion[:, g[0], g[2]],
     "member_trust": lambda x, g, c: x.members_trust[:, g[0], g[2]],
     "mechanism_gap": lambda x, g, c: 1.0 - x.state.strength[:, g[2]],
@@ -480,7 +487,7 @@ def _press_stake(x: Situation, g: Group, c: Compiled) -> np.ndarray:
     s = x.state
     gave_notice = ((s.noticed_by[:, mm] >> t.astype(np.int8)) & 1) != 0
     at_risk = np.where((s.status[:, mm] == SUSPENDED) | gave_notice, 1.0, 1.0 - s.strength[:, mm])
-    value = x.security_value[mm][None] * 0.5 * (s.crisis[:, None] + s.threat[:, a, CHALLENGER])
+    value = x.security_value[mm][None] * 0.5 * _danger(x, a)
     return value * at_risk * about[None]
 
 

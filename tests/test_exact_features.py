@@ -36,7 +36,24 @@ def _plain_support_need(x, g, c):
     return ((1.0 - x.weights[a, PATRON]) * partner)[None] * (1.0 - x.state.trust[:, a, PATRON])
 
 
+def _plain_press_stake(x, g, c):
+    from sim.vocab import SUSPENDED
+
+    a, t, m = g
+    about = m >= 0
+    mm = np.maximum(m, 0)
+    s = x.state
+    gave_notice = ((s.noticed_by[:, mm] >> t.astype(np.int8)) & 1) != 0
+    at_risk = np.where((s.status[:, mm] == SUSPENDED) | gave_notice, 1.0, 1.0 - s.strength[:, mm])
+    value = x.security_value[mm][None] * 0.5 * (s.crisis[:, None] + s.threat[:, a, CHALLENGER])
+    return value * at_risk * about[None]
+
+
 PLAIN = {
+    "mechanism_security": lambda x, g, c: (
+        x.security_value[g[2]][None] * 0.5 * (x.state.crisis[:, None] + x.state.threat[:, g[0], CHALLENGER])
+    ),
+    "press_stake": _plain_press_stake,
     "exposed_dispute": _plain_exposed_dispute,
     "support_need": _plain_support_need,
     "ally_trust_target": lambda x, g, c: x.state.trust[:, g[0], g[1]] * np.isin(g[1], ALLIES)[None],
@@ -95,6 +112,8 @@ def test_features_equal_their_plain_expressions_on_random_states(seed):
         grievance=rng.exponential(0.5, size=s.grievance.shape) * (rng.random(s.grievance.shape) < 0.7),
         trust=rng.random(s.trust.shape),
         dispute=rng.random(s.dispute.shape),
+        crisis=rng.random(s.crisis.shape),
+        threat=rng.random(s.threat.shape),
     )
     x = situation(state, x.hooks, c)
     for feature in PLAIN:
