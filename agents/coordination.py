@@ -33,6 +33,7 @@ import dataclasses
 
 import numpy as np
 
+from agents.policies import exp_rows
 from agents.utility import AssuredRounds, KindPlan, Situation, partner_expectation, utilities
 from sim.actions import RESPONSE_KINDS, K
 from sim.actors import ALLIES
@@ -84,13 +85,14 @@ class _Logit:
         # np.where(open, base, -inf) as -inf copied into the gathered rows (a fresh
         # array): the same values, about 1.5 times as fast on these mostly uniform rows.
         u = base.T[fixed_options]
-        np.copyto(u, -np.inf, where=~open_.T[fixed_options])
+        closed = ~open_.T[fixed_options]
+        np.copyto(u, -np.inf, where=closed)
         self.m0 = u.max(axis=0, initial=-np.inf)
         finite = np.isfinite(self.m0)
         # In place: the same subtraction, division and exp, without three temporaries.
         u -= np.where(finite, self.m0, 0.0)[None]
         u /= self.temperature
-        weights = np.exp(u, out=u)
+        weights = exp_rows(u, closed)
         # Option by option: a run's sum must not depend on how many runs share the
         # array (numpy's pairwise sums reorder with the shape).
         total = np.zeros(u.shape[1])

@@ -57,6 +57,45 @@ def _rescaled(scaled: np.ndarray, temperature: float, axis: int) -> np.ndarray:
     return scaled
 
 
+#: `exp_rows` goes row by row from this many runs on; below, the per-row calls would
+#: cost more than the slow lanes they avoid.
+_ROWWISE_FROM = 2048
+
+
+def exp_rows(scaled: np.ndarray, closed: np.ndarray) -> np.ndarray:
+    """``np.exp(scaled, out=scaled)`` for (options, n) logit exponents, -inf at closed options.
+
+    numpy's exp takes a slow path for each lane whose result underflows to 0, -inf
+    included (about five times slower on an array a third -inf), and most of a turn's
+    -inf entries sit in a few rows: the options open in few runs (bench/README.md
+    sitting L). A row that ``closed`` (sampled every 32nd run) shows mostly closed is
+    exponentiated at its entries other than -inf only and set to +0.0 = exp(-inf)
+    elsewhere; the other rows whole. Every entry is exp of the same value whichever
+    path its row takes, so the same bits (``closed`` only picks the path; a NaN stays NaN).
+
+    Args:
+        scaled: Shape (options, n); overwritten with its exp.
+        closed: Whether each entry is closed, shape (options, n).
+
+    Returns:
+        ``scaled``.
+    """
+    if scaled.shape[1] < _ROWWISE_FROM:
+        return np.exp(scaled, out=scaled)
+    mostly_closed = closed[:, ::32].mean(axis=1) > 0.5
+    if not mostly_closed.any():
+        return np.exp(scaled, out=scaled)
+    for row, sparse in zip(scaled, mostly_closed, strict=True):
+        if sparse:
+            kept = np.flatnonzero(row != -np.inf)
+            values = np.exp(row[kept])
+            row.fill(0.0)
+            row[kept] = values
+        else:
+            np.exp(row, out=row)
+    return scaled
+
+
 def choice_probabilities(utility: np.ndarray, open_: np.ndarray, temperature: float) -> np.ndarray:
     """Logit (softmax) choice probabilities over the open options, shape (n, options).
 
@@ -92,8 +131,9 @@ class LogitPolicy:
         # `_scaled`'s np.where, as -inf copied into the gathered rows (a fresh array):
         # the same values, about twice as fast on these mostly uniform rows.
         cdf = utility.T[somewhere]
-        np.copyto(cdf, -np.inf, where=~open_.T[somewhere])
-        np.exp(_rescaled(cdf, temperature, axis=0), out=cdf)
+        closed = ~open_.T[somewhere]
+        np.copyto(cdf, -np.inf, where=closed)
+        exp_rows(_rescaled(cdf, temperature, axis=0), closed)
         for k in range(1, cdf.shape[0]):
             cdf[k] += cdf[k - 1]
         # Scaling the draw by the total, not the cdf by it, saves a pass; the last

@@ -69,6 +69,26 @@ def test_choose_equals_the_full_menu_draw(seed, n, k, t, order):
     assert open_[np.arange(n), got].all()
 
 
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.sampled_from([5, 2047, 2048, 3000, 10_000]), k=st.integers(1, 12))
+def test_exp_rows_equal_numpys_exp(seed, n, k):
+    """Rows mostly closed go the sparse way, the others whole: the same bits as one np.exp,
+    -inf, underflowing exponents (slow lanes), NaN and a wrong `closed` hint included."""
+    from agents.policies import exp_rows
+
+    rng = np.random.default_rng(seed)
+    scaled = -rng.exponential(5.0, size=(k, n))
+    scaled[rng.random((k, n)) < 0.01] = -800.0  # underflows to 0 (a slow lane too)
+    share_closed = rng.choice([0.0, 0.05, 0.6, 0.99, 1.0], size=k)
+    closed = rng.random((k, n)) < share_closed[:, None]
+    scaled[closed] = -np.inf
+    scaled[0, rng.integers(n)] = np.nan  # a run with nothing open gives NaN exponents
+    hint = closed if seed % 2 else rng.random((k, n)) < 0.5  # the hint only picks the path
+    want = np.exp(scaled)
+    got = exp_rows(scaled.copy(), hint)
+    assert got.tobytes() == want.tobytes()
+
+
 @pytest.mark.parametrize("k", [254, 255, 256, 400])
 def test_choose_counts_past_the_uint8_range(k):
     """`choose` counts the options below the draw in uint8 under 256 options, in int64 above."""
