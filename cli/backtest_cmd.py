@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from cli.common import console, input_errors
+from cli.common import check_ensemble_runs, console, input_errors
 
 app = typer.Typer()
 
@@ -30,7 +30,8 @@ def backtest(
         typer.Argument(help="Scenario files (default: every bundled scenario that declares expectations)."),
     ] = None,
     runs: Annotated[
-        int | None, typer.Option(help="Runs per ensemble (default: each file's own; seeds are a prefix).")
+        int | None,
+        typer.Option(help="Runs per ensemble, 10 to 50,000 (default: each file's own; seeds are a prefix)."),
     ] = None,
     perturb: Annotated[
         float | None,
@@ -52,8 +53,7 @@ def backtest(
     from sim.errors import InputError
 
     with input_errors():
-        if runs is not None and runs < 10:
-            raise InputError.one("--runs", "must be at least 10", value=runs)
+        check_ensemble_runs(runs)
         if perturb is not None and not 0.0 < perturb < 1.0:
             raise InputError.one("--perturb", "must be a share between 0 and 1, e.g. 0.2", value=perturb)
         loaded = _scenarios(files)

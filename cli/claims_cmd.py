@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cli.common import console, input_errors, program
+from cli.common import ENSEMBLE_RUNS, check_ensemble_runs, console, input_errors, program
 from sim.provenance import report_header
 
 app = typer.Typer()
@@ -24,7 +24,9 @@ _MARKS = {
 
 @app.command("check-claims")
 def check_claims(
-    runs: Annotated[int | None, typer.Option(help="Seeds per arm (default: each claim's own).")] = None,
+    runs: Annotated[
+        int | None, typer.Option(help="Seeds per arm, 10 to 50,000 (default: each claim's own).")
+    ] = None,
     only: Annotated[list[str] | None, typer.Option(help="Check only these claim ids (repeatable).")] = None,
     ablate: Annotated[
         bool,
@@ -52,8 +54,7 @@ def check_claims(
     from sim.errors import InputError
 
     with input_errors():
-        if runs is not None and runs < 10:
-            raise InputError.one("--runs", "must be at least 10", value=runs)
+        check_ensemble_runs(runs)
         claims = load_claims()
         if only:
             unknown = sorted(set(only) - {c.id for c in claims})
@@ -89,9 +90,10 @@ def check_claims(
         held = len(results) - failed - unsure
         line = f"{held} hold, {failed} fail"
         if unsure:
+            more = min(4 * max(r.n for r in results), ENSEMBLE_RUNS[1])
             line += (
                 f", {unsure} inconclusive at this size (the interval straddles zero: try more runs, "
-                f"e.g. {program()} check-claims --runs {4 * max(r.n for r in results)})"
+                f"e.g. {program()} check-claims --runs {more})"
             )
         console.print(line)
         console.print(report_header(record), style="dim", highlight=False)

@@ -115,7 +115,7 @@ def play(
         Path, typer.Option("--dir", help="Folder of the games.", file_okay=False)
     ] = DEFAULT_DIR,
     ai_runs: Annotated[
-        int, typer.Option("--ai-runs", min=10, help="AI-played runs for your percentile.")
+        int, typer.Option("--ai-runs", min=10, max=100_000, help="AI-played runs for your percentile.")
     ] = 1000,
 ) -> None:
     """Play one country in a scenario; the engine plays the others. Learn why at the end."""

@@ -93,7 +93,13 @@ def test_bad_input_exits_2(tmp_path):
     result = runner.invoke(app, ["backtest", write(tmp_path, none, "n.yaml")])
     assert result.exit_code == 2 and "declares no expectations" in result.output
     assert "Traceback" not in result.output
-    for flags, words in ((["--runs", "3"], "at least 10"), (["--perturb", "1.5"], "between 0 and 1")):
+    for flags, words in (
+        (["--runs", "3"], "from 10 to 50,000"),
+        # held in memory at once: 10**11 runs once crashed asking numpy for 745 GiB (exit 3)
+        (["--runs", "100000000000"], "from 10 to 50,000"),
+        (["--runs", "50001"], "from 10 to 50,000"),
+        (["--perturb", "1.5"], "between 0 and 1"),
+    ):
         result = runner.invoke(app, ["backtest", write(tmp_path, SCENARIO), *flags])
         assert result.exit_code == 2 and words in result.output
 

@@ -45,7 +45,17 @@ def test_bad_flags_exit_2():
     result = runner.invoke(app, ["check-claims", "--only", "nope"])
     assert result.exit_code == 2 and "no such claim" in result.output
     result = runner.invoke(app, ["check-claims", "--runs", "3"])
-    assert result.exit_code == 2 and "at least 10" in result.output
+    assert result.exit_code == 2 and "from 10 to 50,000" in result.output
+
+
+def test_a_huge_run_count_is_bad_input_not_a_crash_or_an_out_of_memory_kill():
+    # 10**11 runs once asked numpy for 745 GiB (MemoryError, exit 3), and 10**7 grew
+    # until the system killed the process: every arm is held in memory at once.
+    for runs in ("100000000000", "50001"):
+        result = runner.invoke(app, ["check-claims", "--only", "quasi_alliance", "--runs", runs])
+        assert result.exit_code == 2, result.output
+        assert "--runs" in result.output and "from 10 to 50,000" in result.output
+        assert "internal error" not in result.output
 
 
 def _straddling_claim():

@@ -122,6 +122,11 @@ def test_bad_input_is_a_clear_error(tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = play(tmp_path, str(SMALL), "--as", "ROK", input="99\nquit\n")
     assert r.exit_code == 0 and "choose 1 to" in flat(r)
+    # The percentile's runs are one ensemble in memory: a huge count is refused up front.
+    r = runner.invoke(
+        app, ["play", str(SMALL), "--as", "ROK", "--dir", str(tmp_path / "big"), "--ai-runs", "1000000000"]
+    )
+    assert r.exit_code == 2 and "--ai-runs" in flat(r) and not (tmp_path / "big").exists()
 
 
 def test_after_ctrl_c_the_game_goes_on_from_what_the_log_holds(tmp_path):
