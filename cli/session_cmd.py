@@ -11,7 +11,7 @@ run.py session list / show NAME
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -63,6 +63,14 @@ def _os_error(exc: OSError, hint: str = "") -> InputError:
         "log is still there. Check the folder's permissions, free space and path length"
         + (f"; {hint}" if hint else ""),
     )
+
+
+def _check_out(check: Callable[[Path], None], out: Path, hint: str) -> None:
+    """Run a `sim.files` check on ``--out``; its refusal as bad input naming the path."""
+    try:
+        check(out)
+    except OSError as exc:
+        raise InputError.one(str(exc.filename or out), f"{exc.strerror}; {hint}") from None
 
 
 def _folder(name: str, parent: Path) -> Path:
@@ -229,9 +237,14 @@ def report(
     ] = None,
 ) -> None:
     """Write the after-action report: objectives, observations, improvement plan, timeline, charts."""
+    from sim.files import check_writable_file
+
     with input_errors():
         if fmt not in ("md", "html"):
             raise InputError.one("--format", "must be md or html", value=fmt)
+    with input_errors():
+        if out is not None:  # before the measuring, which takes tens of seconds
+            _check_out(check_writable_file, out, "--out takes a file, e.g. --out reports/ex1.html")
     with session_errors():
         state = _state(name, parent)
         if state.model.turn == 0:  # scores, turning points and a percentile need a played turn
@@ -270,6 +283,11 @@ def export(
     out: Annotated[Path | None, typer.Option("--out", help="Folder to write (default: NAME/export).")] = None,
 ) -> None:
     """Write the log and the run as tidy tables, Parquet and CSV, for analysts."""
+    from sim.files import check_writable_folder
+
+    with input_errors():
+        if out is not None:
+            _check_out(check_writable_folder, out, "--out takes a folder, e.g. --out exports/ex1")
     with session_errors():
         state = _state(name, parent)
     from sim.session.export import write_tables

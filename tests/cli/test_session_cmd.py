@@ -263,6 +263,24 @@ def test_bad_input_is_exit_2_without_traceback(made, tmp_path):
     assert not (made / "ex2").exists() and not (made / "ex4" / "session.jsonl").exists()
 
 
+def test_an_out_path_of_the_wrong_kind_is_named_before_any_measuring(made, tmp_path):
+    # Once: `report --out DIR` measured for tens of seconds, then said
+    # "/.tmp.v9orsy56.tmp: Is a directory"; `--out FILE/x.html` and `export --out FILE`
+    # said "FILE: File exists".
+    plain = tmp_path / "plain.txt"
+    plain.write_text("keep")
+    cases = [
+        (("report", "ex", "--out", str(tmp_path)), f"{tmp_path}: is a folder, not a file; --out takes"),
+        (("report", "ex", "--out", str(plain / "r.html")), f"{plain}: is a file, not a folder"),
+        (("export", "ex", "--out", str(plain)), f"{plain}: is a file, not a folder; --out takes a folder"),
+    ]
+    for args, message in cases:
+        r = cli(made, *args)
+        assert r.exit_code == 2, (args, r.output)
+        assert message in flat(r) and ".tmp" not in flat(r) and "File exists" not in flat(r), (args, r.output)
+    assert plain.read_text() == "keep"
+
+
 def test_a_damaged_tail_is_reported_and_dropped_with_the_flag(made):
     log = made / "ex" / "session.jsonl"
     log.write_bytes(log.read_bytes() + b'{"seq":1,"ty')

@@ -192,7 +192,7 @@ def test_report_and_export_to_a_place_they_cannot_write_are_exit_2(made):
     assert r.exit_code == 2 and "afile" in flat(r) and "--out" in flat(r)
     r = cli(made, "export", "ex", "--out", str(made / "afile" / "x"))
     no_crash(r)
-    assert r.exit_code == 2 and "Not a directory" in flat(r)
+    assert r.exit_code == 2 and "afile: is a file, not a folder" in flat(r)
 
 
 # -- an edited or damaged header ---------------------------------------------------------------
