@@ -39,7 +39,9 @@ RATINGS = (
 
 OBJECTIVES = {
     "coordinated_response": "Answer military crises and coercion together (coordinated-response rate)",
-    "mechanisms": "Keep the cooperation mechanisms working (share of turns active)",
+    # The index's mechanism component: strength while active, averaged over the turns and
+    # the mechanisms ever active (sim/scoring.py, mechanism_component); not time active.
+    "mechanisms": "Keep the cooperation mechanisms strong and in force (mean strength while active)",
     "cohesion": "Hold the allies together (mean cohesion)",
     "wedge_resistance": "Resist Beijing's wedge (share of inducements that did not split the allies)",
     "coercion_resistance": "Resist Beijing's coercion (share of coercion episodes without concession)",
@@ -395,10 +397,15 @@ def _md_scores(d: ReportData) -> list[str]:
         out.append(f"| {comp.replace('_', ' ')} | {value} | {b['points']:.1f} |")
     out += ["", "| mechanism | active | survived | strength |", "| --- | ---: | --- | ---: |"]
     for name, mm in c["mechanisms"].items():
-        survived = "yes" if mm["survived"] else "no"
+        survived = _survived(mm["survived"])
         active = f"{100 * mm['time_active']:.0f}%"
         out.append(f"| {name.replace('_', ' ')} | {active} | {survived} | {mm['final_strength']:.2f} |")
     return out
+
+
+def _survived(value: bool | None) -> str:
+    """Yes, no, or "not tested" for a mechanism never active (as the run's scorecard says)."""
+    return "not tested" if value is None else ("yes" if value else "no")
 
 
 def _turning_line(p: an.TurningPoint) -> str:
@@ -517,7 +524,7 @@ def to_html(d: ReportData) -> str:
                 [
                     n.replace("_", " "),
                     f"{100 * mm['time_active']:.0f}%",
-                    "yes" if mm["survived"] else "no",
+                    _survived(mm["survived"]),
                     f"{mm['final_strength']:.2f}",
                 ]
                 for n, mm in c["mechanisms"].items()

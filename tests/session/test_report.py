@@ -1,0 +1,56 @@
+"""sim/session/report.py: what the after-action report says matches what it measured."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sessions import scripted
+
+from sim.session.report import OBJECTIVES, build_report, to_html, to_markdown
+from sim.session.session import load_state
+from sim.vocab import MECHANISMS
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report") / "ex"
+    scripted(folder)
+    state = load_state(folder)
+    return state, build_report(state, runs=20, gain_runs=20)
+
+
+def test_the_mechanism_objective_says_what_its_number_is(report):
+    # It once read "share of turns active" over the index's mechanism component, which
+    # is the mean live strength (strength while active) of the mechanisms ever active:
+    # 25% beside a table of mechanisms active 100% of the turns.
+    state, data = report
+    m = state.model
+    statuses = np.array([h.state.status[0] for h in m.history])  # (turns, mechanisms)
+    strengths = np.array([h.state.strength[0] for h in m.history])
+    tested = (m.start.status[0] == 0) | (statuses == 0).any(axis=0)
+    live = (strengths * (statuses == 0))[:, tested].mean()
+    share_active = (statuses == 0)[:, tested].mean()
+    assert abs(live - share_active) > 0.05  # the two readings differ here, so the label matters
+    row = next(o for o in data.objectives if o[0] == OBJECTIVES["mechanisms"])
+    assert row[1] == f"{100 * live:.0f}%"
+    assert "strength" in row[0] and "share of turns active" not in row[0]
+
+
+def test_a_mechanism_never_active_is_not_tested_not_ended(report):
+    # The report once said "survived: no" for a mechanism suspended from the start and
+    # never restored, where the run's scorecard says "not tested" (it never was).
+    state, data = report
+    m = state.model
+    never = [
+        name
+        for k, name in enumerate(MECHANISMS)
+        if m.start.status[0, k] != 0 and all(h.state.status[0, k] != 0 for h in m.history)
+    ]
+    assert never, "the scripted session should leave some mechanism never active"
+    md = to_markdown(data)
+    html = to_html(data)
+    for name in never:
+        label = name.replace("_", " ")
+        row = next(line for line in md.splitlines() if line.startswith(f"| {label} |") and "%" in line)
+        assert row.split("|")[3].strip() == "not tested", row
+        assert f"<td>{label}</td><td class=n>0%</td><td>not tested</td>" in html
