@@ -25,10 +25,9 @@ from rich.text import Text
 from cli.common import EXIT_BAD_INPUT, console, input_errors, program, report
 from sim.actors import ACTORS
 from sim.errors import InputError
+from sim.session.log import DEFAULT_DIR, session_ref
 
 app = typer.Typer()
-
-DEFAULT_DIR = Path("sessions")
 
 
 # -- the command --------------------------------------------------------------------------------
@@ -134,7 +133,9 @@ def play(
             if not play_:
                 session.close()
                 raise InputError.one(
-                    name, f"is a facilitated session, not a student game; use {program()} session play"
+                    name,
+                    "is a facilitated session, not a student game; use "
+                    f"{program()} session play {session_ref(name, parent)}",
                 )
             seat = play_["as"]
         else:
@@ -150,7 +151,8 @@ def play(
             if (folder / "session.jsonl").exists():
                 raise InputError.one(
                     str(folder),
-                    f"already holds a game; resume it with {program()} play --resume --name {name}, "
+                    f"already holds a game; resume it with {program()} play --resume --name "
+                    f"{session_ref(name, parent)}, "
                     "or start another with a different --seed or --name",
                 )
             session = Session.create(
@@ -172,8 +174,7 @@ def play(
         from cli.play_loop import StudentLoop
 
         loop = StudentLoop(session, console, name, seat, ai_runs=ai_runs, runs=200)
-        if parent != DEFAULT_DIR:
-            loop.resume += f" --dir {parent}"
+        loop.resume = f"{program()} play --resume --name {session_ref(name, parent)}"
         loop.run()
     except InputError as exc:
         report(exc)

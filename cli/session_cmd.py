@@ -20,6 +20,7 @@ import typer
 
 from cli.common import console, err_console, input_errors, program
 from sim.errors import InputError
+from sim.session.log import DEFAULT_DIR, session_ref
 
 app = typer.Typer(
     name="session",
@@ -35,7 +36,6 @@ DropOption = Annotated[
         "--drop-bad-tail", help="Drop a damaged last record (one being written when the session died)."
     ),
 ]
-DEFAULT_DIR = Path("sessions")
 
 
 @contextmanager
@@ -110,7 +110,7 @@ def new(
         f"seed {seed}; human teams {', '.join(st.humans())}; "
         f"AI {', '.join(a for a in st.seats if a not in st.humans()) or 'none'}.\n"
         f"Teams may submit decisions as {folder}/decisions/turn-01/TEAM.yaml.\n"
-        f"Next: {program()} session play {name}" + (f" --dir {parent}" if parent != DEFAULT_DIR else ""),
+        f"Next: {program()} session play {session_ref(name, parent)}",
         highlight=False,
     )
 
@@ -125,12 +125,13 @@ def play(name: NameArg, parent: DirOption = DEFAULT_DIR, drop_bad_tail: DropOpti
         session = Session.open(_folder(name, parent), drop_bad_tail=drop_bad_tail)
     from cli.session_play import Loop
 
-    with session_errors(hint + f"; `session play {name}` resumes from the last saved record"):
+    ref = session_ref(name, parent)
+    with session_errors(hint + f"; `session play {ref}` resumes from the last saved record"):
         try:
-            Loop(session, console, name).run()
+            Loop(session, console, name, ref).run()
         except KeyboardInterrupt:
             session.quit()  # rebuilds the state from the log first (Ctrl-C may have torn it)
-            console.print(f"\nStopped. Resume with: {program()} session play {name}", highlight=False)
+            console.print(f"\nStopped. Resume with: {program()} session play {ref}", highlight=False)
         finally:
             session.close()
 
@@ -251,7 +252,8 @@ def report(
             raise InputError.one(
                 str(_folder(name, parent)),
                 "no turn has been played yet, so there is nothing to report (no scores, turning "
-                f"points or percentile). Play at least one turn first: {program()} session play {name}",
+                "points or percentile). Play at least one turn first: "
+                f"{program()} session play {session_ref(name, parent)}",
             )
     from sim.files import atomic_write_text
     from sim.session.report import build_report, to_html, to_markdown

@@ -51,11 +51,16 @@ class Quit(Exception):
 class Loop:
     """The turn loop over an open session."""
 
-    def __init__(self, session: Session, console: Console, name: str) -> None:
-        """Play ``session`` on ``console``; ``name`` is how the user calls it."""
+    def __init__(self, session: Session, console: Console, name: str, ref: str | None = None) -> None:
+        """Play ``session`` on ``console``; ``name`` is how the user calls it.
+
+        ``ref`` is how a hint names it on a command line (``ex1 --dir DIR`` when the
+        sessions are not in the default folder); ``name`` when None.
+        """
         self.s = session
         self.console = console
         self.name = name
+        self.ref = ref or name
         self.shown_turn = -1
         #: Decision files already refused, by path: their hash (so an error is shown once).
         self.refused: dict[Path, str] = {}
@@ -108,7 +113,7 @@ class Loop:
                 self.cycle()
         except Quit:
             self.s.quit()
-            self.console.print(f"Stopped. Resume with: {program()} session play {self.name}", highlight=False)
+            self.console.print(f"Stopped. Resume with: {program()} session play {self.ref}", highlight=False)
 
     def cycle(self) -> None:
         """One prompt: show what is new, then read and act on one line."""
@@ -149,7 +154,7 @@ class Loop:
         if self.shown_turn != st.open_turn:
             render_scorecard(self.console, RunResult(st.model))
             self.console.print(
-                f"The exercise is over. Next: {program()} session report {self.name}", highlight=False
+                f"The exercise is over. Next: {program()} session report {self.ref}", highlight=False
             )
             self.shown_turn = st.open_turn
         line = self.ask("Exercise over: undo, override, or Enter to leave: ")

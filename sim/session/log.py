@@ -24,6 +24,8 @@ from sim.errors import MISSING, InputError
 #: Version of the record format. A log of another schema version is refused.
 SCHEMA_VERSION = 1
 LOG_NAME = "session.jsonl"
+#: The folder that holds the sessions and games when ``--dir`` is not given.
+DEFAULT_DIR = Path("sessions")
 
 Record = dict[str, Any]
 
@@ -90,7 +92,8 @@ def read_log(path: Path, *, drop_bad_tail: bool = False, skip_bad_tail: bool = F
                 source,
                 f"the last record is damaged ({tail.reason}); it was being written when the "
                 "session stopped and was never confirmed. Run `session play "
-                f"{path.parent.name} --drop-bad-tail` to drop it (every earlier record is kept)",
+                f"{session_ref(path.parent.name, path.parent.parent)} --drop-bad-tail` to drop it "
+                "(every earlier record is kept)",
                 line=tail.line,
             )
         with open(path, "r+b") as fh:
@@ -101,6 +104,15 @@ def read_log(path: Path, *, drop_bad_tail: bool = False, skip_bad_tail: bool = F
         raise InputError.one(source, "holds no records; it is not a session log", line=1)
     check_header(records[0], source)
     return records
+
+
+def session_ref(name: str, parent: Path) -> str:
+    """How a hint names a session on a command line.
+
+    ``NAME``, or ``NAME --dir DIR`` when its folder is not under `DEFAULT_DIR` (else
+    the hint would find no session).
+    """
+    return name + ("" if Path(parent) == DEFAULT_DIR else f" --dir {parent}")
 
 
 def _parse(data: bytes, source: str) -> tuple[list[Record], BadTail | None]:

@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
 from sim.session.lock import SessionLock
-from sim.session.log import LOG_NAME, Record, SessionLog, read_log
+from sim.session.log import DEFAULT_DIR, LOG_NAME, Record, SessionLog, read_log
 
 if TYPE_CHECKING:  # the engine (and mesa) load only when a session is replayed
     from sim.rulings import Value
     from sim.session.state import SessionState
 
-DEFAULT_DIR = Path("sessions")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 

@@ -290,6 +290,36 @@ def test_a_damaged_tail_is_reported_and_dropped_with_the_flag(made):
     assert r.exit_code == 0 and [x["type"] for x in records(made)] == ["header", "quit"]
 
 
+def _hinted(output: str, after: str) -> list[str]:
+    """The command a hint tells the user to type, after ``after``, as arguments."""
+    text = " ".join(output.split())
+    command = text.split(after, 1)[1].split("`")[0].split(" to drop")[0].strip().rstrip(".")
+    words = command.split()
+    assert words[:2] == ["python", "run.py"] or words[0] == "session", command
+    return words[2:] if words[0] == "python" else words
+
+
+def test_every_hint_names_the_sessions_folder_so_it_can_be_typed_as_shown(made):
+    # The sessions live in a --dir folder, not ./sessions: a hint without --dir (once:
+    # "Resume with: python run.py session play ex", "session report ex", the damaged
+    # tail's `session play ex --drop-bad-tail`) finds no session when typed.
+    r = runner.invoke(app, ["session", "report", "ex", "--dir", str(made)])
+    assert r.exit_code == 2 and f"session play ex --dir {made}" in flat(r), r.output
+    r = runner.invoke(app, ["session", "play", "ex", "--dir", str(made)], input="quit\n")
+    assert r.exit_code == 0
+    args = _hinted(r.output, "Resume with:")
+    assert args == ["session", "play", "ex", "--dir", str(made)]
+    assert runner.invoke(app, args, input="quit\n").exit_code == 0
+    log = made / "ex" / "session.jsonl"
+    log.write_bytes(log.read_bytes() + b'{"seq":9,"ty')
+    r = runner.invoke(app, ["session", "show", "ex", "--dir", str(made)])
+    assert r.exit_code == 2
+    args = _hinted(r.output, "Run `")
+    assert args == ["session", "play", "ex", "--dir", str(made), "--drop-bad-tail"]
+    assert runner.invoke(app, args, input="quit\n").exit_code == 0
+    assert runner.invoke(app, ["session", "show", "ex", "--dir", str(made)]).exit_code == 0
+
+
 def test_a_wrong_version_is_refused(made):
     log = made / "ex" / "session.jsonl"
     header = json.loads(log.read_text())

@@ -250,7 +250,7 @@ def test_the_damaged_tail_message_names_the_command_that_has_the_flag(made):
     log = made / "ex" / "session.jsonl"
     log.write_bytes(log.read_bytes() + b'{"seq": 1, "ty')
     r = cli(made, "show", "ex")
-    assert r.exit_code == 2 and "`session play ex --drop-bad-tail`" in flat(r)
+    assert r.exit_code == 2 and f"`session play ex --dir {made} --drop-bad-tail`" in flat(r)
 
 
 # -- seeds at the top of the range ----------------------------------------------------------------
