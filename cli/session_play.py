@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.common import program
-from sim.actors import ACTORS, CAPITAL
+from sim.actors import ACTORS, CAPITAL, INDEX
 from sim.errors import InputError
 from sim.rulings import ALLOWED, parse_ruling
 from sim.session.decisions import decision_path, file_sha256, read_decision
@@ -296,10 +296,20 @@ class Loop:
         if line.isdigit() and choice == line:
             self.error(f"choose 1 to {len(can)}")
             return
+        # The open options are listed just above: point to them rather than print every
+        # option of the menu (once 17 lines at 80 columns, closed ones among them).
+        if self.s.state.model.compiled.options.find(INDEX[code], choice) is None:
+            self.error(
+                f"{choice!r} is not on {code}'s menu; type an option's number (1 to {len(can)}) "
+                "or its name as listed above, or help for the commands"
+            )
+            return
         try:
             choice = self.s.state.check_option(code, choice)
-        except ValueError as exc:
-            self.error(f"{exc}; or type help for the commands")
+        except ValueError:
+            self.error(
+                f"{code} cannot {choice!r} this turn: it is not among the {len(can)} open options above"
+            )
             return
         rationale = self.ask(f"[bold]{code}[/] rationale (one line): ")
         try:

@@ -163,17 +163,24 @@ def test_bad_commands_are_explained_and_not_logged(made):
         made,
         "play",
         "ex",
-        input="\n".join(["undo", "seat ROK", "seat KOR ai", "frobnicate", "99", "quit"]) + "\n",
+        input="\n".join(["undo", "seat ROK", "seat KOR ai", "frobnicate", "99", "concede", "quit"]) + "\n",
     )
     assert r.exit_code == 0
     for message in (
         "nothing to undo",
         "write: seat TEAM",
         "unknown team 'KOR'",
-        "'frobnicate' is not on ROK's menu",
+        "'frobnicate' is not on ROK's menu; type an option's number (1 to",
         "choose 1 to",
+        "ROK cannot 'concede' this turn: it is not among the",
     ):
         assert message in flat(r)
+    # The open options are in the table above the prompt: an error points there, and
+    # does not print the whole menu (once 17 lines at 80 columns, closed options among
+    # them, e.g. "restore gsomia" while GSOMIA is in force).
+    errors = [line for line in r.output.splitlines() if "frobnicate" in line or "concede" in line]
+    assert all(len(line) < 160 for line in errors), errors
+    assert "restore gsomia" not in r.output
     assert [x["type"] for x in records(made)] == ["header", "quit"]
 
 
