@@ -378,11 +378,9 @@ def show(
         highlight=False,
     )
     status = "over" if state.finished else f"turn {state.open_turn} being decided"
-    console.print(
-        f"turns played {m.turn} of {m.script.turns} ({status}); "
-        f"index so far {float(m.index_so_far()[0]):.1f}",
-        highlight=False,
-    )
+    # Before turn 1 there is no index yet (the model reports 0, which would read as a rout).
+    index = f"index so far {float(m.index_so_far()[0]):.1f}" if m.turn else "no index yet"
+    console.print(f"turns played {m.turn} of {m.script.turns} ({status}); {index}", highlight=False)
     console.print("seats: " + ", ".join(f"{a} {s}" for a, s in state.seats.items()), highlight=False)
     if state.drafts:
         console.print(

@@ -250,6 +250,9 @@ def test_list_and_show(made):
     r = cli(made, "show", "ex")
     assert r.exit_code == 0 and "seats: USA ai, ROK human, JPN human, PRC ai" in flat(r)
     assert "settings opinion.loss=0.4" in flat(r)
+    # Before turn 1 no index exists: "index so far 0.0" once read as a rout.
+    assert "turns played 0 of 4 (turn 1 being decided); no index yet" in flat(r)
+    assert "index so far 0.0" not in flat(r)
 
 
 def test_bad_input_is_exit_2_without_traceback(made, tmp_path):
