@@ -38,6 +38,14 @@ favourite in your seat."""
 WORDS = ("hint", "why", "position", "sources", "undo", "save", "help", "?", "quit", "exit")
 
 
+def signed(value: float, digits: int) -> str:
+    """``value`` with its sign to ``digits`` places; one that rounds to zero is ``+0.0``.
+
+    Python writes ``f"{-0.0004:+.3f}"`` as ``-0.000``: a student reads that as a loss.
+    """
+    return f"{round(value, digits) + 0.0:+.{digits}f}"
+
+
 class StudentLoop(Loop):
     """The turn loop of a student game: one human seat, hints, why, and a debrief."""
 
@@ -196,10 +204,10 @@ class StudentLoop(Loop):
         table.add_column("score", justify="right")
         table.add_column("then", overflow="fold")
         for k, h in enumerate(hints):
-            pull = f"{h.terms[0][0]} {h.terms[0][1]:+.2f}" if h.terms else "—"
+            pull = f"{h.terms[0][0]} {signed(h.terms[0][1], 2)}" if h.terms else "—"
             then = "; ".join(f"{r.actor} {r.option} {r.chance:.0%} ({r.usual:.0%})" for r in h.reactions[:1])
             table.add_row(
-                f"{k + 1}{'*' if k == best else ''}", h.option, pull, f"{h.index_change:+.1f}", then
+                f"{k + 1}{'*' if k == best else ''}", h.option, pull, signed(h.index_change, 1), then
             )
         self.console.print(
             Panel(table, title=f"Your options, turn {self.s.state.open_turn}", title_align="left")
@@ -216,12 +224,12 @@ class StudentLoop(Loop):
         lines = [f"{args[0]}. {h.option}"]
         if h.about:
             lines.append(f"  {h.about}")
-        pulls = [f"  {term_words(t, self.seat)}: {v:+.3f}" for t, v in h.terms]
+        pulls = [f"  {term_words(t, self.seat)}: {signed(v, 3)}" for t, v in h.terms]
         lines += pulls or ["  no strong pull either way"]
         lines.append(f"  the AI in your seat would pick it {h.ai_chance:.0%} of the time")
-        lines.append(f"  the allies' trust in you this turn: {h.trust_in_you:+.3f}")
+        lines.append(f"  the allies' trust in you this turn: {signed(h.trust_in_you, 3)}")
         lines.append(
-            f"  your score by the end of next turn: {h.index_change:+.1f} against the menu's average"
+            f"  your score by the end of next turn: {signed(h.index_change, 1)} against the menu's average"
         )
         for r in h.reactions:
             lines.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from support import SMALL
 from typer.testing import CliRunner
@@ -50,6 +51,8 @@ def test_a_whole_game_with_help_why_hint_undo_save_quit_and_resume(tmp_path):
     assert first.exit_code == 0, first.output
     out = flat(first)
     fits(first.output)
+    # A number that rounds to zero is never printed as a loss ("-0.000", "-0.0").
+    assert not re.search(r"-0\.0+(?![0-9])", first.output), re.findall(r".{40}-0\.0+(?![0-9])", first.output)
     folder = tmp_path / "small-ROK-normal-s3"
     assert "Commands (none of them costs a turn)" in out
     assert "No turn has been played yet" in out  # why before the first turn
@@ -146,3 +149,10 @@ def test_after_ctrl_c_the_game_goes_on_from_what_the_log_holds(tmp_path):
     assert s.state.model.turn == 0 and s.state.drafts["ROK"].option == "coordinate"
     assert len(s.state.records) == 2
     s.close()
+
+
+def test_signed_numbers_round_to_zero_without_a_minus():
+    from cli.play_loop import signed
+
+    assert signed(-0.0004, 3) == "+0.000" and signed(-0.04, 1) == "+0.0"
+    assert signed(-0.06, 1) == "-0.1" and signed(0.25, 2) == "+0.25" and signed(-1.234, 2) == "-1.23"
