@@ -40,6 +40,9 @@ def _not_a_number(value: Any, whole: bool) -> str:
             f"(write {'1 or 0' if whole else 'a number such as 0.5'})"
         )
     spelled = _number_text(value)
+    if spelled is not None and not math.isfinite(spelled):
+        # "nan", "inf": YAML reads them as words; no spelling of them is allowed anyway.
+        return f"must be a finite {what.removeprefix('a ')} (not nan or infinity)"
     if spelled is not None:
         return f"is text, not {what}; write {_write(spelled)} without quotes or underscores"
     if whole and isinstance(value, float):

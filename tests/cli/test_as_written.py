@@ -121,6 +121,10 @@ def test_one_parameter_written_two_ways_is_refused_with_both_lines(tmp_path):
         ("opinion.loss=off", "parameters.opinion.loss: got 'off'; must be a number"),
         ("opinion.loss=true", "parameters.opinion.loss: got True; is true/false, not a number"),
         ("opinion.loss='0.3'", "opinion.loss: got '0.3'; is text, not a number; write 0.3 without quotes"),
+        # YAML reads nan and inf as words; the message once said "write nan without quotes".
+        ("opinion.loss=nan", "opinion.loss: got 'nan'; must be a finite number (not nan or infinity)"),
+        ("opinion.loss=-inf", "opinion.loss: got '-inf'; must be a finite number (not nan or infinity)"),
+        ("mechanisms.gsomia.notice_period=inf", "got 'inf'; must be a finite whole number (not nan or"),
         (
             "mechanisms.gsomia.notice_period=2.0",
             "notice_period: got 2.0; must be a whole number; write 2, not 2.0",
