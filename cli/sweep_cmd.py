@@ -21,9 +21,9 @@ def sweep(
     out: Annotated[
         str, typer.Option("--out", help="Output folder (created; resumed if it holds this sweep).")
     ] = "",
-    runs: Annotated[int | None, typer.Option(help="Runs (seeds) per parameter point.")] = None,
+    runs: Annotated[int | None, typer.Option(help="Runs (seeds) per parameter point (default 100).")] = None,
     seed: Annotated[
-        int | None, typer.Option(help="Base seed: run k of every point has seed SEED + k.")
+        int | None, typer.Option(help="Base seed: run k of every point has seed SEED + k (default 0).")
     ] = None,
     vary: Annotated[
         list[str] | None,
@@ -113,7 +113,7 @@ def sweep(
 def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):  # noqa: ANN001, ANN202
     from pathlib import Path
 
-    from sim.batch.spec import build_spec, is_sweep_file, load_sweep_file, parse_vary
+    from sim.batch.spec import SweepFile, build_spec, is_sweep_file, load_sweep_file, parse_vary
     from sim.errors import InputError
     from sim.params import parse_set_flag
     from sim.scenario import resolve_path
@@ -145,8 +145,9 @@ def _spec(target, runs, seed, vary, set_, sample, points, chunk_size, no_turns):
             )
     return build_spec(
         target,
-        runs=100 if runs is None else runs,
-        seed=0 if seed is None else seed,
+        # the same defaults as a sweep file's (stated in --help; a test keeps them equal)
+        runs=SweepFile.model_fields["runs"].default if runs is None else runs,
+        seed=SweepFile.model_fields["seed"].default if seed is None else seed,
         fixed=fixed,
         dimensions=dims,
         sampler=sample or "grid",

@@ -294,3 +294,23 @@ def test_chunk_size_help_states_the_defaults_the_code_uses() -> None:
     source = inspect.getsource(sweep_cmd)
     stated = f"default {default_chunk(LARGE):,}; {default_chunk(LARGE - 1):,} below {LARGE:,} runs per point"
     assert stated in source
+
+
+def test_runs_and_seed_help_state_the_defaults_the_code_uses(tmp_path) -> None:
+    """`sweep --help` and README state --runs' and --seed's defaults (once unstated: 100 and 0)."""
+    import inspect
+
+    from cli import sweep_cmd
+    from sim.batch.spec import SweepFile
+
+    runs, seed = SweepFile.model_fields["runs"].default, SweepFile.model_fields["seed"].default
+    source = inspect.getsource(sweep_cmd)
+    assert f"per parameter point (default {runs})." in source and f"SEED + k (default {seed})." in source
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"Runs N seeds (default {runs})" in readme
+    out = tmp_path / "sw"
+    args = ["sweep", str(SCENARIO), "--out", str(out), "--workers", "1", "--no-turns"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs_per_point"] == runs and manifest["seeds"]["base"] == seed
