@@ -14,6 +14,9 @@ from cli.common import EXIT_BAD_INPUT, console, err_console, input_errors, repor
 
 app = typer.Typer()
 
+#: Signals that stop a sweep cleanly between chunks (manifest "interrupted", resumable).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 
 @app.command()
 def sweep(
@@ -77,10 +80,12 @@ def sweep(
             bar.update(task, rate=f"{speed:,.0f}" if speed else "—")
 
         # Ctrl-C sets a flag that the sweep checks between chunks, so it stops at a
-        # clean point instead of wherever a KeyboardInterrupt would land.
-        asked: list[bool] = []
+        # clean point instead of wherever a KeyboardInterrupt would land. SIGTERM (a
+        # job's time limit, `timeout`, `kill`) does the same: once it killed the sweep
+        # at once and left its manifest saying "running".
+        asked: list[int] = []
         begun = datetime.now(UTC)  # a manifest finished before this was already complete
-        previous = signal.signal(signal.SIGINT, lambda *_: asked.append(True))
+        previous = {sig: signal.signal(sig, lambda n, _: asked.append(n)) for sig in STOP_SIGNALS}
         try:
             with input_errors():
                 manifest = run_sweep(
@@ -94,7 +99,7 @@ def sweep(
                 )
         except Interrupted:
             err_console.print(f"stopped; finished chunks are kept in {out}. Run the same command to resume.")
-            raise typer.Exit(130) from None
+            raise typer.Exit(128 + asked[0] if asked else 130) from None  # 130 Ctrl-C, 143 SIGTERM
         except OSError as exc:  # the disk filled up, or the folder was moved away mid-sweep
             err_console.print(
                 f"[bold red]error:[/] {exc.filename or out}: {exc.strerror or exc}; finished chunks "
@@ -103,7 +108,8 @@ def sweep(
             )
             raise typer.Exit(1) from None
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     finished = manifest.get("finished")
     already = bool(finished) and datetime.fromisoformat(finished) < begun
     with input_errors():

@@ -221,6 +221,27 @@ def test_sigint_stops_cleanly_and_the_sweep_resumes(
     assert files(out) == reference
 
 
+def test_sigterm_stops_cleanly_marks_the_manifest_and_the_sweep_resumes(
+    tmp_path: Path, reference: dict[str, bytes]
+) -> None:
+    # A job's time limit or `timeout` sends SIGTERM: it once killed the sweep at once,
+    # exit 143 with no word, and left its manifest saying "running".
+    out = tmp_path / "terminated"
+    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "60", "--vary", "opinion.loss=0.2,0.4"]
+    cmd += ["--out", str(out), "--workers", "2", "--chunk-size", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / CHUNK_DIR).glob("*.runs.arrow"))) < 2:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and "Run the same command to resume" in " ".join(err.split())
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    assert files(out) == reference
+
+
 @pytest.mark.skipif(os.cpu_count() == 1, reason="needs two cores")
 def test_default_workers_is_all_cores(tmp_path: Path) -> None:
     manifest = run_sweep(spec(runs=4), tmp_path)
