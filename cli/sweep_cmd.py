@@ -101,12 +101,13 @@ def sweep(
             err_console.print(f"stopped; finished chunks are kept in {out}. Run the same command to resume.")
             raise typer.Exit(128 + asked[0] if asked else 130) from None  # 130 Ctrl-C, 143 SIGTERM
         except OSError as exc:  # the disk filled up, or the folder was moved away mid-sweep
+            # Exit 2 as for a session's folder the system refuses: 1 means a check failed.
             err_console.print(
                 f"[bold red]error:[/] {exc.filename or out}: {exc.strerror or exc}; finished chunks "
                 "are kept, run the same command to resume once the cause is fixed",
                 highlight=False,
             )
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

@@ -122,6 +122,23 @@ def cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def test_a_full_disk_mid_sweep_is_exit_2_not_a_failed_check(tmp_path: Path, monkeypatch) -> None:
+    # Exit 1 means a check failed (backtest, check-claims); a write the system refuses
+    # is exit 2, as in the session commands, with the file and what to do.
+    import errno
+
+    from sim.batch import runner as batch_runner
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "o" / "runs.parquet"))
+
+    monkeypatch.setattr(batch_runner, "run_sweep", full)
+    code, output = cli(str(SCENARIO), "--runs", "3", "--workers", "1", "--out", str(tmp_path / "o"))
+    flat = " ".join(output.split())
+    assert code == 2, output
+    assert "runs.parquet: No space left on device; finished chunks are kept" in flat and "resume" in flat
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
