@@ -9,6 +9,7 @@ quit. Every action is in the log before the next prompt appears.
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -26,6 +27,9 @@ from sim.session.decisions import decision_path, file_sha256, read_decision
 from sim.session.session import Session
 from sim.session.state import one_line
 from sim.vocab import EVENT_KINDS
+
+#: A folder name that means a turn, however spelled (``turn-1``, ``Turn_01``, ``turn3``).
+TURN_FOLDER = re.compile(r"(?i)turn[-_ ]?0*(\d{1,4})")
 
 HELP = """\
 Commands (at any prompt):
@@ -233,6 +237,7 @@ class Loop:
         """Say once about each file in the turn's folder that is not read (a team's typo)."""
         st = self.s.state
         folder = decision_path(self.s.folder, st.open_turn, "TEAM").parent
+        self.note_stray_folders(folder.parent, folder.name)
         if not folder.is_dir():
             return
         expected = {f"{c}.yaml" for c in st.humans()}
@@ -245,6 +250,29 @@ class Loop:
                 why = f"{CAPITAL[code]} is played by the AI (seat {code} human hands it to a team)"
             else:
                 why = f"decision files are named exactly {', '.join(sorted(expected)) or 'TEAM.yaml'}"
+            rel = path.relative_to(self.s.folder)
+            self.console.print(Text(f"note: {rel} is not read: {why}", style="yellow"))
+
+    def note_stray_folders(self, decisions: Path, expected: str) -> None:
+        """Say once about what in ``decisions/`` is never read.
+
+        A misnamed turn folder (``turn-1`` for ``turn-01`` once left a team waiting
+        with no word), or a file outside any turn's folder.
+        """
+        if not decisions.is_dir():
+            return
+        for path in sorted(decisions.iterdir()):
+            if path.name.startswith(".") or path in self.noted:
+                continue
+            if path.is_dir():
+                turn = TURN_FOLDER.fullmatch(path.name)
+                right = turn and decision_path(Path(), int(turn[1]), "T").parent.name
+                if not right or path.name == right:
+                    continue
+                why = f"the folder for turn {int(turn[1])} is named {right} (this turn's: {expected})"
+            else:
+                why = f"a decision goes in its turn's folder, e.g. {expected}/{path.name}"
+            self.noted.add(path)
             rel = path.relative_to(self.s.folder)
             self.console.print(Text(f"note: {rel} is not read: {why}", style="yellow"))
 

@@ -158,6 +158,22 @@ def test_a_decision_file_is_taken_and_a_bad_one_keeps_the_earlier_draft(made):
     assert "ROK.yaml:1: action: got 'concede'; is not open this turn; open: hold" in flat(r)
 
 
+def test_a_misnamed_turn_folder_or_a_file_outside_one_is_noted_once(made):
+    # `decisions/turn-1/ROK.yaml` (for turn-01) was never read and never mentioned:
+    # the team's decision silently missing while the room waited.
+    decisions = made / "ex" / "decisions"
+    (decisions / "turn-1").mkdir(parents=True)
+    (decisions / "turn-1" / "ROK.yaml").write_text("action: hedge\nrationale: x\n")
+    (decisions / "JPN.yaml").write_text("action: hedge\nrationale: x\n")
+    (decisions / "turn-02").mkdir()  # next turn's, made early: right, and not noted
+    r = cli(made, "play", "ex", input="\nstatus\nquit\n")
+    out = flat(r)
+    assert "note: decisions/turn-1 is not read: the folder for turn 1 is named turn-01" in out
+    assert "note: decisions/JPN.yaml is not read: a decision goes in its turn's folder, e.g. turn-01/" in out
+    assert out.count("decisions/turn-1 is not read") == 1 and "turn-02 is not read" not in out
+    assert "Decisions: ROK waiting" in out
+
+
 def test_bad_commands_are_explained_and_not_logged(made):
     r = cli(
         made,
