@@ -64,15 +64,38 @@ def _choose_scenario() -> str:
     for k, (name, title, line) in enumerate(scenarios, start=1):
         table.add_row(str(k), Text(f"{title} ({name})\n", style="bold") + Text(line))
     console.print(table)
-    answer = _ask(f"Scenario (1-{len(scenarios)}): ")
-    if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
-        return scenarios[int(answer) - 1][0]
     names = [s[0] for s in scenarios]
-    if answer in names:
-        return answer
-    raise InputError.one(
-        "SCENARIO", f"choose 1 to {len(scenarios)} or a name: {', '.join(names)}", value=answer
-    )
+    while True:
+        answer = _ask(f"Scenario (1-{len(scenarios)}): ")
+        if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
+            return scenarios[int(answer) - 1][0]
+        if answer in names:
+            return answer
+        _again(
+            InputError.one(
+                "SCENARIO", f"choose 1 to {len(scenarios)} or a name: {', '.join(names)}", value=answer
+            )
+        )
+
+
+def _choose_seat() -> str:
+    """Ask which country the student plays (``--as`` not given)."""
+    while True:
+        seat = _ask(f"Play as ({', '.join(ACTORS)}): ").strip().upper()
+        if seat in ACTORS:
+            return seat
+        _again(InputError.one("--as", f"choose one of {', '.join(ACTORS)}", value=seat))
+
+
+def _again(problem: InputError) -> None:
+    """At a terminal, say what was wrong and let the student answer again.
+
+    A typo once ended the program. From a pipe or a script, stop with exit 2 as for
+    any bad input.
+    """
+    if not sys.stdin.isatty():
+        raise problem
+    report(problem)
 
 
 def _latest(parent: Path) -> str:
@@ -141,9 +164,7 @@ def play(
         else:
             if scenario is None:
                 scenario = _choose_scenario()
-            if as_ is None:
-                as_ = _ask(f"Play as ({', '.join(ACTORS)}): ")
-            seat = as_.strip().upper()
+            seat = _choose_seat() if as_ is None else as_.strip().upper()
             if seat not in ACTORS:
                 raise InputError.one("--as", f"choose one of {', '.join(ACTORS)}", value=as_)
             name = name or f"{Path(scenario).stem}-{seat}-{difficulty}-s{seed}"

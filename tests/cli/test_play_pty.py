@@ -75,3 +75,25 @@ def test_play_in_a_terminal_ctrl_c_offers_to_save_and_resume_finishes(tmp_path):
     child.close()
     assert child.exitstatus == 0
     assert "## The three moments that mattered most" in (folder / "debrief.md").read_text()
+
+
+def test_a_typo_at_the_scenario_menu_or_seat_question_asks_again_in_a_terminal(tmp_path):
+    # A wrong answer at a terminal once ended the program (exit 2) before the game began.
+    child = spawn(tmp_path)
+    child.expect(r"Scenario \(1-3\): ")
+    child.sendline("9")
+    child.expect("choose 1 to 3 or a name")
+    child.expect(r"Scenario \(1-3\): ")
+    child.sendline("wedge_driving")
+    child.expect(r"Play as \(USA, ROK, JPN, PRC\): ")
+    child.sendline("KOR")
+    child.expect("choose one of USA, ROK, JPN, PRC")
+    child.expect(r"Play as \(USA, ROK, JPN, PRC\): ")
+    child.sendline("jpn")
+    child.expect("You are Tokyo")
+    child.expect(PROMPT)
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (tmp_path / "sessions" / "wedge_driving-JPN-normal-s0" / "session.jsonl").exists()
