@@ -336,7 +336,7 @@ def to_markdown(d: ReportData, image_prefix: str = "report-") -> str:
         f"![Mechanism timeline]({image_prefix}mechanisms.png)",
     ]
     out += ["", "## Turning points", ""]
-    out += [_turning_line(p) for p in d.turning] or ["Trust between the allies never fell."]
+    out += [_turning_line(p, _md_text) for p in d.turning] or ["Trust between the allies never fell."]
     out += ["", "## The teams' result among AI-played runs", "", _percentile_text(d), ""]
     out += [f"![Percentile]({image_prefix}percentile.png)", ""]
     out += ["## Which mechanisms would most have helped", "", _gains_intro(d), ""]
@@ -348,8 +348,22 @@ def to_markdown(d: ReportData, image_prefix: str = "report-") -> str:
     out += ["", "## Timeline", "", "| # | time | turn | what | |", "| ---: | --- | ---: | --- | --- |"]
     for seq, time, turn, _, text, u in d.timeline:
         when = time[:19].replace("T", " ")
-        out.append(f"| {seq} | {when} | {turn} | {text.replace('|', '/')} | {'undone' if u else ''} |")
+        out.append(f"| {seq} | {when} | {turn} | {_md_cell(text)} | {'undone' if u else ''} |")
     return "\n".join(out) + "\n"
+
+
+def _md_text(text: str) -> str:
+    """Typed text (a headline, a rationale, a reason) as Markdown text, not HTML.
+
+    ``<`` and ``&`` would let text typed in the room be read as HTML by a Markdown
+    viewer (``<script>`` once passed through as typed; the HTML report escapes it).
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _md_cell(text: str) -> str:
+    """Typed text as one Markdown table cell: `_md_text`, and a ``|`` would end the cell."""
+    return _md_text(text).replace("|", "/")
 
 
 def _md_overview(d: ReportData, h: Record) -> list[str]:
@@ -408,12 +422,14 @@ def _survived(value: bool | None) -> str:
     return "not tested" if value is None else ("yes" if value else "no")
 
 
-def _turning_line(p: an.TurningPoint) -> str:
+def _turning_line(p: an.TurningPoint, text: Callable[[str], str] = str) -> str:
+    """A turning point as a Markdown list item; ``text`` escapes what people typed (headlines)."""
     moves = ", ".join(f"{a} {o}" for a, o in p.moves.items())
-    events = "; ".join(p.events) or "no inject"
+    events = "; ".join(text(e) for e in p.events) or "no inject"
     return (
         f"- **Turn {p.turn}**: trust {CAPITAL[p.holder]}→{CAPITAL[p.toward]} fell {p.drop:.2f} "
-        f"({p.before:.2f} → {p.after:.2f}). Injects: {events}. Moves: {moves}. " + " ".join(p.story)
+        f"({p.before:.2f} → {p.after:.2f}). Injects: {events}. Moves: {moves}. "
+        + " ".join(text(line) for line in p.story)
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sessions import scripted
+from sessions import SCENARIO, scripted
 
 from sim.session.report import OBJECTIVES, build_report, to_html, to_markdown
 from sim.session.session import load_state
@@ -54,3 +54,20 @@ def test_a_mechanism_never_active_is_not_tested_not_ended(report):
         row = next(line for line in md.splitlines() if line.startswith(f"| {label} |") and "%" in line)
         assert row.split("|")[3].strip() == "not tested", row
         assert f"<td>{label}</td><td class=n>0%</td><td>not tested</td>" in html
+
+
+def test_typed_text_in_the_markdown_timeline_is_text_not_html(tmp_path):
+    # An inject's headline and a rationale are typed in the room; the HTML report
+    # escaped them, the Markdown one passed "<script>" through to any Markdown viewer.
+    from sim.session.session import Session
+
+    s = Session.create(tmp_path / "ex", SCENARIO, ["ROK"], seed=1)
+    headline = "Talks | <script>x()</script> & co"
+    s.inject({"kind": "summit", "targets": ["ROK"], "magnitude": 0.5, "headline": headline})
+    s.decide("ROK", "hold", "wait <b>here</b>")
+    s.adjudicate()
+    s.close()
+    md = to_markdown(build_report(load_state(tmp_path / "ex"), runs=10, gain_runs=10))
+    assert "<script>" not in md and "<b>" not in md
+    assert "Talks / &lt;script&gt;x()&lt;/script&gt; &amp; co" in md
+    assert "wait &lt;b&gt;here&lt;/b&gt;" in md
