@@ -294,9 +294,10 @@ def headline(state: SessionState) -> list[str]:
     k = len(model.history) - 1
     rec = model.history[k]
     prev = model.history[k - 1].state if k else model.start
-    c0, c1 = float(prev.cohesion[0]), float(rec.state.cohesion[0])
+    # The change of the values as shown, so the line adds up ("45.8 → 45.7 (-0.2)" once did not).
+    c0, c1 = round(float(prev.cohesion[0]), 1), round(float(rec.state.cohesion[0]), 1)
     first = (
-        f"Turn {rec.turn}: cohesion {c0:.1f} → {c1:.1f} ({c1 - c0:+.1f}); "
+        f"Turn {rec.turn}: cohesion {c0:.1f} → {c1:.1f} ({round(c1 - c0, 1) + 0.0:+.1f}); "
         f"resilience index so far {float(model.index_so_far()[0]):.1f}."
     )
     opts = model.compiled.options

@@ -212,6 +212,25 @@ def test_turning_points_are_the_largest_drops_and_the_headline_has_three_lines(t
     assert len(lines) == 3 and lines[0].startswith("Turn 2: cohesion")
 
 
+def test_the_headline_cohesion_change_adds_up_from_the_values_it_shows(tmp_path):
+    # "cohesion 45.8 → 45.7 (-0.2)": the change was of the unrounded values, so 24 of
+    # 60 headlines (15 seeds x 4 turns of the small scenario) did not add up.
+    import re
+
+    shown = re.compile(r"cohesion ([\d.]+) → ([\d.]+) \(([+-][\d.]+)\)")
+    checked = 0
+    for seed in range(15):
+        with Session.create(tmp_path / f"s{seed}", SCENARIO, ["ROK"], seed=seed) as s:
+            s.seat("ROK", "ai")
+            for _ in range(4):
+                s.adjudicate()
+                first = an.headline(s.state)[0]
+                before, after, change = shown.search(first).groups()
+                assert round(float(after) - float(before), 1) == float(change), first
+                checked += 1
+    assert checked == 60
+
+
 def test_events_injected_into_the_start_fire_on_their_turns(tmp_path):
     with Session.create(tmp_path / "s", SCENARIO, ["ROK"], seed=0) as s:
         s.decide("ROK", "hold", "")
