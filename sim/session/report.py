@@ -293,7 +293,8 @@ def _observations(
                 (strengths if status == 0 else improvements).append(line)
     for p in turning[:2]:
         improvements.append(
-            f"Turn {p.turn}: trust {CAPITAL[p.holder]}→{CAPITAL[p.toward]} fell {p.drop:.2f} "
+            f"Turn {p.turn}: trust {CAPITAL[p.holder]}→{CAPITAL[p.toward]} "
+            f"fell {abs(an.shown_change(p.before, p.after, 2)):.2f} "
             f"({p.before:.2f} → {p.after:.2f})."
         )
     kept = [r for r in records if r["seq"] not in undone]
@@ -427,7 +428,8 @@ def _turning_line(p: an.TurningPoint, text: Callable[[str], str] = str) -> str:
     moves = ", ".join(f"{a} {o}" for a, o in p.moves.items())
     events = "; ".join(text(e) for e in p.events) or "no inject"
     return (
-        f"- **Turn {p.turn}**: trust {CAPITAL[p.holder]}→{CAPITAL[p.toward]} fell {p.drop:.2f} "
+        f"- **Turn {p.turn}**: trust {CAPITAL[p.holder]}→{CAPITAL[p.toward]} "
+        f"fell {abs(an.shown_change(p.before, p.after, 2)):.2f} "
         f"({p.before:.2f} → {p.after:.2f}). Injects: {events}. Moves: {moves}. "
         + " ".join(text(line) for line in p.story)
     )

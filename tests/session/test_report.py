@@ -71,3 +71,21 @@ def test_typed_text_in_the_markdown_timeline_is_text_not_html(tmp_path):
     assert "<script>" not in md and "<b>" not in md
     assert "Talks / &lt;script&gt;x()&lt;/script&gt; &amp; co" in md
     assert "wait &lt;b&gt;here&lt;/b&gt;" in md
+
+
+def test_trust_drops_in_the_report_add_up_from_the_values_shown(tmp_path):
+    # "trust Tokyo→Seoul fell 0.09 (0.35 → 0.27)", even "fell 0.00 (0.31 → 0.30)": the
+    # drop was of the unrounded values (this session, seed 9, had the first).
+    import re
+
+    from sim.session.session import Session
+
+    with Session.create(tmp_path / "ex", SCENARIO, ["ROK"], seed=9) as s:
+        s.seat("ROK", "ai")
+        for _ in range(4):
+            s.adjudicate()
+    md = to_markdown(build_report(load_state(tmp_path / "ex"), runs=10, gain_runs=10))
+    drops = re.findall(r"fell ([\d.]+) \(([\d.]+) → ([\d.]+)\)", md)
+    assert len(drops) >= 2  # the observations and the turning points
+    for size, before, after in drops:
+        assert round(float(before) - float(after), 2) == float(size), (size, before, after)

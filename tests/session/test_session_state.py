@@ -212,21 +212,30 @@ def test_turning_points_are_the_largest_drops_and_the_headline_has_three_lines(t
     assert len(lines) == 3 and lines[0].startswith("Turn 2: cohesion")
 
 
-def test_the_headline_cohesion_change_adds_up_from_the_values_it_shows(tmp_path):
+def test_the_headline_adds_up_from_the_values_it_shows(tmp_path):
     # "cohesion 45.8 → 45.7 (-0.2)": the change was of the unrounded values, so 24 of
-    # 60 headlines (15 seeds x 4 turns of the small scenario) did not add up.
+    # 60 headlines (15 seeds x 4 turns of the small scenario) did not add up; nor did
+    # the trust move beside it.
     import re
 
+    from sim.actors import CAPITAL, INDEX
+
+    actor = {name: code for code, name in CAPITAL.items()}
     shown = re.compile(r"cohesion ([\d.]+) → ([\d.]+) \(([+-][\d.]+)\)")
+    moved = re.compile(r"trust (\w+)→(\w+) (rose|fell) ([\d.]+) to ([\d.]+)")
     checked = 0
     for seed in range(15):
         with Session.create(tmp_path / f"s{seed}", SCENARIO, ["ROK"], seed=seed) as s:
             s.seat("ROK", "ai")
             for _ in range(4):
+                prev = s.state.model.history[-1].state if s.state.model.history else s.state.model.start
                 s.adjudicate()
-                first = an.headline(s.state)[0]
+                first, second, _ = an.headline(s.state)
                 before, after, change = shown.search(first).groups()
                 assert round(float(after) - float(before), 1) == float(change), first
+                a, b, way, size, to = moved.search(second).groups()
+                was = round(float(prev.trust[0, INDEX[actor[a]], INDEX[actor[b]]]), 2)
+                assert round(float(to) - was, 2) == (1 if way == "rose" else -1) * float(size), (was, second)
                 checked += 1
     assert checked == 60
 
