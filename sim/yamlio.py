@@ -259,7 +259,8 @@ def read_text(path: str | Path, limit: int | None = None) -> str:
     if not p.exists():
         raise InputError.one(source, "no such file")
     if p.is_dir():
-        raise InputError.one(source, "is a directory, not a YAML file")
+        # read_text also reads JSON records and decision files: say what it is, not "YAML".
+        raise InputError.one(source, "is a folder, not a file")
     try:
         if not stat.S_ISREG(p.stat().st_mode):
             # A FIFO, a device or a socket: reading it may never end (a FIFO with no

@@ -245,7 +245,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
     [
         (lambda d: write(d, ""), "is empty"),
         (lambda d: write(d, "# just a comment\n"), "holds no YAML document"),
-        (lambda d: d, "is a directory"),
+        (lambda d: d, "is a folder, not a file"),
         (lambda d: d / "missing.yaml", "no such file"),
         (lambda d: (d / "latin.yaml").write_bytes(b"title: caf\xe9\n") and d / "latin.yaml", "not UTF-8"),
         (lambda d: write(d, "- a\n- b\n"), "expected a mapping of scenario fields, got a list"),

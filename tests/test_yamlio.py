@@ -93,7 +93,7 @@ def test_comment_only_file(tmp_path):
 
 def test_directory(tmp_path):
     err = problem_of(load_yaml, tmp_path)
-    assert str(err) == f"{tmp_path}: is a directory, not a YAML file"
+    assert str(err) == f"{tmp_path}: is a folder, not a file"
 
 
 def test_missing_file(tmp_path):

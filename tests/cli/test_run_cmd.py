@@ -174,6 +174,13 @@ def test_from_record_with_a_scenario_is_refused(tmp_path):
     assert result.exit_code == 2 and "--from-record" in result.stderr
 
 
+def test_a_folder_given_as_the_record_is_named_as_a_folder(tmp_path):
+    # `run --from-record DIR` once said "is a directory, not a YAML file" of a JSON record.
+    result = invoke("run", "--from-record", tmp_path)
+    assert result.exit_code == 2 and f"{tmp_path}: is a folder, not a file" in result.stderr
+    assert "YAML" not in result.stderr
+
+
 def test_a_bad_detail_level_exits_2():
     result = invoke("run", SMALL, "--detail", "loud")
     assert result.exit_code == 2 and "normal, full" in result.stderr
