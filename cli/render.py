@@ -54,7 +54,7 @@ def _measure(console: Console, renderable: RenderableType) -> Measurement:
     return Measurement.get(console, console.options.update_width(100_000), renderable)
 
 
-def _as_lines(table: Table) -> Group:
+def _as_lines(table: Table, skip_empty: bool = False) -> Group:
     """A table as one wrapped line per row: 'first cell: header value, header value'."""
     heads = [str(c.header) for c in table.columns]
     cells = [list(c._cells) for c in table.columns]  # noqa: SLF001  (rich keeps cells per column)
@@ -68,6 +68,8 @@ def _as_lines(table: Table) -> Group:
         for h, col in zip(heads[1:], cells[1:], strict=True):
             cell = col[r]
             text = Text.from_markup(cell) if isinstance(cell, str) else cell.copy()
+            if skip_empty and not text.plain:
+                continue
             rest.append(Text(f"{h} ", style="dim") + text if h not in ("", "value") else text)
         if rest:
             line.append(": ")
@@ -76,9 +78,14 @@ def _as_lines(table: Table) -> Group:
     return Group(*parts)
 
 
-def fit(console: Console, table: Table) -> RenderableType:
-    """The table if it fits the console unwrapped, else the table as wrapped lines."""
-    return table if _measure(console, table).maximum <= console.width else _as_lines(table)
+def fit(console: Console, table: Table, skip_empty: bool = False) -> RenderableType:
+    """The table if it fits the console unwrapped, else the table as wrapped lines.
+
+    ``skip_empty`` leaves out a row's empty cells in the wrapped form ("turn ," says nothing).
+    """
+    if _measure(console, table).maximum <= console.width:
+        return table
+    return _as_lines(table, skip_empty)
 
 
 def side_by_side(console: Console, *renderables: RenderableType) -> RenderableType:

@@ -342,7 +342,11 @@ def list_(parent: DirOption = DEFAULT_DIR) -> None:
             damaged.append(f"{folder.name}: {first}")
             row = ["[red]unreadable (below)[/]", "", "", "", ""]
         table.add_row(folder.name, *row, lock_state(folder).split(" (")[0].split(",")[0])
-    console.print(table)
+    from cli.render import fit
+
+    # Too wide for the terminal (a student game's name is about 30 characters): one
+    # line per session, never a name cut to "economic_coer…" that cannot be typed back.
+    console.print(fit(console, table, skip_empty=True))
     for line in damaged:
         console.print(Text(line, style="red"))
 

@@ -271,6 +271,17 @@ def test_list_and_show(made):
     assert "index so far 0.0" not in flat(r)
 
 
+def test_list_at_80_columns_never_cuts_a_session_name(made):
+    # A student game's name ("economic_coercion-ROK-normal-s3") was listed as
+    # "economic_coer…" at 80 columns: the one thing the list is for, cut.
+    long = "economic_coercion-ROK-normal-s3"
+    assert cli(made, "new", str(SMALL), "--name", long, "--human", "ROK").exit_code == 0
+    r = runner.invoke(app, ["session", "list", "--dir", str(made)], env={"COLUMNS": "80"})
+    assert r.exit_code == 0 and "…" not in r.output
+    assert all(len(line) <= 80 for line in r.output.splitlines())
+    assert f"{long}: scenario small" in r.output and "ex: scenario small" in r.output
+
+
 def test_bad_input_is_exit_2_without_traceback(made, tmp_path):
     cases = [
         (("new", str(SMALL), "--name", "ex", "--human", "ROK"), "already holds a session"),
