@@ -180,7 +180,11 @@ def _print_summary(out: str, total: int, manifest: dict, already: bool = False) 
             f"{row['mean']:.2f}",
             f"{row['low']:.2f} – {row['high']:.2f}",
         )
-    console.print(table)
+    from cli.render import fit
+
+    # A long parameter path was cut at 80 columns ("mechanisms.crisis_consultation.stren…"):
+    # a table too wide for the terminal is written one line per row instead.
+    console.print(fit(console, table, skip_empty=True))
     secs = manifest.get("compute_seconds")
     if secs:
         files = (

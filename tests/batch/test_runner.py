@@ -352,3 +352,14 @@ def test_runs_and_seed_help_state_the_defaults_the_code_uses(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["runs_per_point"] == runs and manifest["seeds"]["base"] == seed
+
+
+def test_the_summary_never_cuts_a_parameter_path_at_80_columns(tmp_path: Path) -> None:
+    # "mechanisms.crisis_consultation.stren…": the path the researcher needs to read back.
+    path = "mechanisms.crisis_consultation.strength"
+    args = ["sweep", str(SCENARIO), "--runs", "3", "--vary", f"{path}=0.1,0.5", "--workers", "1"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "o")], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output and all(len(line) <= 80 for line in result.output.splitlines())
+    flat = " ".join(result.output.split())
+    assert f"{path}: 0.1, runs 3, mean" in flat and "(all runs): runs 6, mean" in flat
