@@ -52,9 +52,17 @@ def read_records(folder: Path, *, drop_bad_tail: bool = False) -> list[Record]:
     from sim.session.lock import lock_state
 
     if not (folder / LOG_NAME).exists():
-        raise InputError.one(str(folder), "no such session (no session.jsonl); `session list` shows them")
+        raise _no_session(folder)
     writing = lock_state(folder).startswith("held")
     return read_log(folder / LOG_NAME, drop_bad_tail=drop_bad_tail and not writing, skip_bad_tail=writing)
+
+
+def _no_session(folder: Path) -> InputError:
+    """No log in ``folder``: say so, and how to list the sessions that are there (``--dir``)."""
+    where = "" if folder.parent == DEFAULT_DIR else f" --dir {folder.parent}"
+    return InputError.one(
+        str(folder), f"no such session (no session.jsonl); `session list{where}` shows them"
+    )
 
 
 def load_state(folder: Path, *, drop_bad_tail: bool = False) -> SessionState:
@@ -136,7 +144,7 @@ class Session:
                 record (without ``drop_bad_tail``); an incompatible or unreplayable log.
         """
         if not (folder / LOG_NAME).exists():
-            raise InputError.one(str(folder), "no such session (no session.jsonl); `session list` shows them")
+            raise _no_session(folder)
         from sim.session.state import replay
 
         lock = SessionLock(folder)

@@ -342,6 +342,8 @@ def test_every_hint_names_the_sessions_folder_so_it_can_be_typed_as_shown(made):
     # tail's `session play ex --drop-bad-tail`) finds no session when typed.
     r = runner.invoke(app, ["session", "report", "ex", "--dir", str(made)])
     assert r.exit_code == 2 and f"session play ex --dir {made}" in flat(r), r.output
+    r = runner.invoke(app, ["session", "show", "nope", "--dir", str(made)])
+    assert r.exit_code == 2 and f"`session list --dir {made}` shows them" in flat(r), r.output
     r = runner.invoke(app, ["session", "play", "ex", "--dir", str(made)], input="quit\n")
     assert r.exit_code == 0
     args = _hinted(r.output, "Resume with:")
