@@ -13,6 +13,7 @@ from rich.text import Text
 from cli.common import program
 from cli.session_play import Loop, Quit
 from sim.actors import CAPITAL, INDEX
+from sim.session.analysis import signed
 from sim.session.tutor import difficulty_label
 
 HELP = """\
@@ -36,14 +37,6 @@ likelier, with its chance (and its usual chance); * marks the AI's
 favourite in your seat."""
 
 WORDS = ("hint", "why", "position", "sources", "undo", "save", "help", "?", "quit", "exit")
-
-
-def signed(value: float, digits: int) -> str:
-    """``value`` with its sign to ``digits`` places; one that rounds to zero is ``+0.0``.
-
-    Python writes ``f"{-0.0004:+.3f}"`` as ``-0.000``: a student reads that as a loss.
-    """
-    return f"{round(value, digits) + 0.0:+.{digits}f}"
 
 
 class StudentLoop(Loop):

@@ -281,6 +281,14 @@ def turning_points(state: SessionState, top: int = 3) -> list[TurningPoint]:
     return out
 
 
+def signed(value: float, digits: int) -> str:
+    """``value`` with its sign to ``digits`` places; one that rounds to zero is ``+0.0``.
+
+    Python writes ``f"{-0.0004:+.3f}"`` as ``-0.000``: a reader takes that for a loss.
+    """
+    return f"{round(value, digits) + 0.0:+.{digits}f}"
+
+
 def shown_change(before: float, after: float, digits: int) -> float:
     """The change between two values as they are shown, rounded to ``digits`` places.
 

@@ -214,7 +214,8 @@ def build_report(
                     f"Strengthen {g.mechanism.replace('_', ' ')} before a crisis "
                     f"(+{boost:g} strength from the start)",
                     ", ".join(members[g.mechanism].members),
-                    f"{g.mean:+.1f} index points (95% CI {g.low:+.1f} to {g.high:+.1f})",
+                    f"{an.signed(g.mean, 1)} index points "
+                    f"(95% CI {an.signed(g.low, 1)} to {an.signed(g.high, 1)})",
                 )
             )
     timeline = [
@@ -343,7 +344,8 @@ def to_markdown(d: ReportData, image_prefix: str = "report-") -> str:
     out += ["## Which mechanisms would most have helped", "", _gains_intro(d), ""]
     out += ["| mechanism | index gain | 95% interval |", "| --- | ---: | --- |"]
     out += [
-        f"| {g.mechanism.replace('_', ' ')} | {g.mean:+.2f} | {g.low:+.2f} to {g.high:+.2f} |"
+        f"| {g.mechanism.replace('_', ' ')} | {an.signed(g.mean, 2)} | "
+        f"{an.signed(g.low, 2)} to {an.signed(g.high, 2)} |"
         for g in d.gains
     ]
     out += ["", "## Timeline", "", "| # | time | turn | what | |", "| ---: | --- | ---: | --- | --- |"]
@@ -564,7 +566,11 @@ def to_html(d: ReportData) -> str:
     parts["mechanisms-helped"] = f"<p>{_e(_gains_intro(d))}</p>" + _table(
         ["mechanism", "index gain", "95% interval"],
         [
-            [g.mechanism.replace("_", " "), f"{g.mean:+.2f}", f"{g.low:+.2f} to {g.high:+.2f}"]
+            [
+                g.mechanism.replace("_", " "),
+                an.signed(g.mean, 2),
+                f"{an.signed(g.low, 2)} to {an.signed(g.high, 2)}",
+            ]
             for g in d.gains
         ],
         (1,),

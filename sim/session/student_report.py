@@ -10,6 +10,7 @@ from sim.actors import ACTORS, CAPITAL, CHALLENGER
 from sim.files import atomic_write_text
 from sim.narrative import verdict
 from sim.results import RunResult
+from sim.session.analysis import signed
 from sim.session.state import SessionState
 from sim.session.tutor import Debrief
 
@@ -20,12 +21,18 @@ DEBRIEF_NAME = "debrief.md"
 INVERTED = " (100 − the allies' resilience index: Beijing wants them divided)"
 
 
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ... ("1th percentile" was once printed)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def debrief_lines(d: Debrief) -> dict[str, list[str]]:
     """The debrief's sentences by section, shared by the terminal and the file."""
     who = CAPITAL[d.seat]
     lo, hi = np.percentile(d.ai, [5, 95])
     pct = [
-        f"Your score {d.score:.1f} is at the {d.percentile:.0f}th percentile of {d.ai.size:,} "
+        f"Your score {d.score:.1f} is at the {_ordinal(round(d.percentile))} percentile of {d.ai.size:,} "
         f"AI-played runs with the AI in {who}'s seat (their median {np.median(d.ai):.1f}, "
         f"90% of them between {lo:.1f} and {hi:.1f})."
     ]
@@ -49,11 +56,12 @@ def debrief_lines(d: Debrief) -> dict[str, list[str]]:
         moments.append(
             f"Turn {m.turn}: you chose {m.yours!r}; {ai} (your moves kept before and after) "
             f"would have left your final score {abs(m.change):.1f} points {better} on average "
-            f"(95% interval {m.low:+.1f} to {m.high:+.1f})."
+            f"(95% interval {signed(m.low, 1)} to {signed(m.high, 1)})."
         )
     helped = [h for h in d.helps if h.helped][:3]
     helps = [
-        f"{h.mechanism.replace('_', ' ')}: +{h.gain:.1f} points (95% interval {h.low:+.1f} to {h.high:+.1f})"
+        f"{h.mechanism.replace('_', ' ')}: {signed(h.gain, 1)} points "
+        f"(95% interval {signed(h.low, 1)} to {signed(h.high, 1)})"
         for h in helped
     ] or ["None of the mechanisms, strengthened, would clearly have raised your score."]
     helps.append(

@@ -208,3 +208,24 @@ def test_a_moment_where_the_ai_favoured_the_students_own_move_says_so() -> None:
     assert "usually chose" not in first and "1.7 points lower on average" in first
     assert "most often chose 'concede' there (60% of runs)" in second
     assert "3.2 points higher on average" in second
+
+
+def test_debrief_ordinals_and_signs_read_as_english() -> None:
+    # "at the 1th / 2th / 22th percentile", and "(95% interval -0.6 to -0.0)" for an
+    # interval whose upper end rounds to zero.
+    import numpy as np
+
+    from sim.session.student_report import debrief_lines
+    from sim.session.tutor import Debrief, Help, Moment
+
+    ai = np.linspace(40, 80, 101)
+    near_zero = Moment(3, "hold", "hold", 0.92, -0.3, -0.6, -0.04)
+    helped = Help("crisis_consultation", 2.0, 1.4, 2.7)
+    words = {1: "1st", 2: "2nd", 3: "3rd", 11: "11th", 12: "12th", 22: "22nd", 80: "80th"}
+    for pct, word in words.items():
+        d = Debrief("ROK", "normal", False, 60.0, ai, float(pct), [near_zero], [helped], 200)
+        lines = debrief_lines(d)
+        assert f"is at the {word} percentile of 101" in lines["percentile"][0]
+    assert "(95% interval -0.6 to +0.0)" in lines["moments"][0]
+    assert "-0.0)" not in lines["moments"][0]
+    assert lines["helps"][0] == "crisis consultation: +2.0 points (95% interval +1.4 to +2.7)"
