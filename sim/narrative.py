@@ -260,6 +260,17 @@ def status_cause(model: TrilateralModel, index: int, run: int, k: int) -> str:
     return "its members' moves and its strength"
 
 
+def shown_change(before: float, after: float, digits: int) -> float:
+    """The change between two values as they are shown, rounded to ``digits`` places.
+
+    So that "45.8 → 45.7 (-0.1)" adds up: the change of the unrounded values once read
+    "(-0.2)" there (24 of 60 headlines on the small scenario), and a trust line read
+    "rose 0.04 to 0.66" beside a table showing 0.61 before. Never ``-0.0``. Shared by the
+    run narrative and the session's headline and report.
+    """
+    return round(round(after, digits) - round(before, digits), digits) + 0.0
+
+
 # -- the story --------------------------------------------------------------------------------
 def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     """Sentences about turn ``index`` (0-based into the history) of one run."""
@@ -290,8 +301,10 @@ def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
         d = rec.state.trust[run, i, j] - before.trust[run, i, j]
         if abs(d) >= NOTABLE_TRUST_CHANGE:
             verb = "rose" if d > 0 else "fell"
+            # The change of the values as the trust table shows them, so the line adds up.
+            shown = shown_change(float(before.trust[run, i, j]), float(rec.state.trust[run, i, j]), 2)
             out.append(
-                f"Trust {CAPITAL[ACTORS[i]]}→{CAPITAL[ACTORS[j]]} {verb} {abs(d):.2f} "
+                f"Trust {CAPITAL[ACTORS[i]]}→{CAPITAL[ACTORS[j]]} {verb} {abs(shown):.2f} "
                 f"to {rec.state.trust[run, i, j]:.2f}: {'; '.join(trust_causes(model, index, run, i, j))}."
             )
     old, new = before.status[run], rec.state.status[run]

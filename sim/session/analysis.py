@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.actors import ACTORS, ALLY_PAIRS, CAPITAL
 from sim.model import Snapshot, TrilateralModel
-from sim.narrative import turn_story
+from sim.narrative import shown_change, turn_story
 from sim.session.state import HUMAN, SessionState
 from sim.vocab import ENDED, MECHANISMS, STATUSES
 
@@ -287,15 +287,6 @@ def signed(value: float, digits: int) -> str:
     Python writes ``f"{-0.0004:+.3f}"`` as ``-0.000``: a reader takes that for a loss.
     """
     return f"{round(value, digits) + 0.0:+.{digits}f}"
-
-
-def shown_change(before: float, after: float, digits: int) -> float:
-    """The change between two values as they are shown, rounded to ``digits`` places.
-
-    So that "45.8 → 45.7 (-0.1)" adds up: the change of the unrounded values once read
-    "(-0.2)" there (24 of 60 headlines on the small scenario). Never ``-0.0``.
-    """
-    return round(round(after, digits) - round(before, digits), digits) + 0.0
 
 
 def headline(state: SessionState) -> list[str]:
