@@ -10,7 +10,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from cli.common import ENSEMBLE_RUNS, check_ensemble_runs, console, input_errors, program
+from cli.common import check_ensemble_runs, console, input_errors, program
+from sim.limits import ENSEMBLE_RUNS
 from sim.provenance import report_header
 
 app = typer.Typer()

@@ -21,18 +21,13 @@ from typer.exceptions import TyperException
 
 from cli.term import make_console
 from sim.errors import InputError
+from sim.limits import ENSEMBLE_RUNS
 
 #: Exit status for bad input (a bad file, flag or value).
 EXIT_BAD_INPUT = 2
 #: Exit status for an unexpected internal error (a bug): see `report_crash`.
 EXIT_INTERNAL = 3
 
-#: Bounds of ``--runs`` for commands that hold a whole ensemble in memory at once
-#: (`check-claims`, `backtest`): about 80 KB a run was measured (20,000 runs of a claim's
-#: two arms peaked at 1.6 GB), so the upper bound keeps a run near 4 GB rather than
-#: letting a mistyped size be killed by the system for want of memory. `sweep` streams
-#: its runs to disk in chunks and has its own, larger bound.
-ENSEMBLE_RUNS = (10, 50_000)
 
 console = make_console()
 err_console = make_console(stderr=True)

@@ -25,6 +25,7 @@ from rich.text import Text
 from cli.common import EXIT_BAD_INPUT, console, input_errors, program, report
 from sim.actors import ACTORS
 from sim.errors import InputError
+from sim.limits import AI_RUNS_MAX
 from sim.session.log import DEFAULT_DIR, session_ref
 
 app = typer.Typer()
@@ -137,7 +138,7 @@ def play(
         Path, typer.Option("--dir", help="Folder of the games.", file_okay=False)
     ] = DEFAULT_DIR,
     ai_runs: Annotated[
-        int, typer.Option("--ai-runs", min=10, max=100_000, help="AI-played runs for your percentile.")
+        int, typer.Option("--ai-runs", min=10, max=AI_RUNS_MAX, help="AI-played runs for your percentile.")
     ] = 1000,
 ) -> None:
     """Play one country in a scenario; the engine plays the others. Learn why at the end."""

@@ -20,6 +20,7 @@ import typer
 
 from cli.common import console, err_console, input_errors, program
 from sim.errors import InputError
+from sim.limits import AI_RUNS_MAX
 from sim.session.log import DEFAULT_DIR, session_ref
 
 app = typer.Typer(
@@ -139,7 +140,7 @@ def play(name: NameArg, parent: DirOption = DEFAULT_DIR, drop_bad_tail: DropOpti
 @app.command()
 def forecast(
     name: NameArg,
-    runs: Annotated[int, typer.Option(min=1, max=1_000_000, help="Number of continuations.")] = 1000,
+    runs: Annotated[int, typer.Option(min=1, max=AI_RUNS_MAX, help="Number of continuations.")] = 1000,
     parent: DirOption = DEFAULT_DIR,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")] = False,
 ) -> None:
@@ -231,7 +232,9 @@ def _print_forecast(f, coordinated, seconds: float) -> None:
 def report(
     name: NameArg,
     fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "html",
-    runs: Annotated[int, typer.Option(min=10, max=100_000, help="AI-played runs for the percentile.")] = 1000,
+    runs: Annotated[
+        int, typer.Option(min=10, max=AI_RUNS_MAX, help="AI-played runs for the percentile.")
+    ] = 1000,
     parent: DirOption = DEFAULT_DIR,
     out: Annotated[
         Path | None, typer.Option("--out", help="Where to write (default: in the session folder).")

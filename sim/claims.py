@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim.coefficients import default_value
 from sim.errors import InputError
 from sim.expectations import Quantity, mean_interval
+from sim.limits import ENSEMBLE_RUNS
 from sim.params import Override, parse_path
 from sim.scenario import SCENARIO_DIR, FieldError, LoadedScenario, _problems, load_scenario
 from sim.verdicts import per_run
@@ -58,7 +59,7 @@ class Claim(_Strict):
     claim: str = Field(min_length=1, description="the claim in the source's words")
     source: str = Field(min_length=1)
     scenario: str
-    runs: Annotated[int, Field(ge=10, le=1_000_000)] = 400
+    runs: Annotated[int, Field(ge=ENSEMBLE_RUNS[0], le=ENSEMBLE_RUNS[1])] = 400
     measure: Quantity
     baseline: Arm
     treatment: Arm

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.actors import ActorName
 from sim.errors import FieldError
+from sim.limits import ENSEMBLE_RUNS
 from sim.score_fields import RUN_SCORE_NAMES
 from sim.vocab import MechanismId, Status
 
@@ -189,7 +190,7 @@ class Check(Quantity):
 class Expectations(_Strict):
     """A scenario's expected outcomes and the ensemble to test them on."""
 
-    runs: Annotated[int, Field(ge=10, le=1_000_000)] = 500
+    runs: Annotated[int, Field(ge=ENSEMBLE_RUNS[0], le=ENSEMBLE_RUNS[1])] = 500
     seed: Annotated[int, Field(ge=0)] = 0
     checks: list[Check] = Field(min_length=1)
 

@@ -292,6 +292,9 @@ def test_bad_input_is_exit_2_without_traceback(made, tmp_path):
         (("play", "missing"), "no such session"),
         (("report", "ex", "--format", "pdf"), "must be md or html"),
         (("show", "missing"), "no such session"),
+        # every continuation is held in memory at once (about 12 KB each): 10**6 once
+        # asked for 12 GB; the bound is sim.limits.AI_RUNS_MAX
+        (("forecast", "ex", "--runs", "1000000"), "100000"),
     ]
     for args, message in cases:
         r = cli(made, *args)

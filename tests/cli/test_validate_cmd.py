@@ -148,3 +148,18 @@ def test_a_huge_file_is_refused_unread(tmp_path):
     f.write_text("title: x\n" + "# padding\n" * 50_000)
     result = invoke("validate", f)
     assert result.exit_code == 2 and "input files are limited to 262,144 bytes (256 KiB)" in result.stderr
+
+
+def test_an_ensemble_too_large_for_memory_is_refused_in_the_file(tmp_path):
+    # `backtest` holds every run of `expectations: runs:` at once (about 80 KB each):
+    # 1,000,000 was allowed (80 GB); the bound is sim.limits.ENSEMBLE_RUNS.
+    f = tmp_path / "big.yaml"
+    f.write_text(
+        SMALL.read_text()
+        + "expectations:\n  runs: 1000000\n  checks:\n"
+        + "    - {name: c, metric: concedes, actor: ROK, share: {at_most: 0.5}}\n"
+    )
+    result = invoke("validate", f)
+    assert result.exit_code == 2, result.output
+    assert "expectations.runs" in result.stderr and "50000" in result.stderr.replace(",", "")
+    assert "Traceback" not in result.output
