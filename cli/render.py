@@ -289,8 +289,11 @@ def render_scorecard(console: Console, result: RunResult, run: int = 0) -> None:
         k = counts[key]
         if x is None:
             return f"not tested (no {unit})"
-        hits = k["hits"] if isinstance(k["hits"], int) else f"{k['hits']:.2f}"  # an expected count
-        return f"{100 * x:.0f}% ({hits} of {k['of']} {unit})"
+        if isinstance(k["hits"], int):
+            return f"{100 * x:.0f}% ({k['hits']} of {k['of']} {unit})"
+        # Wedge success is an expected count (each episode credited with the probability
+        # that the attempt caused the split, Crawford): say so, or "1.30 of 5" reads as a typo.
+        return f"{100 * x:.0f}% (an expected {k['hits']:.2f} of {k['of']} {unit})"
 
     rates = _table("Rates")
     rates.add_column("measure", overflow="fold")

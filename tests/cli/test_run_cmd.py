@@ -184,3 +184,14 @@ def test_a_folder_given_as_the_record_is_named_as_a_folder(tmp_path):
 def test_a_bad_detail_level_exits_2():
     result = invoke("run", SMALL, "--detail", "loud")
     assert result.exit_code == 2 and "normal, full" in result.stderr
+
+
+def test_wedge_success_is_told_as_an_expected_count():
+    # Each wedge episode is credited with the probability that the attempt caused the
+    # split (Crawford), so its count is fractional: "1.30 of 5 wedge episodes" read as a
+    # typo (QA); the JSON's counts hold the same number.
+    result = invoke("run", "wedge_driving", "--seed", "7", "--json")
+    hits = json.loads(result.stdout)["final"]["counts"]["wedge_success"]
+    assert isinstance(hits["hits"], float) and 0 < hits["hits"] < hits["of"]
+    out = " ".join(invoke("run", "wedge_driving", "--seed", "7").stdout.split())
+    assert f"(an expected {hits['hits']:.2f} of {hits['of']} wedge episodes)" in out
