@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import EXIT_BAD_INPUT, console, err_console, input_errors, report
+from cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, console, err_console, input_errors, report
 
 app = typer.Typer()
 
@@ -62,7 +62,7 @@ def sweep(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from sim.batch.runner import Interrupted, run_sweep
+    from sim.batch.runner import Interrupted, WorkerFailure, run_sweep
 
     columns = (
         TextColumn("[bold]sweep"),
@@ -100,6 +100,11 @@ def sweep(
         except Interrupted:
             err_console.print(f"stopped; finished chunks are kept in {out}. Run the same command to resume.")
             raise typer.Exit(128 + asked[0] if asked else 130) from None  # 130 Ctrl-C, 143 SIGTERM
+        except WorkerFailure as exc:
+            # Exit 3, not 2: no flag or file of the user's is wrong; the cause (a worker's
+            # environment, memory, a bug) lies outside the input, as for an internal error.
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_INTERNAL) from None
         except OSError as exc:  # the disk filled up, or the folder was moved away mid-sweep
             # Exit 2 as for a session's folder the system refuses: 1 means a check failed.
             err_console.print(

@@ -19,6 +19,9 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent import futures
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -234,9 +237,18 @@ class Interrupted(Exception):
     """The sweep was asked to stop; finished chunks are kept for a resume."""
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; only the parent decides to stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+class WorkerFailure(Exception):
+    """The sweep's worker processes could not start or died; finished chunks are kept.
+
+    The message is one paragraph for the user: what failed in the workers (the
+    exception's type and message, or how a worker died) and what to do.
+    """
+
+
+#: The worker-side probe: which ``sim`` package a worker imports (a str the parent compares).
+#: It is sent as text to ``eval`` (a builtin every worker can unpickle), so a worker
+#: that cannot import the engine reports the ImportError instead of dying on it.
+_PROBE = "__import__('sim.batch.runner').__file__"
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -253,10 +265,79 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _check_workers(pool: ProcessPoolExecutor) -> None:
+    """Make sure the workers import this program's engine before sending them work.
+
+    Raises:
+        WorkerFailure: a worker cannot import ``sim`` (e.g. another checkout's ``sim``
+            came first on its path), or imports one from another folder.
+    """
+    import sim
+
+    try:
+        theirs = pool.submit(eval, _PROBE, {}).result()
+    except BrokenProcessPool:
+        raise WorkerFailure(
+            "the sweep's worker processes died as they started, before computing any chunk; "
+            "run the same command with --workers 1 to see the error in this process"
+        ) from None
+    except Exception as exc:  # noqa: BLE001  (any error importing the engine is reported the same way)
+        raise WorkerFailure(
+            f"the sweep's worker processes cannot import the simulation engine "
+            f"({type(exc).__name__}: {exc}), so no chunk was computed. Workers import the "
+            f"package 'sim' from the first folder on the module path that holds one; make sure "
+            f"no other copy of 'sim' comes before {Path(sim.__file__).parent.parent} on "
+            "PYTHONPATH (running one checkout's run.py from inside another checkout can do this), "
+            "then run the same command to resume"
+        ) from None
+    ours = sim.__file__
+    if Path(theirs).resolve() != Path(ours).resolve():  # a symlinked folder is the same engine
+        raise WorkerFailure(
+            f"the sweep's worker processes import the simulation engine from {Path(theirs).parent} "
+            f"but this program runs the one in {Path(ours).parent}; their results could differ, "
+            "so no chunk was computed. Run the run.py of the checkout you mean, from its own "
+            "folder, with no other copy of 'sim' on PYTHONPATH, then run the same command to resume"
+        )
+
+
+def _died(procs: list[multiprocessing.process.BaseProcess]) -> WorkerFailure:
+    """The error for a worker that died mid-sweep (the system's out-of-memory killer, kill -9).
+
+    Args:
+        procs: The pool's workers; the executor terminates the survivors (SIGTERM)
+            once one died, so the first other way of ending names the cause.
+    """
+    codes = [p.exitcode for p in procs if p.exitcode not in (None, 0, -signal.SIGTERM)]
+    code = codes[0] if codes else None
+    how = ""
+    if code is not None:
+        how = f" (killed by {signal.Signals(-code).name})" if code < 0 else f" (exit status {code})"
+    return WorkerFailure(
+        f"a worker process died while computing{how}; a worker killed by SIGKILL is most often "
+        "the system's out-of-memory killer. Finished chunks are kept: run the same command to "
+        "resume, with fewer --workers or a smaller --chunk-size if memory is short"
+    )
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[multiprocessing.process.BaseProcess]:
+    # Python 3.14 adds ProcessPoolExecutor.terminate_workers(); before it the processes
+    # are only reachable through this private mapping (absent: nothing to do).
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
 def _local(
     spec: SweepSpec, todo: list[Chunk], workers: int, out: Path, stop: Callable[[], bool]
 ) -> Iterator[Chunk]:
-    """Compute chunks on local processes, checking ``stop`` between them."""
+    """Compute chunks on local processes, checking ``stop`` between them.
+
+    A `ProcessPoolExecutor`, not `multiprocessing.Pool`: when a worker dies (killed,
+    or unable to start), the executor fails every pending chunk with
+    `BrokenProcessPool`, where a Pool silently starts another worker and waits forever.
+
+    Raises:
+        Interrupted: ``stop`` returned True.
+        WorkerFailure: the workers could not start or one died.
+    """
     jobs = [(out, _task(spec, c)) for c in todo]
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
@@ -264,23 +345,34 @@ def _local(
                 raise Interrupted
             yield _call_and_persist(job)
         return
-    pool = _context().Pool(min(workers, len(jobs)), initializer=_ignore_sigint)
+    # Ctrl-C reaches the whole process group; only the parent decides to stop. The
+    # initializer is a builtin, so a worker that cannot import ``sim`` still starts.
+    pool = ProcessPoolExecutor(
+        min(workers, len(jobs)),
+        mp_context=_context(),
+        initializer=signal.signal,
+        initargs=(signal.SIGINT, signal.SIG_IGN),
+    )
     try:
-        results = pool.imap_unordered(_call_and_persist, jobs)
-        for _ in jobs:
-            while True:
-                if stop():
-                    raise Interrupted
+        _check_workers(pool)
+        procs = _workers(pool)  # all started by now (forkserver and spawn start them at once)
+        pending = {pool.submit(_call_and_persist, job) for job in jobs}
+        while pending:
+            if stop():
+                raise Interrupted
+            done, pending = futures.wait(pending, timeout=0.1, return_when=futures.FIRST_COMPLETED)
+            for fut in done:
                 try:
-                    chunk = results.next(timeout=0.1)
-                    break
-                except multiprocessing.TimeoutError:
-                    continue
-            yield chunk
-        pool.close()
+                    yield fut.result()
+                except BrokenProcessPool:
+                    raise _died(procs) from None
     finally:
-        pool.terminate()
-        pool.join()
+        # Stop at once: kill the workers still computing (their chunks are recomputed
+        # on resume), as Pool.terminate did, then let the executor clean up.
+        for proc in _workers(pool):
+            with contextlib.suppress(OSError, ValueError):
+                proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask(

@@ -1,0 +1,113 @@
+"""A sweep whose worker processes fail stops promptly with a clear error: it never hangs.
+
+Each test runs the command in a subprocess under a timeout, so a hang fails the test
+instead of blocking the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.batch.runner import CHUNK_DIR, plan, run_sweep
+from sim.batch.spec import build_spec, parse_vary
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+SCENARIO = HERE / "sweep_scenario.yaml"
+#: Seconds before a sweep that should stop at once is called hung.
+HANG = 60
+
+
+def _sweep_with_a_foreign_sim(tmp_path: Path, out: Path) -> subprocess.CompletedProcess:
+    """Run `sweep` with the workers seeing another ``sim`` package first on their path.
+
+    This is QA's case (one checkout's run.py run from inside another checkout): the
+    parent has imported this checkout's ``sim``; a folder put first on ``sys.path``
+    afterwards holds a ``sim`` without ``sim.batch``, which only the workers import.
+    """
+    foreign = tmp_path / "other-checkout"
+    (foreign / "sim").mkdir(parents=True)
+    (foreign / "sim" / "__init__.py").write_text('"""Another checkout\'s sim, without sim.batch."""\n')
+    driver = tmp_path / "driver.py"
+    driver.write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+            if __name__ == "__main__":
+                sys.path.insert(0, {str(ROOT)!r})
+                import cli.app, sim.batch.runner  # this checkout's sim, imported by the parent
+                sys.path.insert(0, {str(foreign)!r})  # what the workers will import
+                sys.argv = ["run.py", "sweep", {str(SCENARIO)!r}, "--runs", "20",
+                            "--vary", "opinion.loss=0.2,0.4", "--chunk-size", "5",
+                            "--workers", "2", "--out", {str(out)!r}]
+                cli.app.main()
+            """
+        )
+    )
+    return subprocess.run(
+        [sys.executable, str(driver)], cwd=tmp_path, capture_output=True, text=True, timeout=HANG
+    )
+
+
+def test_workers_that_cannot_import_the_engine_stop_the_sweep_with_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = _sweep_with_a_foreign_sim(tmp_path, out)
+    err = " ".join(proc.stderr.split())
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "ModuleNotFoundError" in err and "sim.batch" in err, proc.stderr
+    assert "resume" in err and str(ROOT) in err, proc.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    assert not any((out / CHUNK_DIR).glob("*.runs.arrow"))
+
+
+def _grandchildren(pid: int) -> list[int]:
+    """Processes whose parent is a child of ``pid``: the sweep's workers under a forkserver."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    children = {p for p, pp in parents.items() if pp == pid}
+    return [p for p, pp in parents.items() if pp in children]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
+def test_a_worker_killed_mid_sweep_stops_it_cleanly_and_the_sweep_resumes(tmp_path: Path) -> None:
+    # The system's out-of-memory killer sends SIGKILL to one worker: multiprocessing.Pool
+    # replaced the worker and waited forever for its chunk.
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "run.py", "sweep", str(SCENARIO), "--runs", "30", "--vary", "opinion.loss=0.2,0.4"]
+    cmd += ["--out", str(out), "--workers", "2", "--chunk-size", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + HANG
+    while time.monotonic() < deadline and len(list((out / CHUNK_DIR).glob("*.runs.arrow"))) < 2:
+        time.sleep(0.01)
+    workers = _grandchildren(proc.pid)
+    assert workers, "found no worker process to kill"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=HANG)
+    flat = " ".join(err.split())
+    assert proc.returncode == 3, err
+    assert "Traceback" not in err and "SIGKILL" in flat and "resume" in flat, err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
+    kept = len(list((out / CHUNK_DIR).glob("*.runs.arrow")))
+    sweep = build_spec(SCENARIO, runs=30, dimensions=[parse_vary("opinion.loss=0.2,0.4")], chunk_size=1)
+    assert 2 <= kept < len(plan(sweep)), "the sweep was not stopped part-way"
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=HANG)
+    assert again.returncode == 0, again.stderr
+    run_sweep(sweep, tmp_path / "whole", workers=1)
+    for name in ("runs.parquet", "turns.parquet"):
+        assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
