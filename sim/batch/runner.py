@@ -282,14 +282,7 @@ def _check_workers(pool: ProcessPoolExecutor) -> None:
             "run the same command with --workers 1 to see the error in this process"
         ) from None
     except Exception as exc:  # noqa: BLE001  (any error importing the engine is reported the same way)
-        raise WorkerFailure(
-            f"the sweep's worker processes cannot import the simulation engine "
-            f"({type(exc).__name__}: {exc}), so no chunk was computed. Workers import the "
-            f"package 'sim' from the first folder on the module path that holds one; make sure "
-            f"no other copy of 'sim' comes before {Path(sim.__file__).parent.parent} on "
-            "PYTHONPATH (running one checkout's run.py from inside another checkout can do this), "
-            "then run the same command to resume"
-        ) from None
+        raise _cannot_import(exc, f"ahead of {Path(sim.__file__).parent.parent} on the module path") from None
     ours = sim.__file__
     if Path(theirs).resolve() != Path(ours).resolve():  # a symlinked folder is the same engine
         raise WorkerFailure(
@@ -298,6 +291,17 @@ def _check_workers(pool: ProcessPoolExecutor) -> None:
             "so no chunk was computed. Run the run.py of the checkout you mean, from its own "
             "folder, with no other copy of 'sim' on PYTHONPATH, then run the same command to resume"
         )
+
+
+def _cannot_import(exc: BaseException, where: str) -> WorkerFailure:
+    """The error for workers that cannot import the engine (``where``: where no other copy may be)."""
+    return WorkerFailure(
+        f"the sweep's worker processes cannot import the simulation engine "
+        f"({type(exc).__name__}: {exc}), so no chunk was computed. Workers import the "
+        f"package 'sim' from the first folder on the module path that holds one; make sure "
+        f"no other copy of 'sim' comes {where} (PYTHONPATH, or one checkout's run.py run "
+        "from inside another checkout, can put one there), then run the same command to resume"
+    )
 
 
 def _died(procs: list[multiprocessing.process.BaseProcess]) -> WorkerFailure:
@@ -379,7 +383,7 @@ def _dask(
     spec: SweepSpec, todo: list[Chunk], address: str, out: Path, stop: Callable[[], bool]
 ) -> Iterator[Chunk]:
     """Compute chunks on a Dask cluster; results come back here to be written."""
-    from distributed import Client, wait
+    from distributed import Client, KilledWorker, wait
 
     try:
         client = Client(address, timeout="10s")
@@ -388,6 +392,12 @@ def _dask(
             "--scheduler", f"cannot reach the Dask scheduler ({exc}); expected tcp://HOST:PORT", value=address
         ) from None
     try:
+        try:
+            # A worker that cannot unpickle a chunk's task logs it and asks again, forever:
+            # ask each worker to import the engine first, by a builtin it can unpickle.
+            client.run(eval, _PROBE, {})
+        except Exception as exc:  # noqa: BLE001  (any error importing the engine is reported the same way)
+            raise _cannot_import(exc, "first on the Dask workers' module path") from None
         pending = {client.submit(_call, _task(spec, c), pure=False) for c in todo}
         while pending:
             # Poll rather than block, so Ctrl-C is heard even while no chunk finishes.
@@ -399,7 +409,15 @@ def _dask(
                 client.cancel(list(pending))
                 raise Interrupted
             for fut in done:
-                chunk, runs, turns = fut.result()
+                try:
+                    chunk, runs, turns = fut.result()
+                except KilledWorker as exc:  # Dask retried the chunk on new workers; they died too
+                    raise WorkerFailure(
+                        f"Dask workers died computing a chunk, on every retry ({exc}); a worker "
+                        "killed by the system is most often short of memory. Finished chunks are "
+                        "kept: run the same command to resume, with a smaller --chunk-size or "
+                        "more memory per worker"
+                    ) from None
                 _persist(out, chunk, runs, turns)
                 yield chunk
     finally:

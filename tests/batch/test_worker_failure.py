@@ -27,32 +27,42 @@ SCENARIO = HERE / "sweep_scenario.yaml"
 HANG = 60
 
 
-def _sweep_with_a_foreign_sim(tmp_path: Path, out: Path) -> subprocess.CompletedProcess:
+def _sweep_with_a_foreign_sim(tmp_path: Path, out: Path, dask: bool = False) -> subprocess.CompletedProcess:
     """Run `sweep` with the workers seeing another ``sim`` package first on their path.
 
     This is QA's case (one checkout's run.py run from inside another checkout): the
     parent has imported this checkout's ``sim``; a folder put first on ``sys.path``
     afterwards holds a ``sim`` without ``sim.batch``, which only the workers import.
+    With ``dask``, the workers are a local Dask cluster's, started after that.
     """
     foreign = tmp_path / "other-checkout"
     (foreign / "sim").mkdir(parents=True)
     (foreign / "sim" / "__init__.py").write_text('"""Another checkout\'s sim, without sim.batch."""\n')
     driver = tmp_path / "driver.py"
-    driver.write_text(
-        textwrap.dedent(
-            f"""
+    args = ["sweep", str(SCENARIO), "--runs", "20", "--vary", "opinion.loss=0.2,0.4"]
+    args += ["--chunk-size", "5", "--out", str(out)]
+    if dask:
+        run = f"""
+                import distributed
+                with distributed.LocalCluster(
+                    n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+                ) as cluster:
+                    sys.argv = ["run.py", *{args!r}, "--scheduler", cluster.scheduler_address]
+                    cli.app.main()
+        """
+    else:
+        run = f"""
+                sys.argv = ["run.py", *{args!r}, "--workers", "2"]
+                cli.app.main()
+        """
+    head = f"""
             import sys
             if __name__ == "__main__":
                 sys.path.insert(0, {str(ROOT)!r})
                 import cli.app, sim.batch.runner  # this checkout's sim, imported by the parent
                 sys.path.insert(0, {str(foreign)!r})  # what the workers will import
-                sys.argv = ["run.py", "sweep", {str(SCENARIO)!r}, "--runs", "20",
-                            "--vary", "opinion.loss=0.2,0.4", "--chunk-size", "5",
-                            "--workers", "2", "--out", {str(out)!r}]
-                cli.app.main()
-            """
-        )
-    )
+    """
+    driver.write_text(textwrap.dedent(head + run))
     return subprocess.run(
         [sys.executable, str(driver)], cwd=tmp_path, capture_output=True, text=True, timeout=HANG
     )
@@ -69,6 +79,21 @@ def test_workers_that_cannot_import_the_engine_stop_the_sweep_with_a_clear_error
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed"
     assert not any((out / CHUNK_DIR).glob("*.runs.arrow"))
+
+
+def test_dask_workers_that_cannot_import_the_engine_stop_the_sweep_with_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    proc = _sweep_with_a_foreign_sim(tmp_path, out, dask=True)
+    err = " ".join(proc.stderr.split())
+    # The local cluster's worker logs its own traceback to this terminal (a remote one
+    # logs it on its machine); the sweep's own error is the one paragraph after it.
+    assert proc.returncode == 3, proc.stderr
+    assert "error: the sweep's worker processes cannot import" in err, proc.stderr
+    assert "ModuleNotFoundError" in err and "Dask workers" in err and "resume" in err, proc.stderr
+    assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
 
 
 def _grandchildren(pid: int) -> list[int]:
