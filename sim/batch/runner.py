@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import sys
+import sysconfig
 import time
 from collections.abc import Callable, Iterator
 from concurrent import futures
@@ -261,8 +262,40 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["sim.batch.preload"])
+        _start_forkserver()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (once per process) on this program's module path.
+
+    CPython 3.11 starts it as ``python -c``, so the current folder comes first on its
+    path, and ignores the parent's ``sys.path``: ``python /other/run.py sweep`` run
+    from inside another checkout preloaded that checkout's ``sim`` into every worker.
+    The server is given the parent's entries ahead of the standard library instead
+    (PYTHONPATH), without the current folder (PYTHONSAFEPATH, Python 3.11+).
+    """
+    from multiprocessing import forkserver
+
+    std = {os.path.normpath(sysconfig.get_path(k)) for k in ("stdlib", "platstdlib")}
+    zipped = f"python{sys.version_info.major}{sys.version_info.minor}.zip"
+    head: list[str] = []
+    for entry in sys.path:
+        full = os.path.normpath(os.path.abspath(entry or os.curdir))
+        if full in std or os.path.basename(full) == zipped:
+            break
+        head.append(full)
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    os.environ.update(PYTHONPATH=os.pathsep.join(head), PYTHONSAFEPATH="1")
+    try:
+        forkserver.ensure_running()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _check_workers(pool: ProcessPoolExecutor) -> None:

@@ -136,3 +136,19 @@ def test_a_worker_killed_mid_sweep_stops_it_cleanly_and_the_sweep_resumes(tmp_pa
     run_sweep(sweep, tmp_path / "whole", workers=1)
     for name in ("runs.parquet", "turns.parquet"):
         assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+
+
+def test_run_py_run_from_inside_another_checkout_uses_its_own_engine(tmp_path: Path) -> None:
+    # QA's case: the forkserver (CPython 3.11) put the current folder first on its path,
+    # so the workers imported the other checkout's sim, which failed or, worse, differed.
+    (tmp_path / "sim").mkdir()
+    (tmp_path / "sim" / "__init__.py").write_text('"""Another checkout\'s sim, without sim.batch."""\n')
+    out = tmp_path / "out"
+    cmd = [sys.executable, str(ROOT / "run.py"), "sweep", str(SCENARIO), "--runs", "20"]
+    cmd += ["--vary", "opinion.loss=0.2,0.4", "--chunk-size", "5", "--workers", "2", "--out", str(out)]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=HANG)
+    assert proc.returncode == 0, proc.stderr
+    sweep = build_spec(SCENARIO, runs=20, dimensions=[parse_vary("opinion.loss=0.2,0.4")], chunk_size=5)
+    run_sweep(sweep, tmp_path / "whole", workers=1)
+    for name in ("runs.parquet", "turns.parquet"):
+        assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
