@@ -28,7 +28,6 @@ EXIT_BAD_INPUT = 2
 #: Exit status for an unexpected internal error (a bug): see `report_crash`.
 EXIT_INTERNAL = 3
 
-
 console = make_console()
 err_console = make_console(stderr=True)
 

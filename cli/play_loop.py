@@ -13,7 +13,7 @@ from rich.text import Text
 from cli.common import program
 from cli.session_play import Loop, Quit
 from sim.actors import CAPITAL, INDEX
-from sim.session.analysis import signed
+from sim.narrative import signed
 from sim.session.tutor import difficulty_label
 
 HELP = """\

@@ -271,6 +271,14 @@ def shown_change(before: float, after: float, digits: int) -> float:
     return round(round(after, digits) - round(before, digits), digits) + 0.0
 
 
+def signed(value: float, digits: int) -> str:
+    """``value`` with its sign to ``digits`` places; one that rounds to zero is ``+0.0``.
+
+    Python writes ``f"{-0.0004:+.3f}"`` as ``-0.000``: a reader takes that for a loss.
+    """
+    return f"{round(value, digits) + 0.0:+.{digits}f}"
+
+
 # -- the story --------------------------------------------------------------------------------
 def turn_story(model: TrilateralModel, index: int, run: int = 0) -> list[str]:
     """Sentences about turn ``index`` (0-based into the history) of one run."""

@@ -281,14 +281,6 @@ def turning_points(state: SessionState, top: int = 3) -> list[TurningPoint]:
     return out
 
 
-def signed(value: float, digits: int) -> str:
-    """``value`` with its sign to ``digits`` places; one that rounds to zero is ``+0.0``.
-
-    Python writes ``f"{-0.0004:+.3f}"`` as ``-0.000``: a reader takes that for a loss.
-    """
-    return f"{round(value, digits) + 0.0:+.{digits}f}"
-
-
 def headline(state: SessionState) -> list[str]:
     """Three lines on the last turn: what changed most and why.
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.actors import CAPITAL
 from sim.model import TrilateralModel
-from sim.narrative import verdict
+from sim.narrative import shown_change, signed, verdict
 from sim.scoring import INDEX_COMPONENTS
 from sim.session import analysis as an
 from sim.session.log import Record
@@ -214,8 +214,7 @@ def build_report(
                     f"Strengthen {g.mechanism.replace('_', ' ')} before a crisis "
                     f"(+{boost:g} strength from the start)",
                     ", ".join(members[g.mechanism].members),
-                    f"{an.signed(g.mean, 1)} index points "
-                    f"(95% CI {an.signed(g.low, 1)} to {an.signed(g.high, 1)})",
+                    f"{signed(g.mean, 1)} index points (95% CI {signed(g.low, 1)} to {signed(g.high, 1)})",
                 )
             )
     timeline = [
@@ -295,7 +294,7 @@ def _observations(
     for p in turning[:2]:
         improvements.append(
             f"Turn {p.turn}: trust {CAPITAL[p.holder]}→{CAPITAL[p.toward]} "
-            f"fell {abs(an.shown_change(p.before, p.after, 2)):.2f} "
+            f"fell {abs(shown_change(p.before, p.after, 2)):.2f} "
             f"({p.before:.2f} → {p.after:.2f})."
         )
     kept = [r for r in records if r["seq"] not in undone]
@@ -344,8 +343,8 @@ def to_markdown(d: ReportData, image_prefix: str = "report-") -> str:
     out += ["## Which mechanisms would most have helped", "", _gains_intro(d), ""]
     out += ["| mechanism | index gain | 95% interval |", "| --- | ---: | --- |"]
     out += [
-        f"| {g.mechanism.replace('_', ' ')} | {an.signed(g.mean, 2)} | "
-        f"{an.signed(g.low, 2)} to {an.signed(g.high, 2)} |"
+        f"| {g.mechanism.replace('_', ' ')} | {signed(g.mean, 2)} | "
+        f"{signed(g.low, 2)} to {signed(g.high, 2)} |"
         for g in d.gains
     ]
     out += ["", "## Timeline", "", "| # | time | turn | what | |", "| ---: | --- | ---: | --- | --- |"]
@@ -431,7 +430,7 @@ def _turning_line(p: an.TurningPoint, text: Callable[[str], str] = str) -> str:
     events = "; ".join(text(e) for e in p.events) or "no inject"
     return (
         f"- **Turn {p.turn}**: trust {CAPITAL[p.holder]}→{CAPITAL[p.toward]} "
-        f"fell {abs(an.shown_change(p.before, p.after, 2)):.2f} "
+        f"fell {abs(shown_change(p.before, p.after, 2)):.2f} "
         f"({p.before:.2f} → {p.after:.2f}). Injects: {events}. Moves: {moves}. "
         + " ".join(text(line) for line in p.story)
     )
@@ -568,8 +567,8 @@ def to_html(d: ReportData) -> str:
         [
             [
                 g.mechanism.replace("_", " "),
-                an.signed(g.mean, 2),
-                f"{an.signed(g.low, 2)} to {an.signed(g.high, 2)}",
+                signed(g.mean, 2),
+                f"{signed(g.low, 2)} to {signed(g.high, 2)}",
             ]
             for g in d.gains
         ],

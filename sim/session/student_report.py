@@ -8,9 +8,8 @@ import numpy as np
 
 from sim.actors import ACTORS, CAPITAL, CHALLENGER
 from sim.files import atomic_write_text
-from sim.narrative import verdict
+from sim.narrative import signed, verdict
 from sim.results import RunResult
-from sim.session.analysis import signed
 from sim.session.state import SessionState
 from sim.session.tutor import Debrief
 

@@ -152,7 +152,7 @@ def test_after_ctrl_c_the_game_goes_on_from_what_the_log_holds(tmp_path):
 
 
 def test_signed_numbers_round_to_zero_without_a_minus():
-    from sim.session.analysis import signed
+    from sim.narrative import signed
 
     assert signed(-0.0004, 3) == "+0.000" and signed(-0.04, 1) == "+0.0"
     assert signed(-0.06, 1) == "-0.1" and signed(0.25, 2) == "+0.25" and signed(-1.234, 2) == "-1.23"
